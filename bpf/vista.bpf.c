@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vista's BPF side.
+ *
+ * The programs here are templates: user space loads each one once against
+ * a first target, then clones its instructions for every hook it traces,
+ * patching VISTA_HOOK_ID_MAGIC into that hook's id (see src/core/prog_clone.c).
+ * All state the programs read at every hit (filters, hook enable bits) lives
+ * in .bss, which user space edits in place while tracing runs.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "vista.h"
+#include "skb_parse.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* resized by user space */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vista_counters);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, VISTA_MAX_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+/*
+ * Two filter slots: user space fills the inactive one, then flips
+ * active_filter, so a program never sees a half-written filter.
+ */
+struct vista_filter filters[2];
+volatile __u32 active_filter;
+__u8 hook_flags[VISTA_MAX_HOOKS];
+
+static __always_inline __u32 patched_hook_id(void)
+{
+	__u64 id;
+
+	asm volatile("%0 = 0x7e57ab1e7e57ab1e ll" : "=r"(id));
+	return id;
+}
+
+static __always_inline bool addr_matches(const struct vista_filter *f, const struct vista_tuple *t)
+{
+	if (f->flags & VISTA_F_ADDR4) {
+		if (t->l3 != 4)
+			return false;
+		return *(__u32 *)t->saddr == *(__u32 *)f->addr || *(__u32 *)t->daddr == *(__u32 *)f->addr;
+	}
+	if (t->l3 != 6)
+		return false;
+	return (*(__u64 *)t->saddr == *(__u64 *)f->addr && *(__u64 *)&t->saddr[8] == *(__u64 *)&f->addr[8]) ||
+	       (*(__u64 *)t->daddr == *(__u64 *)f->addr && *(__u64 *)&t->daddr[8] == *(__u64 *)&f->addr[8]);
+}
+
+static __always_inline bool tuple_matches(const struct vista_filter *f, const struct vista_tuple *t)
+{
+	if ((f->flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6)) && !addr_matches(f, t))
+		return false;
+	if ((f->flags & VISTA_F_PROTO) && (!t->l3 || t->l4_proto != f->l4_proto))
+		return false;
+	if (f->flags & VISTA_F_PORT) {
+		if (t->l4_proto != IPPROTO_TCP_ && t->l4_proto != IPPROTO_UDP_)
+			return false;
+		if (t->sport != f->port && t->dport != f->port)
+			return false;
+	}
+	return true;
+}
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	struct vista_counters *c = bpf_map_lookup_elem(&counters, &zero);
+
+	if (c)
+		c->lost++;
+}
+
+static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
+				      bool has_reason)
+{
+	const struct vista_filter *f;
+	struct vista_tuple tuple = {};
+	struct vista_event *e;
+	__u64 pid_tgid;
+	__u32 flags, collect;
+	__u8 hook_bits;
+
+	if (!skb || hook >= VISTA_MAX_HOOKS)
+		return 0;
+	hook_bits = hook_flags[hook];
+	if (!(hook_bits & VISTA_HOOK_ENABLED))
+		return 0;
+	f = &filters[active_filter & 1];
+	flags = f->flags;
+	collect = f->collect;
+
+	/* Cheapest rejections first: each reads one field. */
+	if ((flags & VISTA_F_MARK) && (BPF_CORE_READ(skb, mark) & f->mark_mask) != f->mark)
+		return 0;
+	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb) != f->ifindex)
+		return 0;
+	if ((flags & VISTA_F_NETNS) && skb_netns(skb) != f->netns)
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
+		return 0;
+
+	if ((collect & VISTA_COLLECT_TUPLE) || (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {
+		skb_read_tuple(skb, &tuple);
+		if (!tuple_matches(f, &tuple))
+			return 0;
+	}
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->addr = (__u64)skb;
+	e->location = location;
+	e->hook_id = hook;
+	e->kind = VISTA_EV_SKB;
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->cpu = bpf_get_smp_processor_id();
+	e->reason = reason;
+	e->flags = has_reason ? VISTA_EVF_HAS_REASON : 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	__builtin_memset(&e->meta, 0, sizeof(e->meta));
+	if (collect & VISTA_COLLECT_META) {
+		skb_read_meta(skb, &e->meta);
+		e->flags |= VISTA_EVF_HAS_META;
+	}
+	e->tuple = tuple;
+	if (collect & VISTA_COLLECT_TUPLE)
+		e->flags |= VISTA_EVF_HAS_TUPLE;
+	e->stack_id = ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK))
+			      ? bpf_get_stackid(ctx, &stacks, 0)
+			      : -1;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/*
+ * One template per position of the skb among the tracepoint's arguments
+ * (tp_btf context: ctx[i] is argument i, after the tracepoint's __data).
+ */
+#define SKB_TP_TEMPLATE(pos)                                                                     \
+	SEC("?tp_btf/vista_template")                                                            \
+	int tp_skb_##pos(__u64 *ctx)                                                             \
+	{                                                                                        \
+		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, false); \
+	}
+
+SKB_TP_TEMPLATE(0)
+SKB_TP_TEMPLATE(1)
+SKB_TP_TEMPLATE(2)
+SKB_TP_TEMPLATE(3)
+SKB_TP_TEMPLATE(4)
+
+/* kfree_skb(skb, location, reason[, rx_sk]) since Linux 5.17: keep the reason and the caller. */
+SEC("?tp_btf/kfree_skb")
+int tp_kfree_skb_reason(__u64 *ctx)
+{
+	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], (__u32)ctx[2], true);
+}
+
+/* consume_skb(skb[, location]) and kfree_skb before 5.17: keep the caller. */
+SEC("?tp_btf/consume_skb")
+int tp_skb_location(__u64 *ctx)
+{
+	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, false);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Types shared by the BPF programs and user space: the event record that
+ * travels through the ring buffer, and the runtime-editable filter state.
+ *
+ * Everything here is plain fixed-size data so that the same bytes can be
+ * read by the CLI, the TUI and (later) written to a record file.
+ */
+#ifndef VISTA_SHARED_H
+#define VISTA_SHARED_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define VISTA_COMM_LEN 16
+#define VISTA_IFNAME_LEN 16
+#define VISTA_MAX_HOOKS 4096
+#define VISTA_MAX_STACK_DEPTH 32
+
+/*
+ * Template programs carry this 64-bit immediate; user space replaces it
+ * with the hook id of each clone before loading the clone.
+ */
+#define VISTA_HOOK_ID_MAGIC 0x7e57ab1e7e57ab1eULL
+#define VISTA_HOOK_ID_MAGIC_HALF 0x7e57ab1e
+
+enum vista_event_kind {
+	VISTA_EV_SKB = 1,
+};
+
+enum vista_event_flags {
+	VISTA_EVF_HAS_META = 1 << 0,
+	VISTA_EVF_HAS_TUPLE = 1 << 1,
+	VISTA_EVF_HAS_REASON = 1 << 2,
+};
+
+/* What the BPF side collects for each matching event (runtime-editable). */
+enum vista_collect {
+	VISTA_COLLECT_META = 1 << 0,
+	VISTA_COLLECT_TUPLE = 1 << 1,
+	VISTA_COLLECT_STACK = 1 << 2,
+};
+
+/* Which structured filters are active. */
+enum vista_filter_flags {
+	VISTA_F_NETNS = 1 << 0,
+	VISTA_F_MARK = 1 << 1,
+	VISTA_F_IFINDEX = 1 << 2,
+	VISTA_F_ADDR4 = 1 << 3,
+	VISTA_F_ADDR6 = 1 << 4,
+	VISTA_F_PORT = 1 << 5,
+	VISTA_F_PROTO = 1 << 6,
+	VISTA_F_PID = 1 << 7,
+};
+
+struct vista_filter {
+	__u32 flags;   /* enum vista_filter_flags */
+	__u32 collect; /* enum vista_collect */
+	__u32 netns;   /* netns inode */
+	__u32 mark;    /* compared as (skb->mark & mark_mask) == mark */
+	__u32 mark_mask;
+	__u32 ifindex;
+	__u32 pid; /* thread-group id */
+	__u16 port; /* host order, matches source or destination */
+	__u8 l4_proto;
+	__u8 pad;
+	__u8 addr[16]; /* IPv4 in the first 4 bytes; matches source or destination */
+};
+
+struct vista_tuple {
+	__u8 saddr[16]; /* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+	__u16 sport; /* host order; for ICMP: id */
+	__u16 dport; /* host order; for ICMP: sequence */
+	__u8 l3;     /* 4, 6, or 0 when the skb carried no IP header we could read */
+	__u8 l4_proto;
+	__u8 tcp_flags;
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u8 pad[3];
+};
+
+struct vista_meta {
+	__u32 netns;
+	__u32 mark;
+	__u32 ifindex;
+	__u32 mtu;
+	__u32 len;
+	__u16 protocol; /* skb->protocol, host order */
+	__u8 pkt_type;
+	__u8 pad;
+	char ifname[VISTA_IFNAME_LEN];
+};
+
+struct vista_event {
+	__u64 ts_ns;    /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 addr;     /* skb pointer */
+	__u64 location; /* kfree_skb/consume_skb caller address, else 0 */
+	__u32 hook_id;
+	__u32 kind; /* enum vista_event_kind */
+	__u32 pid;  /* thread-group id */
+	__u32 tid;
+	__u32 cpu;
+	__s32 stack_id; /* < 0: no stack */
+	__u32 reason;   /* enum skb_drop_reason when VISTA_EVF_HAS_REASON */
+	__u32 flags;    /* enum vista_event_flags */
+	char comm[VISTA_COMM_LEN];
+	struct vista_meta meta;
+	struct vista_tuple tuple;
+};
+
+/* Per-hook bits in hook_flags[], editable while tracing. */
+enum vista_hook_flags {
+	VISTA_HOOK_ENABLED = 1 << 0,
+	VISTA_HOOK_STACK = 1 << 1, /* collect a stack here even without VISTA_COLLECT_STACK */
+};
+
+/* Per-CPU counters, summed by user space. */
+struct vista_counters {
+	__u64 lost; /* failed ring buffer reservations */
+};
+
+#endif /* VISTA_SHARED_H */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Text rendering of events in the vista layout:
+ *
+ *             SKB/SK    CPU          PROCESS                     FUNC
+ *   0xffff8c1f06684600      2      [ping(1234)]             net_dev_xmit netns=... 10.0.0.1->10.0.0.2(icmp request id=1 seq=1)
+ *
+ * The pieces (tuple, meta, function) are separate so vista-top can put
+ * them in columns.
+ */
+#ifndef VISTA_FORMAT_H
+#define VISTA_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vista.h"
+
+struct kallsyms;
+
+enum timestamp_mode {
+	TIMESTAMP_NONE,
+	TIMESTAMP_RELATIVE, /* ns since the previous event of the same skb */
+	TIMESTAMP_ABSOLUTE, /* wall-clock time of the event */
+};
+
+struct format_opts {
+	bool meta;
+	bool tuple;
+	enum timestamp_mode timestamp;
+};
+
+/* How ids in an event become names; any callback may be NULL. */
+struct format_names {
+	const char *(*hook_name)(const void *ctx, uint32_t hook_id);
+	const char *(*drop_reason)(const void *ctx, uint32_t reason);
+	const void *ctx;
+	const struct kallsyms *ksyms; /* for stack frames */
+};
+
+/* Per-stream state: the previous timestamp of each skb, the clock offset. */
+struct format_state {
+	struct format_last_seen *last; /* direct-mapped, bounded */
+	int64_t realtime_offset_ns;    /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+};
+
+int format_state_init(struct format_state *st);
+void format_state_free(struct format_state *st);
+
+/*
+ * Each writes into buf (always NUL-terminated when len > 0) and returns the
+ * length the full text needs, like snprintf: a result >= len means it was cut.
+ */
+size_t format_header(char *buf, size_t len, const struct format_opts *o);
+size_t format_event(char *buf, size_t len, const struct vista_event *e, const uint64_t *stack, int nstack,
+		    const struct format_names *names, const struct format_opts *o, struct format_state *st);
+size_t format_tuple(char *buf, size_t len, const struct vista_tuple *t);
+size_t format_meta(char *buf, size_t len, const struct vista_meta *m);
+size_t format_func(char *buf, size_t len, const struct vista_event *e, const struct format_names *names);
+size_t format_stack(char *buf, size_t len, const uint64_t *ips, int n, const struct kallsyms *ksyms);
+const char *format_pkt_type(uint8_t pkt_type);
+
+#endif

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "core/hooks.h"
+
+#include <bpf/btf.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TRACE_TYPEDEF_PREFIX "btf_trace_"
+#define MAX_SKB_ARG 5
+
+static const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
+
+static bool is_ptr_to_struct(const struct btf *btf, uint32_t id, const char *name)
+{
+	const struct btf_type *t = skip_mods_and_typedefs(btf, id);
+
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = skip_mods_and_typedefs(btf, t->type);
+	return t && btf_is_struct(t) && strcmp(btf__name_by_offset(btf, t->name_off), name) == 0;
+}
+
+static bool is_enum_named(const struct btf *btf, uint32_t id, const char *name)
+{
+	const struct btf_type *t = skip_mods_and_typedefs(btf, id);
+
+	return t && (btf_is_enum(t) || btf_is_enum64(t)) && strcmp(btf__name_by_offset(btf, t->name_off), name) == 0;
+}
+
+static int hooks_append(struct hook_table *t, const char *name, enum hook_template tmpl, uint32_t btf_id)
+{
+	struct hook *h;
+
+	if (strlen(name) >= HOOK_NAME_LEN)
+		return 0; /* no tracepoint name is this long; skip rather than truncate */
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct hook *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	h = &t->v[t->n++];
+	memset(h, 0, sizeof(*h));
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	h->tmpl = tmpl;
+	h->btf_id = btf_id;
+	h->prog_fd = -1;
+	h->link_fd = -1;
+	return 1;
+}
+
+/*
+ * kfree_skb and consume_skb carry more than the skb: the caller's address
+ * and (since 5.17) the drop reason. They get dedicated templates when their
+ * prototype has those arguments.
+ */
+static enum hook_template template_for(const struct btf *btf, const char *tp, const struct btf_param *args,
+				       int nargs, int skb_arg)
+{
+	bool is_free = strcmp(tp, "kfree_skb") == 0 || strcmp(tp, "consume_skb") == 0;
+
+	if (is_free && skb_arg == 0) {
+		if (nargs >= 3 && strcmp(tp, "kfree_skb") == 0 && is_enum_named(btf, args[2].type, "skb_drop_reason"))
+			return TMPL_KFREE_SKB_REASON;
+		if (nargs >= 2 && btf_is_ptr(skip_mods_and_typedefs(btf, args[1].type)))
+			return TMPL_SKB_LOCATION;
+	}
+	return (enum hook_template)(TMPL_SKB_ARG0 + skb_arg);
+}
+
+int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, char *err, size_t errlen)
+{
+	uint32_t n = btf__type_cnt(btf);
+	size_t prefix_len = strlen(TRACE_TYPEDEF_PREFIX);
+	int added = 0;
+
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *type = btf__type_by_id(btf, id);
+		const struct btf_type *proto;
+		const struct btf_param *params;
+		const char *name;
+		int nparams;
+
+		if (!btf_is_typedef(type))
+			continue;
+		name = btf__name_by_offset(btf, type->name_off);
+		if (strncmp(name, TRACE_TYPEDEF_PREFIX, prefix_len) != 0)
+			continue;
+		/* typedef void (*btf_trace_X)(void *__data, args...); */
+		proto = skip_mods_and_typedefs(btf, type->type);
+		if (!proto || !btf_is_ptr(proto))
+			continue;
+		proto = skip_mods_and_typedefs(btf, proto->type);
+		if (!proto || !btf_is_func_proto(proto))
+			continue;
+		params = btf_params(proto) + 1;
+		nparams = btf_vlen(proto) - 1;
+		for (int i = 0; i < nparams && i < MAX_SKB_ARG; i++) {
+			int r;
+
+			if (!is_ptr_to_struct(btf, params[i].type, "sk_buff"))
+				continue;
+			r = hooks_append(t, name + prefix_len, template_for(btf, name + prefix_len, params, nparams, i),
+					 id);
+			if (r < 0) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			added += r;
+			break;
+		}
+	}
+	return added;
+}
+
+int hooks_keep_matching(struct hook_table *t, const char *regex, const char *always_keep, char *err, size_t errlen)
+{
+	size_t len, kept = 0;
+	int matched = 0;
+	char *anchored;
+	regex_t re;
+	int rc;
+
+	if (!regex)
+		return (int)t->n;
+	len = strlen(regex) + 8;
+	anchored = malloc(len);
+	if (!anchored) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* Full-match semantics: the whole name must match, as in the original tool. */
+	snprintf(anchored, len, "^(%s)$", regex);
+	rc = regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB);
+	free(anchored);
+	if (rc) {
+		char why[128];
+
+		regerror(rc, &re, why, sizeof(why));
+		snprintf(err, errlen, "invalid regular expression \"%s\": %s", regex, why);
+		return -1;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		bool match = regexec(&re, t->v[i].name, 0, NULL, 0) == 0;
+
+		matched += match;
+		if (match || (always_keep && strcmp(t->v[i].name, always_keep) == 0))
+			t->v[kept++] = t->v[i];
+	}
+	t->n = kept;
+	regfree(&re);
+	return matched;
+}
+
+int hooks_keep_named(struct hook_table *t, const char *name)
+{
+	struct hook *h = hooks_find(t, name);
+
+	if (!h) {
+		t->n = 0;
+		return 0;
+	}
+	t->v[0] = *h;
+	t->n = 1;
+	return 1;
+}
+
+struct hook *hooks_find(struct hook_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].name, name) == 0)
+			return &t->v[i];
+	return NULL;
+}
+
+void hooks_free(struct hook_table *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hook table: every place vista attaches a program, with the id that
+ * events carry back. Hooks are discovered from kernel BTF, never from a
+ * hard-coded list, so a new kernel's tracepoints are traced for free.
+ */
+#ifndef VISTA_HOOKS_H
+#define VISTA_HOOKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct btf;
+
+/* Which template program serves a hook (one per shape of argument list). */
+enum hook_template {
+	TMPL_SKB_ARG0,
+	TMPL_SKB_ARG1,
+	TMPL_SKB_ARG2,
+	TMPL_SKB_ARG3,
+	TMPL_SKB_ARG4,
+	TMPL_KFREE_SKB_REASON, /* kfree_skb(skb, location, reason, ...) */
+	TMPL_SKB_LOCATION,     /* consume_skb(skb, location), old kfree_skb(skb, location) */
+	TMPL__COUNT,
+};
+
+#define HOOK_NAME_LEN 64
+
+struct hook {
+	char name[HOOK_NAME_LEN]; /* tracepoint name, e.g. "kfree_skb" */
+	enum hook_template tmpl;
+	uint32_t btf_id; /* id of the btf_trace_<name> typedef */
+	int prog_fd;     /* -1 until loaded */
+	int link_fd;     /* -1 until attached */
+	bool stack;      /* collect a kernel stack at this hook regardless of --output-stack */
+};
+
+struct hook_table {
+	struct hook *v;
+	size_t n, cap;
+};
+
+/*
+ * Appends every tracepoint whose arguments include a struct sk_buff pointer
+ * (const or not, possibly through typedefs) among the first five.
+ * Returns the number added, or -1 with the reason in err.
+ */
+int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, char *err, size_t errlen);
+
+/*
+ * Keeps only hooks whose name fully matches the POSIX extended regular
+ * expression (as vista's --filter-skb-func: "foo" matches only "foo"),
+ * plus the hook named always_keep when not NULL. A NULL regex matches all.
+ * Returns how many hooks the expression matched, or -1 with the reason
+ * (bad expression) in err.
+ */
+int hooks_keep_matching(struct hook_table *t, const char *regex, const char *always_keep, char *err, size_t errlen);
+
+/* Keeps only the hook named name; returns 1, or 0 when it is absent. */
+int hooks_keep_named(struct hook_table *t, const char *name);
+
+struct hook *hooks_find(struct hook_table *t, const char *name);
+void hooks_free(struct hook_table *t);
+
+#endif

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "core/session.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/btf_enum.h"
+#include "core/hooks.h"
+#include "core/log.h"
+#include "core/prog_clone.h"
+#include "vista.skel.h"
+
+#define DEFAULT_RINGBUF_BYTES (16u << 20)
+
+struct session {
+	struct vista_bpf *skel;
+	struct ring_buffer *rb;
+	struct hook_table hooks;
+	struct btf_enum_names *drop_reasons;
+	session_event_fn on_event;
+	void *ctx;
+	int ncpus;
+};
+
+static struct bpf_program *template_program(struct vista_bpf *skel, enum hook_template t)
+{
+	switch (t) {
+	case TMPL_SKB_ARG0:
+		return skel->progs.tp_skb_0;
+	case TMPL_SKB_ARG1:
+		return skel->progs.tp_skb_1;
+	case TMPL_SKB_ARG2:
+		return skel->progs.tp_skb_2;
+	case TMPL_SKB_ARG3:
+		return skel->progs.tp_skb_3;
+	case TMPL_SKB_ARG4:
+		return skel->progs.tp_skb_4;
+	case TMPL_KFREE_SKB_REASON:
+		return skel->progs.tp_kfree_skb_reason;
+	case TMPL_SKB_LOCATION:
+		return skel->progs.tp_skb_location;
+	default:
+		return NULL;
+	}
+}
+
+static struct btf *load_btf(const char *path, char *err, size_t errlen)
+{
+	struct btf *btf = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+
+	if (!btf) {
+		if (path)
+			snprintf(err, errlen, "cannot read kernel BTF from %s: %s", path, strerror(errno));
+		else
+			snprintf(err, errlen,
+				 "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s; the kernel needs "
+				 "CONFIG_DEBUG_INFO_BTF=y, or pass --kernel-btf FILE",
+				 strerror(errno));
+	}
+	return btf;
+}
+
+/* Chooses the hooks this session attaches to, with their attach ids in the running kernel. */
+static int select_hooks(struct session *s, const struct session_config *cfg, const struct btf *btf,
+			const struct btf *kernel_btf, char *err, size_t errlen)
+{
+	struct hook_table *t = &s->hooks;
+	int n = hooks_discover_skb_tracepoints(btf, t, err, errlen);
+
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		snprintf(err, errlen, "the kernel BTF describes no tracepoint that carries an skb");
+		return -1;
+	}
+	if (cfg->trace_skb) {
+		const char *keep = cfg->drop_stack ? "kfree_skb" : NULL;
+
+		n = hooks_keep_matching(t, cfg->skb_func_regex, keep, err, errlen);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			snprintf(err, errlen, "no skb tracepoint matches --filter-skb-func \"%s\"", cfg->skb_func_regex);
+			return -1;
+		}
+	} else if (cfg->drop_stack) {
+		hooks_keep_named(t, "kfree_skb");
+	}
+	if (cfg->drop_stack) {
+		struct hook *drop = hooks_find(t, "kfree_skb");
+
+		if (!drop) {
+			snprintf(err, errlen, "this kernel has no kfree_skb tracepoint");
+			return -1;
+		}
+		drop->stack = true;
+	}
+	/* The kernel verifies tp_btf programs against its own BTF ids. */
+	for (size_t i = 0; i < t->n; i++) {
+		char tname[HOOK_NAME_LEN + 16];
+		int id;
+
+		snprintf(tname, sizeof(tname), "btf_trace_%s", t->v[i].name);
+		id = btf__find_by_name_kind(kernel_btf, tname, BTF_KIND_TYPEDEF);
+		if (id < 0) {
+			snprintf(err, errlen, "tracepoint %s is described by --kernel-btf but not by the running kernel",
+				 t->v[i].name);
+			return -1;
+		}
+		t->v[i].btf_id = id;
+	}
+	if (t->n > VISTA_MAX_HOOKS) {
+		snprintf(err, errlen, "too many hooks (%zu, at most %d)", t->n, VISTA_MAX_HOOKS);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_templates(struct session *s, const struct session_config *cfg, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->kernel_btf);
+	bool used[TMPL__COUNT] = {0};
+
+	s->skel = vista_bpf__open_opts(&open_opts);
+	if (!s->skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	bpf_map__set_max_entries(s->skel->maps.events, cfg->ringbuf_bytes ? cfg->ringbuf_bytes : DEFAULT_RINGBUF_BYTES);
+	for (size_t i = 0; i < s->hooks.n; i++) {
+		const struct hook *h = &s->hooks.v[i];
+		struct bpf_program *p = template_program(s->skel, h->tmpl);
+
+		if (used[h->tmpl])
+			continue;
+		used[h->tmpl] = true;
+		/* Each template is verified once, against the first hook that uses it. */
+		bpf_program__set_autoload(p, true);
+		if (bpf_program__set_attach_target(p, 0, h->name)) {
+			snprintf(err, errlen, "cannot target tracepoint %s: %s", h->name, strerror(errno));
+			return -1;
+		}
+	}
+	if (vista_bpf__load(s->skel)) {
+		int e = errno;
+
+		snprintf(err, errlen, "loading the BPF programs failed: %s%s", strerror(e),
+			 log_is_verbose() ? "" : " (run with --verbose for the verifier's log)");
+		return -1;
+	}
+	return 0;
+}
+
+static int attach_hooks(struct session *s, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < s->hooks.n; i++) {
+		struct hook *h = &s->hooks.v[i];
+		char name[HOOK_NAME_LEN + 8];
+		struct clone_target target = {
+			.name = name,
+			.hook_id = (uint32_t)i,
+			.attach_type = BPF_TRACE_RAW_TP,
+			.attach_btf_id = h->btf_id,
+		};
+
+		snprintf(name, sizeof(name), "vista_%s", h->name);
+		h->prog_fd = prog_clone_load(template_program(s->skel, h->tmpl), &target, err, errlen);
+		if (h->prog_fd < 0)
+			return -1;
+		h->link_fd = bpf_raw_tracepoint_open(NULL, h->prog_fd);
+		if (h->link_fd < 0) {
+			snprintf(err, errlen, "attaching to tracepoint %s failed: %s", h->name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct session *s = ctx;
+
+	if (size < sizeof(struct vista_event))
+		return 0; /* never produced by our programs; ignore rather than misread */
+	return s->on_event(s->ctx, data) ? -ECANCELED : 0;
+}
+
+static void publish_filter(struct session *s, const struct vista_filter *f)
+{
+	struct vista_bpf__bss *bss = s->skel->bss;
+	__u32 next = (bss->active_filter + 1) & 1;
+
+	bss->filters[next] = *f;
+	__atomic_store_n(&bss->active_filter, next, __ATOMIC_RELEASE);
+}
+
+int session_open(const struct session_config *cfg, struct session **out, char *err, size_t errlen)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	struct btf *btf = NULL, *kernel_btf = NULL;
+	int rc = -1;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->on_event = cfg->on_event;
+	s->ctx = cfg->ctx;
+	s->ncpus = libbpf_num_possible_cpus();
+	if (cfg->backend != BACKEND_TRACEPOINT) {
+		snprintf(err, errlen, "the %s backend is not available yet in this version of vista",
+			 backend_name(cfg->backend));
+		goto out;
+	}
+	btf = load_btf(cfg->kernel_btf, err, errlen);
+	if (!btf)
+		goto out;
+	kernel_btf = cfg->kernel_btf ? load_btf(NULL, err, errlen) : btf;
+	if (!kernel_btf)
+		goto out;
+	if (select_hooks(s, cfg, btf, kernel_btf, err, errlen))
+		goto out;
+	s->drop_reasons = btf_enum_names_load(btf, "skb_drop_reason");
+	if (load_templates(s, cfg, err, errlen))
+		goto out;
+
+	publish_filter(s, &cfg->filter);
+	for (size_t i = 0; i < s->hooks.n; i++)
+		s->skel->bss->hook_flags[i] = VISTA_HOOK_ENABLED | (s->hooks.v[i].stack ? VISTA_HOOK_STACK : 0);
+	if (attach_hooks(s, err, errlen))
+		goto out;
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_event, s, NULL);
+	if (!s->rb) {
+		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (kernel_btf != btf)
+		btf__free(kernel_btf);
+	btf__free(btf);
+	if (rc) {
+		session_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	for (size_t i = 0; i < s->hooks.n; i++) {
+		if (s->hooks.v[i].link_fd >= 0)
+			close(s->hooks.v[i].link_fd);
+		if (s->hooks.v[i].prog_fd >= 0)
+			close(s->hooks.v[i].prog_fd);
+	}
+	hooks_free(&s->hooks);
+	btf_enum_names_free(s->drop_reasons);
+	vista_bpf__destroy(s->skel);
+	free(s);
+}
+
+int session_poll(struct session *s, int timeout_ms)
+{
+	return ring_buffer__poll(s->rb, timeout_ms);
+}
+
+int session_consume(struct session *s)
+{
+	return ring_buffer__consume(s->rb);
+}
+
+int session_event_fd(const struct session *s)
+{
+	return ring_buffer__epoll_fd(s->rb);
+}
+
+int session_set_filter(struct session *s, const struct vista_filter *f)
+{
+	publish_filter(s, f);
+	return 0;
+}
+
+size_t session_hook_count(const struct session *s)
+{
+	return s->hooks.n;
+}
+
+const char *session_hook_name(const struct session *s, uint32_t hook_id)
+{
+	return hook_id < s->hooks.n ? s->hooks.v[hook_id].name : NULL;
+}
+
+const char *session_drop_reason(const struct session *s, uint32_t reason)
+{
+	return s->drop_reasons ? btf_enum_names_get(s->drop_reasons, reason) : NULL;
+}
+
+int session_stack(const struct session *s, int32_t stack_id, uint64_t *ips, int max)
+{
+	uint64_t frames[VISTA_MAX_STACK_DEPTH] = {0};
+	int n = 0;
+
+	if (stack_id < 0 || bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stacks), &stack_id, frames))
+		return 0;
+	while (n < max && n < VISTA_MAX_STACK_DEPTH && frames[n])
+		ips[n] = frames[n], n++;
+	return n;
+}
+
+uint64_t session_lost(const struct session *s)
+{
+	struct vista_counters *per_cpu = calloc(s->ncpus, sizeof(*per_cpu));
+	uint32_t zero = 0;
+	uint64_t lost = 0;
+
+	if (!per_cpu)
+		return 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &zero, per_cpu) == 0)
+		for (int i = 0; i < s->ncpus; i++)
+			lost += per_cpu[i].lost;
+	free(per_cpu);
+	return lost;
+}

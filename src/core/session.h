@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A tracing session: discovers the hooks, loads and attaches the BPF
+ * programs, drains the ring buffer into a callback, and detaches. Every
+ * front end (the vista CLI, vista-top) drives the kernel through this.
+ */
+#ifndef VISTA_SESSION_H
+#define VISTA_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/features.h"
+#include "vista.h"
+
+struct session;
+
+/* Return 0 to go on, or non-zero to stop draining (session_poll then returns -ECANCELED). */
+typedef int (*session_event_fn)(void *ctx, const struct vista_event *e);
+
+struct session_config {
+	const char *kernel_btf;     /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
+	enum backend backend;       /* resolved by backend_choose() */
+	bool trace_skb;             /* the skb hooks (all, or those matching skb_func_regex) */
+	const char *skb_func_regex; /* NULL: every skb hook */
+	bool drop_stack;            /* kfree_skb with a kernel stack for every drop */
+	struct vista_filter filter;
+	size_t ringbuf_bytes; /* 0: the default (16 MiB) */
+	session_event_fn on_event;
+	void *ctx;
+};
+
+/* Returns 0, or -1 with one clear sentence in err; nothing stays attached on failure. */
+int session_open(const struct session_config *cfg, struct session **out, char *err, size_t errlen);
+void session_close(struct session *s);
+
+/* Waits up to timeout_ms and drains; returns events handled, or a negative errno. */
+int session_poll(struct session *s, int timeout_ms);
+/* Drains whatever is ready without waiting. */
+int session_consume(struct session *s);
+/* An fd that becomes readable when events are ready (for a poll() loop). */
+int session_event_fd(const struct session *s);
+
+/* Replaces the structured filter atomically while tracing. */
+int session_set_filter(struct session *s, const struct vista_filter *f);
+
+size_t session_hook_count(const struct session *s);
+const char *session_hook_name(const struct session *s, uint32_t hook_id);
+/* Name of a drop reason (enum skb_drop_reason in the kernel's BTF), or NULL. */
+const char *session_drop_reason(const struct session *s, uint32_t reason);
+/* Reads a stack recorded by the BPF side; returns the number of frames (0 if gone). */
+int session_stack(const struct session *s, int32_t stack_id, uint64_t *ips, int max);
+
+/* Failed ring buffer reservations so far, summed over CPUs. */
+uint64_t session_lost(const struct session *s);
+
+#endif
