@@ -58,18 +58,26 @@ static void sanitize_name(char *dst, const char *src)
 	dst[i] = '\0';
 }
 
-/* The verifier's reason is on the last non-empty line of its log. */
-static void last_log_line(const char *log, char *out, size_t len)
+/* The verifier's reason is the last log line before its statistics lines. */
+static void verifier_reason(const char *log, char *out, size_t len)
 {
 	const char *end = log + strlen(log);
-	const char *start;
 
-	while (end > log && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	start = end;
-	while (start > log && start[-1] != '\n')
-		start--;
-	snprintf(out, len, "%.*s", (int)(end - start), start);
+	out[0] = '\0';
+	while (end > log) {
+		const char *start;
+
+		while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+			end--;
+		start = end;
+		while (start > log && start[-1] != '\n')
+			start--;
+		if (end > start && strncmp(start, "processed ", 10) != 0 && strncmp(start, "verification time", 17) != 0) {
+			snprintf(out, len, "%.*s", (int)(end - start), start);
+			return;
+		}
+		end = start;
+	}
 }
 
 int prog_clone_load(const struct bpf_program *tmpl, const struct clone_target *target, char *err, size_t errlen)
@@ -118,7 +126,7 @@ int prog_clone_load(const struct bpf_program *tmpl, const struct clone_target *t
 			/* A transient failure (e.g. EAGAIN); keep the program. */
 			goto out;
 		}
-		last_log_line(log, why, sizeof(why));
+		verifier_reason(log, why, sizeof(why));
 		snprintf(err, errlen, "loading the program for %s failed: %s%s%s", target->name, strerror(saved),
 			 why[0] ? ": " : "", why);
 	}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The text layout is vista's compatibility contract: every field is checked exactly. */
+#include <arpa/inet.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/format.h"
+#include "core/kallsyms.h"
+#include "tap.h"
+
+static const char *hook_name(const void *ctx, uint32_t id)
+{
+	static const char *const names[] = {"net_dev_xmit", "kfree_skb", "netif_receive_skb_list_entry"};
+
+	(void)ctx;
+	return id < 3 ? names[id] : NULL;
+}
+
+static const char *drop_reason(const void *ctx, uint32_t reason)
+{
+	(void)ctx;
+	return reason == 12 ? "SKB_DROP_REASON_NETFILTER_DROP" : NULL;
+}
+
+static const struct format_names names = {hook_name, drop_reason, NULL, NULL};
+
+static struct vista_event icmp_event(void)
+{
+	struct vista_event e = {0};
+
+	e.ts_ns = 1000000000ULL;
+	e.addr = 0xffff990282314000ULL;
+	e.cpu = 2;
+	e.pid = 1234;
+	e.hook_id = 0;
+	e.kind = VISTA_EV_SKB;
+	e.stack_id = -1;
+	e.flags = VISTA_EVF_HAS_META | VISTA_EVF_HAS_TUPLE;
+	memcpy(e.comm, "ping", 5);
+	e.meta.netns = 4026531840u;
+	e.meta.ifindex = 2;
+	memcpy(e.meta.ifname, "ens33", 6);
+	e.meta.protocol = 0x0800;
+	e.meta.mtu = 1500;
+	e.meta.len = 98;
+	e.tuple.l3 = 4;
+	inet_pton(AF_INET, "192.168.241.1", e.tuple.saddr);
+	inet_pton(AF_INET, "192.168.241.133", e.tuple.daddr);
+	e.tuple.l4_proto = 1;
+	e.tuple.icmp_type = 8;
+	e.tuple.sport = 23089;
+	e.tuple.dport = 0;
+	return e;
+}
+
+static void test_header(void)
+{
+	struct format_opts o = {.meta = true, .tuple = true};
+	char buf[256];
+
+	format_header(buf, sizeof(buf), &o);
+	is_str(buf, "            SKB/SK    CPU          PROCESS                     FUNC\n", "header as in vista");
+	o.timestamp = TIMESTAMP_RELATIVE;
+	format_header(buf, sizeof(buf), &o);
+	is_str(buf, "            SKB/SK    CPU          PROCESS                     FUNC        TIMESTAMP\n",
+	       "relative timestamps add a TIMESTAMP column");
+	o.timestamp = TIMESTAMP_ABSOLUTE;
+	format_header(buf, sizeof(buf), &o);
+	is_str(buf, "        TIME             SKB/SK    CPU          PROCESS                     FUNC\n",
+	       "absolute timestamps add a TIME column first");
+}
+
+static void test_icmp_line(struct format_state *st)
+{
+	struct format_opts o = {.meta = true, .tuple = true};
+	struct vista_event e = icmp_event();
+	char buf[1024];
+
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, st);
+	is_str(buf,
+	       "0xffff990282314000      2     [ping(1234)]             net_dev_xmit netns=4026531840 mark=0x0 "
+	       "iface=2(ens33) proto=0x0800 mtu=1500 len=98 pkt_type=HOST "
+	       "192.168.241.1->192.168.241.133(icmp request id=23089 seq=0)\n",
+	       "ICMP request line with meta and tuple");
+	e.tuple.icmp_type = 0;
+	e.tuple.dport = 7;
+	o.meta = false;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, st);
+	is_str(buf,
+	       "0xffff990282314000      2     [ping(1234)]             net_dev_xmit "
+	       "192.168.241.1->192.168.241.133(icmp reply id=23089 seq=7)\n",
+	       "ICMP reply, tuple only");
+	e.tuple.icmp_type = 3;
+	e.tuple.icmp_code = 3;
+	o.tuple = true;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, st);
+	ok(strstr(buf, "(icmp type=3 code=3)") != NULL, "other ICMP types print type and code: %s", buf);
+	o.tuple = false;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, st);
+	is_str(buf, "0xffff990282314000      2     [ping(1234)]             net_dev_xmit\n", "bare line");
+}
+
+static void test_tuples(void)
+{
+	struct vista_tuple t = {0};
+	char buf[256];
+
+	t.l3 = 4;
+	inet_pton(AF_INET, "10.199.0.1", t.saddr);
+	inet_pton(AF_INET, "10.199.0.2", t.daddr);
+	t.l4_proto = 6;
+	t.sport = 41234;
+	t.dport = 80;
+	format_tuple(buf, sizeof(buf), &t);
+	is_str(buf, "10.199.0.1:41234->10.199.0.2:80(tcp)", "TCP over IPv4");
+	t.l4_proto = 17;
+	t.dport = 53;
+	format_tuple(buf, sizeof(buf), &t);
+	is_str(buf, "10.199.0.1:41234->10.199.0.2:53(udp)", "UDP over IPv4");
+	t.l4_proto = 47;
+	format_tuple(buf, sizeof(buf), &t);
+	is_str(buf, "10.199.0.1->10.199.0.2(proto=47)", "other protocols show their number");
+
+	memset(&t, 0, sizeof(t));
+	t.l3 = 6;
+	inet_pton(AF_INET6, "fd00:199::1", t.saddr);
+	inet_pton(AF_INET6, "fd00:199::2", t.daddr);
+	t.l4_proto = 6;
+	t.sport = 5555;
+	t.dport = 443;
+	format_tuple(buf, sizeof(buf), &t);
+	is_str(buf, "[fd00:199::1]:5555->[fd00:199::2]:443(tcp)", "TCP over IPv6 in brackets");
+	t.l4_proto = 58;
+	t.icmp_type = 128;
+	t.sport = 9;
+	t.dport = 3;
+	format_tuple(buf, sizeof(buf), &t);
+	is_str(buf, "fd00:199::1->fd00:199::2(icmp6 request id=9 seq=3)", "ICMPv6 echo request");
+	t.icmp_type = 129;
+	format_tuple(buf, sizeof(buf), &t);
+	is_str(buf, "fd00:199::1->fd00:199::2(icmp6 reply id=9 seq=3)", "ICMPv6 echo reply");
+
+	const char *addrs[] = {"::", "::1", "1::", "2001:db8::1:0:0:1", "2001:db8:0:1:1:1:1:1", "fe80::1:2:3:4",
+			       "1:0:0:2::3"};
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		char want[128], exp[INET6_ADDRSTRLEN];
+
+		inet_pton(AF_INET6, addrs[i], t.saddr);
+		inet_ntop(AF_INET6, t.saddr, exp, sizeof(exp));
+		snprintf(want, sizeof(want), "%s->fd00:199::2(icmp6 reply id=9 seq=3)", exp);
+		format_tuple(buf, sizeof(buf), &t);
+		is_str(buf, want, "IPv6 text matches inet_ntop");
+	}
+	memset(&t, 0, sizeof(t));
+	is_int(format_tuple(buf, sizeof(buf), &t), 0, "no tuple without an IP header");
+}
+
+static void test_meta(void)
+{
+	struct vista_meta m = {0};
+	char buf[256];
+
+	m.netns = 4026531840u;
+	format_meta(buf, sizeof(buf), &m);
+	is_str(buf, "netns=4026531840 mark=0x0 iface=0 proto=0x0000 mtu=0 len=0 pkt_type=HOST",
+	       "zero fields print as in vista (iface=0, proto=0x0000)");
+	m.mark = 0xbeef;
+	m.protocol = 0x86dd;
+	m.pkt_type = 4;
+	m.ifindex = 7;
+	memcpy(m.ifname, "veth-a", 7);
+	format_meta(buf, sizeof(buf), &m);
+	is_str(buf, "netns=4026531840 mark=0xbeef iface=7(veth-a) proto=0x86dd mtu=0 len=0 pkt_type=OUTGOING",
+	       "mark, iface, IPv6 protocol, OUTGOING");
+	is_str(format_pkt_type(1), "BROADCAST", "pkt_type 1");
+	is_str(format_pkt_type(5), "LOOPBACK", "pkt_type 5");
+	is_str(format_pkt_type(9), "UNKNOWN", "pkt_type out of range");
+}
+
+static void test_drop_reason(struct format_state *st)
+{
+	struct format_opts o = {0};
+	struct vista_event e = icmp_event();
+	char buf[512];
+
+	e.hook_id = 1;
+	e.flags |= VISTA_EVF_HAS_REASON;
+	e.reason = 12;
+	format_func(buf, sizeof(buf), &e, &names);
+	is_str(buf, "kfree_skb(SKB_DROP_REASON_NETFILTER_DROP)", "drop reason by name");
+	e.reason = 999;
+	format_func(buf, sizeof(buf), &e, &names);
+	is_str(buf, "kfree_skb(reason=999)", "unknown drop reason by number");
+	e.reason = 12;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, st);
+	is_str(buf, "0xffff990282314000      2     [ping(1234)] kfree_skb(SKB_DROP_REASON_NETFILTER_DROP)\n",
+	       "a function longer than its column is kept whole");
+	e.hook_id = 77;
+	e.flags &= ~VISTA_EVF_HAS_REASON;
+	format_func(buf, sizeof(buf), &e, &names);
+	is_str(buf, "hook#77", "unknown hook id");
+}
+
+static void test_relative(void)
+{
+	struct format_opts o = {.timestamp = TIMESTAMP_RELATIVE};
+	struct vista_event e = icmp_event(), other = icmp_event();
+	struct format_state st;
+	char buf[512];
+
+	format_state_init(&st);
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, &st);
+	ok(strstr(buf, "net_dev_xmit                0\n") != NULL, "first event of an skb: 0 (%s)", buf);
+	other.addr += 0x100;
+	other.ts_ns += 700;
+	format_event(buf, sizeof(buf), &other, NULL, 0, &names, &o, &st);
+	ok(strstr(buf, "net_dev_xmit                0\n") != NULL, "another skb starts at 0");
+	e.ts_ns += 1500;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, &st);
+	ok(strstr(buf, "net_dev_xmit             1500\n") != NULL, "delta since this skb's previous event (%s)", buf);
+	format_state_free(&st);
+}
+
+static void test_absolute(void)
+{
+	struct format_opts o = {.timestamp = TIMESTAMP_ABSOLUTE};
+	struct vista_event e = icmp_event();
+	struct format_state st;
+	regex_t re;
+	char buf[512];
+
+	format_state_init(&st);
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, &st);
+	regcomp(&re, "^[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\\.[0-9]{3} 0xffff990282314000 ", REG_EXTENDED | REG_NOSUB);
+	ok(regexec(&re, buf, 0, NULL, 0) == 0, "absolute time HH:MM:SS.mmm first (%s)", buf);
+	regfree(&re);
+	format_state_free(&st);
+}
+
+static void test_truncation(struct format_state *st)
+{
+	struct format_opts o = {.meta = true, .tuple = true};
+	struct vista_event e = icmp_event();
+	char full[1024], small[40];
+	size_t need = format_event(full, sizeof(full), &e, NULL, 0, &names, &o, st);
+	size_t got = format_event(small, sizeof(small), &e, NULL, 0, &names, &o, st);
+
+	is_int(got, need, "a short buffer still reports the full length");
+	is_int(strlen(small), sizeof(small) - 1, "and is filled and terminated");
+	ok(strncmp(small, full, sizeof(small) - 1) == 0, "with the start of the line");
+	is_int(format_event(NULL, 0, &e, NULL, 0, &names, &o, st), need, "a NULL buffer measures");
+}
+
+static void test_stack(struct format_state *st)
+{
+	char path[] = "/tmp/vista-test-ksyms-XXXXXX";
+	int fd = mkstemp(path);
+	const char *text = "ffffffff81000000 T ip_rcv\nffffffff81000100 T ip_rcv_finish\n"
+			   "ffffffffc0001000 t nft_do_chain\t[nf_tables]\n";
+	struct kallsyms *ks;
+	uint64_t ips[] = {0xffffffff81000010ULL, 0xffffffff81000105ULL, 0xffffffffc0001020ULL, 0x10ULL};
+	struct format_names with_syms = names;
+	struct format_opts o = {0};
+	struct vista_event e = icmp_event();
+	char buf[1024];
+
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		abort();
+	close(fd);
+	ks = kallsyms_load(path);
+	unlink(path);
+	ok(ks != NULL, "synthetic kallsyms loads");
+	format_stack(buf, sizeof(buf), ips, 4, ks);
+	is_str(buf, "\n    ip_rcv+0x10\n    ip_rcv_finish+0x5\n    nft_do_chain+0x20 [nf_tables]\n    0x10",
+	       "frames: symbol+offset, module, raw address when unknown");
+	with_syms.ksyms = ks;
+	format_event(buf, sizeof(buf), &e, ips, 1, &with_syms, &o, st);
+	is_str(buf, "0xffff990282314000      2     [ping(1234)]             net_dev_xmit\n    ip_rcv+0x10\n",
+	       "stack frames follow the line");
+	kallsyms_free(ks);
+}
+
+int main(void)
+{
+	struct format_state st;
+
+	format_state_init(&st);
+	test_header();
+	test_icmp_line(&st);
+	test_tuples();
+	test_meta();
+	test_drop_reason(&st);
+	test_relative();
+	test_absolute();
+	test_truncation(&st);
+	test_stack(&st);
+	format_state_free(&st);
+	return tap_done();
+}
