@@ -71,7 +71,7 @@ struct vista_options {
 /*
  * Parses argv into *o (which it initializes with the defaults first).
  * Returns 0, or -1 with one clear sentence in err
- * (e.g. "invalid argument \"70000\" for \"--filter-port\": value out of range (max 65535)",
+ * (e.g. "invalid argument \"70000\" for \"--filter-port\" flag: value out of range (max 65535)",
  *  "unknown flag: --foo"). Syntax and value checks only: checks that need
  * the system (files, netns, interfaces, kernel features) happen later.
  */

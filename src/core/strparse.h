@@ -3,6 +3,7 @@
 #ifndef VISTA_STRPARSE_H
 #define VISTA_STRPARSE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
