@@ -91,7 +91,7 @@ static __always_inline void count_lost(void)
 }
 
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
-				      bool has_reason)
+				      __u32 event_flags)
 {
 	const struct vista_filter *f;
 	struct vista_tuple tuple = {};
@@ -140,7 +140,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	e->tid = (__u32)pid_tgid;
 	e->cpu = bpf_get_smp_processor_id();
 	e->reason = reason;
-	e->flags = has_reason ? VISTA_EVF_HAS_REASON : 0;
+	e->flags = event_flags;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	__builtin_memset(&e->meta, 0, sizeof(e->meta));
 	if (collect & VISTA_COLLECT_META) {
@@ -165,7 +165,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	SEC("?tp_btf/vista_template")                                                            \
 	int tp_skb_##pos(__u64 *ctx)                                                             \
 	{                                                                                        \
-		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, false); \
+		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, 0);       \
 	}
 
 SKB_TP_TEMPLATE(0)
@@ -178,12 +178,13 @@ SKB_TP_TEMPLATE(4)
 SEC("?tp_btf/kfree_skb")
 int tp_kfree_skb_reason(__u64 *ctx)
 {
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], (__u32)ctx[2], true);
+	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], (__u32)ctx[2],
+			  VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED);
 }
 
 /* consume_skb(skb[, location]) and kfree_skb before 5.17: keep the caller. */
 SEC("?tp_btf/consume_skb")
 int tp_skb_location(__u64 *ctx)
 {
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, false);
+	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED);
 }

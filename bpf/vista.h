@@ -33,6 +33,7 @@ enum vista_event_flags {
 	VISTA_EVF_HAS_META = 1 << 0,
 	VISTA_EVF_HAS_TUPLE = 1 << 1,
 	VISTA_EVF_HAS_REASON = 1 << 2,
+	VISTA_EVF_SKB_FREED = 1 << 3, /* the skb's life ends here (kfree_skb, consume_skb) */
 };
 
 /* What the BPF side collects for each matching event (runtime-editable). */

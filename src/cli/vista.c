@@ -286,15 +286,22 @@ static int setup_printer(struct printer *p, const struct vista_options *o, char 
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
-	if (p->want_stack) {
-		struct kallsyms *ks = kallsyms_load("/proc/kallsyms");
+	return 0;
+}
 
-		if (!ks) {
-			snprintf(err, len, "cannot read kernel symbols from /proc/kallsyms: %s", strerror(errno));
-			return -1;
-		}
-		p->names.ksyms = ks;
+/* Read after attaching, so that the JIT symbols of vista's own programs are known too. */
+static int load_symbols(struct printer *p, char *err, size_t len)
+{
+	struct kallsyms *ks;
+
+	if (!p->want_stack)
+		return 0;
+	ks = kallsyms_load("/proc/kallsyms");
+	if (!ks) {
+		snprintf(err, len, "cannot read kernel symbols from /proc/kallsyms: %s", strerror(errno));
+		return -1;
 	}
+	p->names.ksyms = ks;
 	return 0;
 }
 
@@ -363,6 +370,8 @@ int main(int argc, char **argv)
 	if (session_open(&cfg, &p->session, err, sizeof(err)))
 		goto fail;
 	p->names.ctx = p->session;
+	if (load_symbols(p, err, sizeof(err)))
+		goto fail;
 	log_info("Attached %zu tracepoints", session_hook_count(p->session));
 	install_signals();
 	if (opts.ready_file && write_ready_file(opts.ready_file, err, sizeof(err)))

@@ -318,9 +318,30 @@ size_t format_func(char *buf, size_t len, const struct vista_event *e, const str
 	return o.need;
 }
 
+/*
+ * A stack taken inside a BPF program starts with the program itself and the
+ * tracepoint glue that ran it; what the user asked about starts after them.
+ */
+static bool is_tracer_frame(const struct ksym *sym)
+{
+	return !sym || (sym->module && strcmp(sym->module, "bpf") == 0) || strncmp(sym->name, "bpf_trace_run", 13) == 0 ||
+	       strncmp(sym->name, "__bpf_trace_", 12) == 0 || strncmp(sym->name, "bpf_prog_", 9) == 0;
+}
+
+static int first_traced_frame(const uint64_t *ips, int n, const struct kallsyms *ksyms)
+{
+	int first = 0;
+
+	if (!ksyms)
+		return 0;
+	while (first < n && is_tracer_frame(kallsyms_lookup(ksyms, ips[first], NULL)))
+		first++;
+	return first < n ? first : 0;
+}
+
 static void put_stack(struct out *o, const uint64_t *ips, int n, const struct kallsyms *ksyms)
 {
-	for (int i = 0; i < n; i++) {
+	for (int i = first_traced_frame(ips, n, ksyms); i < n; i++) {
 		const struct ksym *sym = ksyms ? kallsyms_lookup(ksyms, ips[i], NULL) : NULL;
 		uint64_t off = sym ? ips[i] - sym->addr : 0;
 
@@ -368,7 +389,10 @@ void format_state_free(struct format_state *st)
 	st->last = NULL;
 }
 
-/* Time since the previous event of this skb; 0 for the first one seen. */
+/*
+ * Time since the previous event of this skb; 0 for the first one seen.
+ * Freed skbs are recycled at the same address, so a free ends the clock.
+ */
 static uint64_t relative_ns(struct format_state *st, const struct vista_event *e)
 {
 	/* Skb pointers are 256-byte aligned slab objects: drop the low bits before mixing. */
@@ -376,7 +400,7 @@ static uint64_t relative_ns(struct format_state *st, const struct vista_event *e
 	struct format_last_seen *slot = &st->last[h >> (64 - 16)];
 	uint64_t delta = slot->addr == e->addr && e->ts_ns >= slot->ts ? e->ts_ns - slot->ts : 0;
 
-	slot->addr = e->addr;
+	slot->addr = (e->flags & VISTA_EVF_SKB_FREED) ? 0 : e->addr;
 	slot->ts = e->ts_ns;
 	return delta;
 }

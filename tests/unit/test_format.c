@@ -219,6 +219,14 @@ static void test_relative(void)
 	e.ts_ns += 1500;
 	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, &st);
 	ok(strstr(buf, "net_dev_xmit             1500\n") != NULL, "delta since this skb's previous event (%s)", buf);
+	e.ts_ns += 100;
+	e.flags |= VISTA_EVF_SKB_FREED;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, &st);
+	ok(strstr(buf, "net_dev_xmit              100\n") != NULL, "the free still shows its delta (%s)", buf);
+	e.ts_ns += 5000;
+	e.flags &= ~VISTA_EVF_SKB_FREED;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, &st);
+	ok(strstr(buf, "net_dev_xmit                0\n") != NULL, "a recycled address starts again at 0 (%s)", buf);
 	format_state_free(&st);
 }
 
