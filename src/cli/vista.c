@@ -357,7 +357,6 @@ int main(int argc, char **argv)
 		snprintf(err, sizeof(err), "%s", note);
 		goto fail;
 	}
-	log_info("%s", note);
 	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
 	cfg.trace_skb = opts.filter_trace_skb || !opts.filter_skb_drop_stack;
 	cfg.skb_func_regex = opts.filter_skb_func;
@@ -365,14 +364,16 @@ int main(int argc, char **argv)
 	cfg.kernel_btf = opts.kernel_btf;
 	cfg.on_event = on_event;
 	cfg.ctx = p;
-	if (opts.filter_kprobe_batch != 10)
-		log_info("--filter-kprobe-batch has no effect on the tracepoint backend");
 	if (session_open(&cfg, &p->session, err, sizeof(err)))
 		goto fail;
 	p->names.ctx = p->session;
+	/* Logged only now: an error must stay the single line a failed run prints. */
+	log_info("%s", note);
 	if (load_symbols(p, err, sizeof(err)))
 		goto fail;
 	log_info("Attached %zu tracepoints", session_hook_count(p->session));
+	if (opts.filter_kprobe_batch != 10)
+		log_info("--filter-kprobe-batch has no effect on the tracepoint backend");
 	install_signals();
 	if (opts.ready_file && write_ready_file(opts.ready_file, err, sizeof(err)))
 		goto fail;
