@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "core/strparse.h"
@@ -246,6 +247,20 @@ static int set_pcap_snaplen(struct vista_options *o, const char *val, char *why,
 	return 0;
 }
 
+/* The kernel wants a power-of-two multiple of the page size. */
+static int set_ring_buffer_size(struct vista_options *o, const char *val, char *why, size_t whylen)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t v;
+
+	if (parse_u64(val, 1ULL << 30, &v, why, whylen))
+		return -1;
+	if (v < (uint64_t)page || (v & (v - 1)))
+		return fail(why, whylen, "must be a power of two of at least the page size (%ld)", page);
+	o->ring_buffer_size = v;
+	return 0;
+}
+
 static int set_timestamp(struct vista_options *o, const char *val, char *why, size_t whylen)
 {
 	/* Same order as enum timestamp_mode. */
@@ -313,6 +328,8 @@ static const struct opt_def opt_defs[] = {
 		   "'exit'. 'entry' is to capture packet before BPF prog, 'exit' is to capture packet after BPF prog."),
 	CUSTOM_OPT("pcap-snaplen", "uint16", set_pcap_snaplen, "snapshot length of packet for pcap (default 256)"),
 	STRING_OPT("ready-file", ready_file, "write this file once every probe is attached (vista addition)"),
+	CUSTOM_OPT("ring-buffer-size", "uint", set_ring_buffer_size,
+		   "bytes of the kernel's event ring buffer, a power of two (default 16777216) (vista addition)"),
 	CUSTOM_OPT("timestamp", "string", set_timestamp,
 		   "print timestamp per event (\"relative\", \"absolute\", \"none\") (default \"none\")"),
 	BOOL_OPT("verbose", verbose, "print libbpf and verifier diagnostics (vista addition)"),
@@ -325,6 +342,7 @@ static void set_defaults(struct vista_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->filter_kprobe_batch = 10;
+	o->ring_buffer_size = 16u << 20;
 	o->pcap_snaplen = 256;
 	o->pcap_mode_entry = true;
 	o->pcap_mode_exit = true;

@@ -63,6 +63,7 @@ struct vista_options {
 	enum timestamp_mode timestamp;
 	/* vista additions */
 	const char *ready_file; /* written once every hook is attached */
+	uint64_t ring_buffer_size; /* bytes, power of two, default 16 MiB */
 	bool verbose;           /* libbpf and verifier diagnostics on stderr */
 	/* positional: the pcap-filter expression, words joined with spaces */
 	char *pcap_filter; /* NULL when none */

@@ -362,6 +362,7 @@ int main(int argc, char **argv)
 	cfg.skb_func_regex = opts.filter_skb_func;
 	cfg.drop_stack = opts.filter_skb_drop_stack;
 	cfg.kernel_btf = opts.kernel_btf;
+	cfg.ringbuf_bytes = opts.ring_buffer_size;
 	cfg.on_event = on_event;
 	cfg.ctx = p;
 	if (session_open(&cfg, &p->session, err, sizeof(err)))

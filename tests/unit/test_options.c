@@ -95,6 +95,24 @@ static void test_help(void)
 	PARSE_ERR("unknown shorthand flag: 'v' in -v", "-v");
 }
 
+static void test_ring_buffer_size(void)
+{
+	is_int(PARSE_NONE(), 0, "no arguments");
+	is_int(o.ring_buffer_size, 16 << 20, "default --ring-buffer-size is 16 MiB");
+	is_int(PARSE("--ring-buffer-size", "4096"), 0, "--ring-buffer-size 4096");
+	is_int(o.ring_buffer_size, 4096, "  stored");
+	is_int(PARSE("--ring-buffer-size=0x4000000"), 0, "--ring-buffer-size=64 MiB in hex");
+	is_int(o.ring_buffer_size, 64 << 20, "  stored");
+	PARSE_ERR("invalid argument \"5000\" for \"--ring-buffer-size\" flag: must be a power of two of at least the page "
+		  "size (4096)",
+		  "--ring-buffer-size", "5000");
+	PARSE_ERR("invalid argument \"2048\" for \"--ring-buffer-size\" flag: must be a power of two of at least the page "
+		  "size (4096)",
+		  "--ring-buffer-size", "2048");
+	PARSE_ERR("invalid argument \"2147483648\" for \"--ring-buffer-size\" flag: value out of range (max 1073741824)",
+		  "--ring-buffer-size", "2147483648");
+}
+
 static void test_values(void)
 {
 	is_int(PARSE("--filter-port", "443"), 0, "--filter-port 443");
@@ -346,6 +364,7 @@ static const char expected_help[] =
 	"is to capture packet after BPF prog.\n"
 	"      --pcap-snaplen uint16            snapshot length of packet for pcap (default 256)\n"
 	"      --ready-file string              write this file once every probe is attached (vista addition)\n"
+	"      --ring-buffer-size uint          bytes of the kernel's event ring buffer, a power of two (default 16777216) (vista addition)\n"
 	"      --timestamp string               print timestamp per event (\"relative\", \"absolute\", "
 	"\"none\") (default \"none\")\n"
 	"      --verbose                        print libbpf and verifier diagnostics (vista addition)\n"
@@ -369,6 +388,7 @@ static void test_help_text(void)
 
 int main(void)
 {
+	test_ring_buffer_size();
 	test_defaults();
 	test_booleans();
 	test_help();
