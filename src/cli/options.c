@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "core/strparse.h"
+#include "core/errmsg.h"
 
 #define HELP_COLUMN 39 /* where descriptions start in --help, as in the seed */
 #define OPT_VAL_BASE 256 /* getopt_long values for long options: above any short option character */
@@ -41,18 +42,6 @@ struct opt_def {
 	int (*set)(struct vista_options *o, const char *val, char *why, size_t whylen);
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* Index of val in the NULL-terminated list words, or -1. */
 static int word_index(const char *val, const char *const *words)
 {
@@ -71,7 +60,7 @@ static int set_filter_addr(struct vista_options *o, const char *val, char *why, 
 		return 0;
 	}
 	if (inet_pton(AF_INET, val, buf) != 1 && inet_pton(AF_INET6, val, buf) != 1)
-		return fail(why, whylen, "not an IPv4 or IPv6 address");
+		return errmsg_set(why, whylen, "not an IPv4 or IPv6 address");
 	o->filter_addr = val;
 	return 0;
 }
@@ -83,7 +72,7 @@ static int set_filter_kprobe_batch(struct vista_options *o, const char *val, cha
 	if (parse_u64(val, UINT64_MAX, &v, why, whylen))
 		return -1;
 	if (v < 1)
-		return fail(why, whylen, "must be at least 1");
+		return errmsg_set(why, whylen, "must be at least 1");
 	o->filter_kprobe_batch = v;
 	return 0;
 }
@@ -113,7 +102,7 @@ static int set_filter_protocol(struct vista_options *o, const char *val, char *w
 			return 0;
 		}
 	}
-	return fail(why, whylen, "want tcp, udp, icmp, icmp6 or empty for any");
+	return errmsg_set(why, whylen, "want tcp, udp, icmp, icmp6 or empty for any");
 }
 
 static int set_filter_sk_mark(struct vista_options *o, const char *val, char *why, size_t whylen)
@@ -158,7 +147,7 @@ static int add_kmod(struct vista_options *o, const char *name, size_t len, char 
 	list = copy ? realloc(o->kmods, (o->n_kmods + 2) * sizeof(*list)) : NULL;
 	if (!list) {
 		free(copy);
-		return fail(why, whylen, "out of memory");
+		return errmsg_set(why, whylen, "out of memory");
 	}
 	list[o->n_kmods++] = copy;
 	list[o->n_kmods] = NULL;
@@ -177,7 +166,7 @@ static int set_kmods(struct vista_options *o, const char *val, char *why, size_t
 		size_t len = strcspn(p, ",");
 
 		if (len == 0)
-			return fail(why, whylen, "empty module name");
+			return errmsg_set(why, whylen, "empty module name");
 		if (add_kmod(o, p, len, why, whylen))
 			return -1;
 		if (!p[len])
@@ -195,7 +184,7 @@ static int set_kprobe_backend(struct vista_options *o, const char *val, char *wh
 		return 0;
 	}
 	if (word_index(val, backends) < 0)
-		return fail(why, whylen, "want kprobe, kprobe-multi, fentry or tracepoint");
+		return errmsg_set(why, whylen, "want kprobe, kprobe-multi, fentry or tracepoint");
 	o->kprobe_backend = val;
 	return 0;
 }
@@ -218,7 +207,7 @@ static int set_pcap_mode(struct vista_options *o, const char *val, char *why, si
 		else if (len == 4 && memcmp(p, "exit", 4) == 0)
 			exit_ = true;
 		else
-			return fail(why, whylen, "want entry and/or exit");
+			return errmsg_set(why, whylen, "want entry and/or exit");
 		if (!p[len])
 			break;
 		p += len + 1;
@@ -241,7 +230,7 @@ static int set_pcap_snaplen(struct vista_options *o, const char *val, char *why,
 	if (parse_u64(val, UINT16_MAX, &v, why, whylen))
 		return -1;
 	if (v < 1)
-		return fail(why, whylen, "must be at least 1");
+		return errmsg_set(why, whylen, "must be at least 1");
 	o->pcap_snaplen = v;
 	o->pcap_snaplen_set = true;
 	return 0;
@@ -256,7 +245,7 @@ static int set_ring_buffer_size(struct vista_options *o, const char *val, char *
 	if (parse_u64(val, 1ULL << 30, &v, why, whylen))
 		return -1;
 	if (v < (uint64_t)page || (v & (v - 1)))
-		return fail(why, whylen, "must be a power of two of at least the page size (%ld)", page);
+		return errmsg_set(why, whylen, "must be a power of two of at least the page size (%ld)", page);
 	o->ring_buffer_size = v;
 	return 0;
 }
@@ -268,7 +257,7 @@ static int set_timestamp(struct vista_options *o, const char *val, char *why, si
 	int i = word_index(val, modes);
 
 	if (i < 0)
-		return fail(why, whylen, "want none, relative or absolute");
+		return errmsg_set(why, whylen, "want none, relative or absolute");
 	o->timestamp = (enum timestamp_mode)i;
 	return 0;
 }
@@ -369,7 +358,7 @@ static int apply(struct vista_options *o, const struct opt_def *d, const char *v
 			return 0;
 		break;
 	}
-	return fail(err, errlen, "invalid argument \"%.200s\" for \"--%s\" flag: %s", val, d->name, why);
+	return errmsg_set(err, errlen, "invalid argument \"%.200s\" for \"--%s\" flag: %s", val, d->name, why);
 }
 
 /* Appends word to o->pcap_filter, separated by one space. */
@@ -379,7 +368,7 @@ static int add_pcap_word(struct vista_options *o, const char *word, char *err, s
 	char *s = realloc(o->pcap_filter, old + (old ? 1 : 0) + n + 1);
 
 	if (!s)
-		return fail(err, errlen, "out of memory");
+		return errmsg_set(err, errlen, "out of memory");
 	if (old)
 		s[old++] = ' ';
 	memcpy(s + old, word, n + 1);
@@ -402,10 +391,10 @@ static bool typed_exactly(const char *tok, const char *name)
 static int unknown_flag(const char *tok, int short_opt, char *err, size_t errlen)
 {
 	if (tok && tok[0] == '-' && tok[1] == '-')
-		return fail(err, errlen, "unknown flag: --%.*s", (int)strcspn(tok + 2, "="), tok + 2);
+		return errmsg_set(err, errlen, "unknown flag: --%.*s", (int)strcspn(tok + 2, "="), tok + 2);
 	if (short_opt > 0 && short_opt < 128)
-		return fail(err, errlen, "unknown shorthand flag: '%c' in %.100s", short_opt, tok ? tok : "");
-	return fail(err, errlen, "unknown flag: %.100s", tok ? tok : "");
+		return errmsg_set(err, errlen, "unknown shorthand flag: '%c' in %.100s", short_opt, tok ? tok : "");
+	return errmsg_set(err, errlen, "unknown flag: %.100s", tok ? tok : "");
 }
 
 static int parse_args(int argc, char **argv, struct vista_options *o, char *err, size_t errlen)
@@ -449,7 +438,7 @@ static int parse_args(int argc, char **argv, struct vista_options *o, char *err,
 
 			if (!d || !tok || !typed_exactly(tok, d->name))
 				return unknown_flag(tok, 0, err, errlen);
-			return fail(err, errlen, "flag needs an argument: --%s", d->name);
+			return errmsg_set(err, errlen, "flag needs an argument: --%s", d->name);
 		} else if (c >= OPT_VAL_BASE && c < OPT_VAL_BASE + (int)N_OPTS) {
 			const struct opt_def *d = &opt_defs[c - OPT_VAL_BASE];
 

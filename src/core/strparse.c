@@ -9,6 +9,7 @@
 #include <stddef.h> /* strparse.h uses size_t without including it */
 
 #include "core/strparse.h"
+#include "core/errmsg.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,18 +17,6 @@
 #include <string.h>
 
 #define DURATION_MAX_NS ((uint64_t)INT64_MAX) /* Go's time.Duration is an int64 */
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /*
  * Copies s into buf for an error message, escaping quotes, backslashes and
@@ -72,18 +61,18 @@ int parse_u64(const char *s, uint64_t max, uint64_t *out, char *err, size_t errl
 	uint64_t v = 0;
 
 	if (!s || !*s)
-		return fail(err, errlen, "invalid syntax");
+		return errmsg_set(err, errlen, "invalid syntax");
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
 		if (!*s)
-			return fail(err, errlen, "invalid syntax");
+			return errmsg_set(err, errlen, "invalid syntax");
 	}
 	for (; *s; s++) {
 		int d = hex_digit(*s);
 
 		if (d < 0 || (unsigned int)d >= base)
-			return fail(err, errlen, "invalid syntax");
+			return errmsg_set(err, errlen, "invalid syntax");
 		/* Keep scanning after an overflow: "99999999999999999999x" is a syntax error, not a range one. */
 		if (v > (UINT64_MAX - (unsigned int)d) / base)
 			too_big = true;
@@ -91,7 +80,7 @@ int parse_u64(const char *s, uint64_t max, uint64_t *out, char *err, size_t errl
 			v = v * base + (unsigned int)d;
 	}
 	if (too_big || v > max)
-		return fail(err, errlen, "value out of range (max %llu)", (unsigned long long)max);
+		return errmsg_set(err, errlen, "value out of range (max %llu)", (unsigned long long)max);
 	*out = v;
 	return 0;
 }
@@ -103,16 +92,16 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out, char *err, 
 	int64_t v;
 
 	if (!s)
-		return fail(err, errlen, "invalid syntax");
+		return errmsg_set(err, errlen, "invalid syntax");
 	if (*s == '-' || *s == '+')
 		neg = *s++ == '-';
 	if (!*s)
-		return fail(err, errlen, "invalid syntax");
+		return errmsg_set(err, errlen, "invalid syntax");
 	for (; *s; s++) {
 		unsigned int d = (unsigned int)(*s - '0');
 
 		if (*s < '0' || *s > '9')
-			return fail(err, errlen, "invalid syntax");
+			return errmsg_set(err, errlen, "invalid syntax");
 		if (mag > (UINT64_MAX - d) / 10)
 			too_big = true;
 		else
@@ -130,7 +119,7 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out, char *err, 
 	*out = v;
 	return 0;
 range:
-	return fail(err, errlen, "value out of range (min %lld, max %lld)", (long long)min, (long long)max);
+	return errmsg_set(err, errlen, "value out of range (min %lld, max %lld)", (long long)min, (long long)max);
 }
 
 /*
@@ -216,7 +205,7 @@ int parse_duration_ns(const char *s, uint64_t *out, char *err, size_t errlen)
 	bool neg = false;
 
 	if (!s)
-		return fail(err, errlen, "invalid duration \"\"");
+		return errmsg_set(err, errlen, "invalid duration \"\"");
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
 	if (strcmp(p, "0") == 0) {
@@ -224,7 +213,7 @@ int parse_duration_ns(const char *s, uint64_t *out, char *err, size_t errlen)
 		return 0;
 	}
 	if (!*p)
-		return fail(err, errlen, "invalid duration \"%s\"", quote(s, q, sizeof(q)));
+		return errmsg_set(err, errlen, "invalid duration \"%s\"", quote(s, q, sizeof(q)));
 
 	while (*p) {
 		const char *int_digits = p, *frac_digits = NULL, *unit;
@@ -242,13 +231,13 @@ int parse_duration_ns(const char *s, uint64_t *out, char *err, size_t errlen)
 			n_frac = (size_t)(p - frac_digits);
 		}
 		if (n_int == 0 && n_frac == 0)
-			return fail(err, errlen, "invalid duration \"%s\"", quote(s, q, sizeof(q)));
+			return errmsg_set(err, errlen, "invalid duration \"%s\"", quote(s, q, sizeof(q)));
 
 		unit = p;
 		while (*p && *p != '.' && !is_digit(*p))
 			p++;
 		if (p == unit)
-			return fail(err, errlen, "missing unit in duration \"%s\"", quote(s, q, sizeof(q)));
+			return errmsg_set(err, errlen, "missing unit in duration \"%s\"", quote(s, q, sizeof(q)));
 		u = find_unit(unit, (size_t)(p - unit));
 		if (!u) {
 			char name[64];
@@ -256,15 +245,15 @@ int parse_duration_ns(const char *s, uint64_t *out, char *err, size_t errlen)
 
 			memcpy(name, unit, n);
 			name[n] = '\0';
-			return fail(err, errlen, "unknown unit \"%s\" in duration \"%s\"", quote(name, uq, sizeof(uq)),
+			return errmsg_set(err, errlen, "unknown unit \"%s\" in duration \"%s\"", quote(name, uq, sizeof(uq)),
 				    quote(s, q, sizeof(q)));
 		}
 		if (!scale_component(int_digits, n_int, frac_digits, n_frac, u, &v) || total > DURATION_MAX_NS - v)
-			return fail(err, errlen, "duration out of range \"%s\"", quote(s, q, sizeof(q)));
+			return errmsg_set(err, errlen, "duration out of range \"%s\"", quote(s, q, sizeof(q)));
 		total += v;
 	}
 	if (neg && total)
-		return fail(err, errlen, "negative duration \"%s\"", quote(s, q, sizeof(q)));
+		return errmsg_set(err, errlen, "negative duration \"%s\"", quote(s, q, sizeof(q)));
 	*out = total;
 	return 0;
 }
@@ -284,7 +273,7 @@ int parse_bool(const char *s, int *out, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	return fail(err, errlen, "invalid syntax");
+	return errmsg_set(err, errlen, "invalid syntax");
 }
 
 int parse_mark(const char *s, uint32_t *mark, uint32_t *mask, char *err, size_t errlen)
@@ -294,24 +283,24 @@ int parse_mark(const char *s, uint32_t *mark, uint32_t *mask, char *err, size_t 
 	char why[64], head[32];
 
 	if (!s)
-		return fail(err, errlen, "invalid syntax");
+		return errmsg_set(err, errlen, "invalid syntax");
 	if (slash) {
 		size_t n = (size_t)(slash - s);
 
 		/* Longer than any 32-bit number can be written: certainly invalid. */
 		if (n >= sizeof(head))
-			return fail(err, errlen, "invalid syntax");
+			return errmsg_set(err, errlen, "invalid syntax");
 		memcpy(head, s, n);
 		head[n] = '\0';
 		if (parse_u64(slash + 1, UINT32_MAX, &m, why, sizeof(why)))
-			return fail(err, errlen, "invalid mask: %s", why);
+			return errmsg_set(err, errlen, "invalid mask: %s", why);
 		s = head;
 	}
 	if (parse_u64(s, UINT32_MAX, &v, err, errlen))
 		return -1;
 	/* (skb->mark & mask) == mark can never hold then: almost certainly a typo. */
 	if (v & ~m)
-		return fail(err, errlen, "mark 0x%llx has bits outside mask 0x%llx", (unsigned long long)v,
+		return errmsg_set(err, errlen, "mark 0x%llx has bits outside mask 0x%llx", (unsigned long long)v,
 			    (unsigned long long)m);
 	*mark = (uint32_t)v;
 	*mask = (uint32_t)m;

@@ -18,20 +18,9 @@
 #include <strings.h>
 
 #include "core/strparse.h"
+#include "core/errmsg.h"
 
 #define PID_MAX INT32_MAX /* pid_t is an int */
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 int structured_set_addr(struct vista_filter *f, const char *text, char *err, size_t errlen)
 {
@@ -43,7 +32,7 @@ int structured_set_addr(struct vista_filter *f, const char *text, char *err, siz
 	else if (text && inet_pton(AF_INET6, text, buf) == 1)
 		flag = VISTA_F_ADDR6;
 	else
-		return fail(err, errlen, "invalid IP address \"%.64s\"", text ? text : "");
+		return errmsg_set(err, errlen, "invalid IP address \"%.64s\"", text ? text : "");
 
 	/* Clear the tail too: the BPF side compares 16 bytes for IPv6 only, but stale bytes confuse dumps. */
 	memcpy(f->addr, buf, sizeof(f->addr));
@@ -57,7 +46,7 @@ int structured_set_port(struct vista_filter *f, const char *text, char *err, siz
 	uint64_t v;
 
 	if (parse_u64(text, UINT16_MAX, &v, why, sizeof(why)))
-		return fail(err, errlen, "invalid port \"%.64s\": %s", text ? text : "", why);
+		return errmsg_set(err, errlen, "invalid port \"%.64s\": %s", text ? text : "", why);
 	/* Port 0 never appears on the wire for TCP/UDP: it is the seed's "no port filter". */
 	if (v == 0) {
 		f->flags &= ~(__u32)VISTA_F_PORT;
@@ -94,7 +83,7 @@ int structured_set_proto(struct vista_filter *f, const char *text, char *err, si
 			return 0;
 		}
 	}
-	return fail(err, errlen, "invalid protocol \"%.64s\" (want tcp, udp, icmp or icmp6)", text);
+	return errmsg_set(err, errlen, "invalid protocol \"%.64s\" (want tcp, udp, icmp or icmp6)", text);
 }
 
 int structured_set_mark(struct vista_filter *f, const char *text, char *err, size_t errlen)
@@ -103,7 +92,7 @@ int structured_set_mark(struct vista_filter *f, const char *text, char *err, siz
 	char why[96];
 
 	if (parse_mark(text, &mark, &mask, why, sizeof(why)))
-		return fail(err, errlen, "invalid mark \"%.64s\": %s", text ? text : "", why);
+		return errmsg_set(err, errlen, "invalid mark \"%.64s\": %s", text ? text : "", why);
 	f->mark = mark;
 	f->mark_mask = mask;
 	f->flags |= VISTA_F_MARK;
@@ -117,11 +106,11 @@ int structured_set_pid(struct vista_filter *f, const char *text, char *err, size
 
 	/* Decimal only: a pid written as 0x... is far more likely a mix-up with a mark. */
 	if (!text || !*text || strspn(text, "0123456789") != strlen(text))
-		return fail(err, errlen, "invalid pid \"%.64s\": invalid syntax", text ? text : "");
+		return errmsg_set(err, errlen, "invalid pid \"%.64s\": invalid syntax", text ? text : "");
 	if (parse_u64(text, PID_MAX, &v, why, sizeof(why)))
-		return fail(err, errlen, "invalid pid \"%.64s\": %s", text, why);
+		return errmsg_set(err, errlen, "invalid pid \"%.64s\": %s", text, why);
 	if (v == 0)
-		return fail(err, errlen, "invalid pid \"%.64s\": must be greater than 0", text);
+		return errmsg_set(err, errlen, "invalid pid \"%.64s\": must be greater than 0", text);
 	f->pid = (__u32)v;
 	f->flags |= VISTA_F_PID;
 	return 0;
