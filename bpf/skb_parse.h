@@ -9,20 +9,20 @@
 #ifndef VISTA_SKB_PARSE_H
 #define VISTA_SKB_PARSE_H
 
-#define ETH_HLEN_ 14
-#define ETH_P_IP_ 0x0800
-#define ETH_P_IPV6_ 0x86DD
-#define IPPROTO_HOPOPTS_ 0
-#define IPPROTO_ICMP_ 1
-#define IPPROTO_TCP_ 6
-#define IPPROTO_UDP_ 17
-#define IPPROTO_ROUTING_ 43
+#define ETH_HLEN_         14
+#define ETH_P_IP_         0x0800
+#define ETH_P_IPV6_       0x86DD
+#define IPPROTO_HOPOPTS_  0
+#define IPPROTO_ICMP_     1
+#define IPPROTO_TCP_      6
+#define IPPROTO_UDP_      17
+#define IPPROTO_ROUTING_  43
 #define IPPROTO_FRAGMENT_ 44
-#define IPPROTO_AH_ 51
-#define IPPROTO_ICMPV6_ 58
-#define IPPROTO_DSTOPTS_ 60
-#define IP_OFFSET_MASK_ 0x1fff
-#define IPV6_EXT_HDR_MAX 4
+#define IPPROTO_AH_       51
+#define IPPROTO_ICMPV6_   58
+#define IPPROTO_DSTOPTS_  60
+#define IP_OFFSET_MASK_   0x1fff
+#define IPV6_EXT_HDR_MAX  4
 
 static __always_inline __u32 skb_netns(struct sk_buff *skb)
 {

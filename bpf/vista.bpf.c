@@ -120,7 +120,8 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
 		return 0;
 
-	if ((collect & VISTA_COLLECT_TUPLE) || (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {
+	if ((collect & VISTA_COLLECT_TUPLE) ||
+	    (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {
 		skb_read_tuple(skb, &tuple);
 		if (!tuple_matches(f, &tuple))
 			return 0;
@@ -150,9 +151,8 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	e->tuple = tuple;
 	if (collect & VISTA_COLLECT_TUPLE)
 		e->flags |= VISTA_EVF_HAS_TUPLE;
-	e->stack_id = ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK))
-			      ? bpf_get_stackid(ctx, &stacks, 0)
-			      : -1;
+	e->stack_id =
+	    ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
@@ -161,11 +161,11 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
  * One template per position of the skb among the tracepoint's arguments
  * (tp_btf context: ctx[i] is argument i, after the tracepoint's __data).
  */
-#define SKB_TP_TEMPLATE(pos)                                                                     \
-	SEC("?tp_btf/vista_template")                                                            \
-	int tp_skb_##pos(__u64 *ctx)                                                             \
-	{                                                                                        \
-		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, 0);       \
+#define SKB_TP_TEMPLATE(pos)                                                                    \
+	SEC("?tp_btf/vista_template")                                                           \
+	int tp_skb_##pos(__u64 *ctx)                                                            \
+	{                                                                                       \
+		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, 0); \
 	}
 
 SKB_TP_TEMPLATE(0)

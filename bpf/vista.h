@@ -13,16 +13,16 @@
 #include <linux/types.h>
 #endif
 
-#define VISTA_COMM_LEN 16
-#define VISTA_IFNAME_LEN 16
-#define VISTA_MAX_HOOKS 4096
+#define VISTA_COMM_LEN        16
+#define VISTA_IFNAME_LEN      16
+#define VISTA_MAX_HOOKS       4096
 #define VISTA_MAX_STACK_DEPTH 32
 
 /*
  * Template programs carry this 64-bit immediate; user space replaces it
  * with the hook id of each clone before loading the clone.
  */
-#define VISTA_HOOK_ID_MAGIC 0x7e57ab1e7e57ab1eULL
+#define VISTA_HOOK_ID_MAGIC      0x7e57ab1e7e57ab1eULL
 #define VISTA_HOOK_ID_MAGIC_HALF 0x7e57ab1e
 
 enum vista_event_kind {
@@ -62,7 +62,7 @@ struct vista_filter {
 	__u32 mark;    /* compared as (skb->mark & mark_mask) == mark */
 	__u32 mark_mask;
 	__u32 ifindex;
-	__u32 pid; /* thread-group id */
+	__u32 pid;  /* thread-group id */
 	__u16 port; /* host order, matches source or destination */
 	__u8 l4_proto;
 	__u8 pad;

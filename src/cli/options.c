@@ -23,7 +23,7 @@
 #include "core/strparse.h"
 #include "core/errmsg.h"
 
-#define HELP_COLUMN 39 /* where descriptions start in --help, as in the seed */
+#define HELP_COLUMN  39  /* where descriptions start in --help, as in the seed */
 #define OPT_VAL_BASE 256 /* getopt_long values for long options: above any short option character */
 
 enum opt_kind {
@@ -262,9 +262,18 @@ static int set_timestamp(struct vista_options *o, const char *val, char *why, si
 	return 0;
 }
 
-#define BOOL_OPT(n, field, d) { n, NULL, d, OPT_BOOL, offsetof(struct vista_options, field), NULL }
-#define STRING_OPT(n, field, d) { n, "string", d, OPT_STRING, offsetof(struct vista_options, field), NULL }
-#define CUSTOM_OPT(n, t, fn, d) { n, t, d, OPT_CUSTOM, 0, fn }
+#define BOOL_OPT(n, field, d)                                                     \
+	{                                                                         \
+		n, NULL, d, OPT_BOOL, offsetof(struct vista_options, field), NULL \
+	}
+#define STRING_OPT(n, field, d)                                                         \
+	{                                                                               \
+		n, "string", d, OPT_STRING, offsetof(struct vista_options, field), NULL \
+	}
+#define CUSTOM_OPT(n, t, fn, d)            \
+	{                                  \
+		n, t, d, OPT_CUSTOM, 0, fn \
+	}
 
 /* Sorted by name: --help prints them in this order. */
 static const struct opt_def opt_defs[] = {
@@ -433,8 +442,8 @@ static int parse_args(int argc, char **argv, struct vista_options *o, char *err,
 		} else if (c == ':') {
 			/* Only long options take values; getopt puts the option's val in optopt. */
 			const struct opt_def *d = optopt >= OPT_VAL_BASE && optopt < OPT_VAL_BASE + (int)N_OPTS
-							  ? &opt_defs[optopt - OPT_VAL_BASE]
-							  : NULL;
+						      ? &opt_defs[optopt - OPT_VAL_BASE]
+						      : NULL;
 
 			if (!d || !tok || !typed_exactly(tok, d->name))
 				return unknown_flag(tok, 0, err, errlen);

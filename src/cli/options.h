@@ -16,14 +16,14 @@
 struct vista_options {
 	/* --filter-* */
 	bool all_kmods;
-	const char *filter_addr;   /* NULL when not given */
+	const char *filter_addr; /* NULL when not given */
 	const char *filter_ifname;
 	uint64_t filter_kprobe_batch; /* default 10, must be >= 1 */
 	const char *filter_netns;
-	const char *filter_port;   /* validated text, 1..65535 */
+	const char *filter_port; /* validated text, 1..65535 */
 	const char *filter_protocol;
 	const char *filter_sk_func;
-	const char *filter_sk_mark;  /* validated text, uint32 */
+	const char *filter_sk_mark; /* validated text, uint32 */
 	bool filter_skb_drop_stack;
 	const char *filter_skb_func;
 	const char *filter_skb_mark; /* validated text, "V[/MASK]" */
@@ -62,9 +62,9 @@ struct vista_options {
 	bool pcap_snaplen_set;
 	enum timestamp_mode timestamp;
 	/* vista additions */
-	const char *ready_file; /* written once every hook is attached */
+	const char *ready_file;    /* written once every hook is attached */
 	uint64_t ring_buffer_size; /* bytes, power of two, default 16 MiB */
-	bool verbose;           /* libbpf and verifier diagnostics on stderr */
+	bool verbose;              /* libbpf and verifier diagnostics on stderr */
 	/* positional: the pcap-filter expression, words joined with spaces */
 	char *pcap_filter; /* NULL when none */
 };

@@ -24,8 +24,8 @@
 #include "core/session.h"
 #include "filter/structured.h"
 
-#define ERR_LEN 512
-#define LINE_MAX_BYTES 8192
+#define ERR_LEN          512
+#define LINE_MAX_BYTES   8192
 #define POLL_INTERVAL_MS 100
 
 static volatile sig_atomic_t stop_requested;
@@ -59,7 +59,7 @@ static void on_counts_signal(int sig)
 
 static void install_signals(void)
 {
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -80,22 +80,22 @@ static int reject_unavailable(const struct vista_options *o, char *err, size_t l
 		bool given;
 		const char *flag;
 	} flags[] = {
-		{o->filter_trace_sk, "--filter-trace-sk"},
-		{o->filter_trace_tcp, "--filter-trace-tcp"},
-		{o->filter_trace_iptables, "--filter-trace-iptables"},
-		{o->filter_trace_xdp, "--filter-trace-xdp"},
-		{o->filter_trace_tc, "--filter-trace-tc"},
-		{o->filter_track_skb, "--filter-track-skb"},
-		{o->output_sk, "--output-sk"},
-		{o->output_tcp, "--output-tcp"},
-		{o->output_iptables, "--output-iptables"},
-		{o->output_skb, "--output-skb"},
-		{o->pcap_file != NULL, "--pcap-file"},
-		{o->n_kmods > 0, "--kmods"},
-		{o->all_kmods, "--all-kmods"},
-		{o->filter_sk_func != NULL, "--filter-sk-func"},
-		{o->filter_sk_mark != NULL, "--filter-sk-mark"},
-		{o->filter_tcp_lifetime_set, "--filter-tcp-lifetime"},
+		{ o->filter_trace_sk, "--filter-trace-sk" },
+		{ o->filter_trace_tcp, "--filter-trace-tcp" },
+		{ o->filter_trace_iptables, "--filter-trace-iptables" },
+		{ o->filter_trace_xdp, "--filter-trace-xdp" },
+		{ o->filter_trace_tc, "--filter-trace-tc" },
+		{ o->filter_track_skb, "--filter-track-skb" },
+		{ o->output_sk, "--output-sk" },
+		{ o->output_tcp, "--output-tcp" },
+		{ o->output_iptables, "--output-iptables" },
+		{ o->output_skb, "--output-skb" },
+		{ o->pcap_file != NULL, "--pcap-file" },
+		{ o->n_kmods > 0, "--kmods" },
+		{ o->all_kmods, "--all-kmods" },
+		{ o->filter_sk_func != NULL, "--filter-sk-func" },
+		{ o->filter_sk_mark != NULL, "--filter-sk-mark" },
+		{ o->filter_tcp_lifetime_set, "--filter-tcp-lifetime" },
 	};
 
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -308,7 +308,7 @@ static int load_symbols(struct printer *p, char *err, size_t len)
 int main(int argc, char **argv)
 {
 	struct vista_options opts;
-	struct session_config cfg = {0};
+	struct session_config cfg = { 0 };
 	struct printer *p = NULL;
 	enum backend requested = BACKEND_AUTO;
 	char err[ERR_LEN] = "";

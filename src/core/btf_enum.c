@@ -17,10 +17,10 @@
 #define DENSE_LIMIT 4096
 
 struct btf_enum_names {
-	uint64_t *values;    /* ascending, distinct */
-	const char **names;  /* names[i] is the name of values[i] */
+	uint64_t *values;   /* ascending, distinct */
+	const char **names; /* names[i] is the name of values[i] */
 	size_t n;
-	const char **dense;  /* dense[v] for v < ndense, NULL for gaps; NULL when not dense */
+	const char **dense; /* dense[v] for v < ndense, NULL for gaps; NULL when not dense */
 	size_t ndense;
 	char *arena;
 };

@@ -13,11 +13,8 @@
 #define PROBE_FUNC "ip_rcv"
 
 static const char *const names[] = {
-	[BACKEND_AUTO] = "auto",
-	[BACKEND_KPROBE] = "kprobe",
-	[BACKEND_KPROBE_MULTI] = "kprobe-multi",
-	[BACKEND_FENTRY] = "fentry",
-	[BACKEND_TRACEPOINT] = "tracepoint",
+	[BACKEND_AUTO] = "auto",     [BACKEND_KPROBE] = "kprobe",         [BACKEND_KPROBE_MULTI] = "kprobe-multi",
+	[BACKEND_FENTRY] = "fentry", [BACKEND_TRACEPOINT] = "tracepoint",
 };
 
 const char *backend_name(enum backend b)
@@ -60,7 +57,9 @@ static void explain(enum backend b, int err, char *why, size_t len)
 		break;
 	case BACKEND_KPROBE_MULTI:
 		if (err == EOPNOTSUPP || err == ENOTSUP || err == EINVAL || err == ENOENT || err == ESRCH) {
-			snprintf(why, len, "kprobe-multi links are not supported by this kernel (needs CONFIG_FPROBE, Linux 5.18+)");
+			snprintf(
+			    why, len,
+			    "kprobe-multi links are not supported by this kernel (needs CONFIG_FPROBE, Linux 5.18+)");
 			return;
 		}
 		break;
@@ -144,19 +143,20 @@ int backend_probe(enum backend b, char *why, size_t len)
 int backend_choose(enum backend requested, enum backend *chosen, char *note, size_t len)
 {
 	/* Fastest first: one link for all functions, then trampolines, then one kprobe per function. */
-	static const enum backend preference[] = {BACKEND_KPROBE_MULTI, BACKEND_FENTRY, BACKEND_KPROBE};
+	static const enum backend preference[] = { BACKEND_KPROBE_MULTI, BACKEND_FENTRY, BACKEND_KPROBE };
 	char why[256];
 	size_t used = 0;
 
 	if (requested != BACKEND_AUTO) {
 		if (backend_probe(requested, why, sizeof(why))) {
-			snprintf(note, len, "the %s backend is not available on this kernel: %s", backend_name(requested),
-				 why);
+			snprintf(note, len, "the %s backend is not available on this kernel: %s",
+				 backend_name(requested), why);
 			return -1;
 		}
 		if (!backend_implemented(requested)) {
 			snprintf(note, len,
-				 "the %s backend is not available yet in this version of vista (use --kprobe-backend tracepoint)",
+				 "the %s backend is not available yet in this version of vista (use --kprobe-backend "
+				 "tracepoint)",
 				 backend_name(requested));
 			return -1;
 		}

@@ -123,15 +123,15 @@ static void finish(struct out *o, char *buf, size_t len)
 static struct out out_init(char *buf, size_t len)
 {
 	/* Keep one byte for the terminating NUL. */
-	struct out o = {buf, len ? buf + len - 1 : buf, 0};
+	struct out o = { buf, len ? buf + len - 1 : buf, 0 };
 
 	return o;
 }
 
 const char *format_pkt_type(uint8_t pkt_type)
 {
-	static const char *const names[] = {"HOST",     "BROADCAST", "MULTICAST", "OTHERHOST",
-					    "OUTGOING", "LOOPBACK",  "USER",      "KERNEL"};
+	static const char *const names[] = { "HOST",     "BROADCAST", "MULTICAST", "OTHERHOST",
+					     "OUTGOING", "LOOPBACK",  "USER",      "KERNEL" };
 
 	return pkt_type < sizeof(names) / sizeof(names[0]) ? names[pkt_type] : "UNKNOWN";
 }
@@ -324,8 +324,9 @@ size_t format_func(char *buf, size_t len, const struct vista_event *e, const str
  */
 static bool is_tracer_frame(const struct ksym *sym)
 {
-	return !sym || (sym->module && strcmp(sym->module, "bpf") == 0) || strncmp(sym->name, "bpf_trace_run", 13) == 0 ||
-	       strncmp(sym->name, "__bpf_trace_", 12) == 0 || strncmp(sym->name, "bpf_prog_", 9) == 0;
+	return !sym || (sym->module && strcmp(sym->module, "bpf") == 0) ||
+	       strncmp(sym->name, "bpf_trace_run", 13) == 0 || strncmp(sym->name, "__bpf_trace_", 12) == 0 ||
+	       strncmp(sym->name, "bpf_prog_", 9) == 0;
 }
 
 static int first_traced_frame(const uint64_t *ips, int n, const struct kallsyms *ksyms)

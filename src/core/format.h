@@ -3,7 +3,8 @@
  * Text rendering of events in the vista layout:
  *
  *             SKB/SK    CPU          PROCESS                     FUNC
- *   0xffff8c1f06684600      2      [ping(1234)]             net_dev_xmit netns=... 10.0.0.1->10.0.0.2(icmp request id=1 seq=1)
+ *   0xffff8c1f06684600      2      [ping(1234)]             net_dev_xmit netns=... 10.0.0.1->10.0.0.2(icmp request id=1
+ * seq=1)
  *
  * The pieces (tuple, meta, function) are separate so vista-top can put
  * them in columns.

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define TRACE_TYPEDEF_PREFIX "btf_trace_"
-#define MAX_SKB_ARG 5
+#define MAX_SKB_ARG          5
 
 static const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, uint32_t id)
 {
@@ -67,8 +67,8 @@ static int hooks_append(struct hook_table *t, const char *name, enum hook_templa
  * and (since 5.17) the drop reason. They get dedicated templates when their
  * prototype has those arguments.
  */
-static enum hook_template template_for(const struct btf *btf, const char *tp, const struct btf_param *args,
-				       int nargs, int skb_arg)
+static enum hook_template template_for(const struct btf *btf, const char *tp, const struct btf_param *args, int nargs,
+				       int skb_arg)
 {
 	bool is_free = strcmp(tp, "kfree_skb") == 0 || strcmp(tp, "consume_skb") == 0;
 

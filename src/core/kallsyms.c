@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PFX "__pfx_"
-#define PFX_LEN (sizeof(PFX) - 1)
+#define PFX       "__pfx_"
+#define PFX_LEN   (sizeof(PFX) - 1)
 #define NO_MODULE UINT32_MAX
 
 /* One parsed line; names are arena offsets until the arena stops growing. */
@@ -33,12 +33,12 @@ struct raw_sym {
 };
 
 struct kallsyms {
-	struct ksym *syms;   /* by address, preferred symbol first at each address */
+	struct ksym *syms; /* by address, preferred symbol first at each address */
 	size_t nsyms;
-	uint64_t *uaddr;     /* distinct addresses, ascending */
-	uint32_t *uidx;      /* uaddr[i] -> index in syms of its preferred symbol */
+	uint64_t *uaddr; /* distinct addresses, ascending */
+	uint32_t *uidx;  /* uaddr[i] -> index in syms of its preferred symbol */
 	size_t nuniq;
-	uint32_t *by_name;   /* indexes into syms sorted by (name, line order) */
+	uint32_t *by_name; /* indexes into syms sorted by (name, line order) */
 	char *arena;
 };
 

@@ -10,7 +10,7 @@
 
 #include "vista.h"
 
-#define PROG_NAME_MAX 15
+#define PROG_NAME_MAX     15
 #define VERIFIER_LOG_SIZE (64 * 1024)
 
 static int is_placeholder(const struct bpf_insn *insn)
@@ -52,8 +52,8 @@ static void sanitize_name(char *dst, const char *src)
 	for (i = 0; i < PROG_NAME_MAX && src[i]; i++) {
 		char c = src[i];
 
-		dst[i] = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.') ? c
-														     : '_';
+		dst[i] =
+		    ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.') ? c : '_';
 	}
 	dst[i] = '\0';
 }
@@ -72,7 +72,8 @@ static void verifier_reason(const char *log, char *out, size_t len)
 		start = end;
 		while (start > log && start[-1] != '\n')
 			start--;
-		if (end > start && strncmp(start, "processed ", 10) != 0 && strncmp(start, "verification time", 17) != 0) {
+		if (end > start && strncmp(start, "processed ", 10) != 0 &&
+		    strncmp(start, "verification time", 17) != 0) {
 			snprintf(out, len, "%.*s", (int)(end - start), start);
 			return;
 		}

@@ -86,7 +86,8 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		if (n < 0)
 			return -1;
 		if (n == 0) {
-			snprintf(err, errlen, "no skb tracepoint matches --filter-skb-func \"%s\"", cfg->skb_func_regex);
+			snprintf(err, errlen, "no skb tracepoint matches --filter-skb-func \"%s\"",
+				 cfg->skb_func_regex);
 			return -1;
 		}
 	} else if (cfg->drop_stack) {
@@ -109,7 +110,8 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		snprintf(tname, sizeof(tname), "btf_trace_%s", t->v[i].name);
 		id = btf__find_by_name_kind(kernel_btf, tname, BTF_KIND_TYPEDEF);
 		if (id < 0) {
-			snprintf(err, errlen, "tracepoint %s is described by --kernel-btf but not by the running kernel",
+			snprintf(err, errlen,
+				 "tracepoint %s is described by --kernel-btf but not by the running kernel",
 				 t->v[i].name);
 			return -1;
 		}
@@ -125,7 +127,7 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 static int load_templates(struct session *s, const struct session_config *cfg, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->kernel_btf);
-	bool used[TMPL__COUNT] = {0};
+	bool used[TMPL__COUNT] = { 0 };
 
 	s->skel = vista_bpf__open_opts(&open_opts);
 	if (!s->skel) {
@@ -308,7 +310,7 @@ const char *session_drop_reason(const struct session *s, uint32_t reason)
 
 int session_stack(const struct session *s, int32_t stack_id, uint64_t *ips, int max)
 {
-	uint64_t frames[VISTA_MAX_STACK_DEPTH] = {0};
+	uint64_t frames[VISTA_MAX_STACK_DEPTH] = { 0 };
 	int n = 0;
 
 	if (stack_id < 0 || bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stacks), &stack_id, frames))

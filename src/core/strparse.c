@@ -134,14 +134,9 @@ struct duration_unit {
 };
 
 static const struct duration_unit duration_units[] = {
-	{ "ns", 1, 0 },
-	{ "us", 1, 3 },
-	{ "\u00b5s", 1, 3 }, /* U+00B5 MICRO SIGN */
-	{ "\u03bcs", 1, 3 }, /* U+03BC GREEK SMALL LETTER MU */
-	{ "ms", 1, 6 },
-	{ "s", 1, 9 },
-	{ "m", 6, 10 },
-	{ "h", 36, 11 },
+	{ "ns", 1, 0 },      { "us", 1, 3 }, { "\u00b5s", 1, 3 }, /* U+00B5 MICRO SIGN */
+	{ "\u03bcs", 1, 3 },                                      /* U+03BC GREEK SMALL LETTER MU */
+	{ "ms", 1, 6 },      { "s", 1, 9 },  { "m", 6, 10 },      { "h", 36, 11 },
 };
 
 static const struct duration_unit *find_unit(const char *name, size_t len)
@@ -245,8 +240,8 @@ int parse_duration_ns(const char *s, uint64_t *out, char *err, size_t errlen)
 
 			memcpy(name, unit, n);
 			name[n] = '\0';
-			return errmsg_set(err, errlen, "unknown unit \"%s\" in duration \"%s\"", quote(name, uq, sizeof(uq)),
-				    quote(s, q, sizeof(q)));
+			return errmsg_set(err, errlen, "unknown unit \"%s\" in duration \"%s\"",
+					  quote(name, uq, sizeof(uq)), quote(s, q, sizeof(q)));
 		}
 		if (!scale_component(int_digits, n_int, frac_digits, n_frac, u, &v) || total > DURATION_MAX_NS - v)
 			return errmsg_set(err, errlen, "duration out of range \"%s\"", quote(s, q, sizeof(q)));
@@ -301,7 +296,7 @@ int parse_mark(const char *s, uint32_t *mark, uint32_t *mask, char *err, size_t 
 	/* (skb->mark & mask) == mark can never hold then: almost certainly a typo. */
 	if (v & ~m)
 		return errmsg_set(err, errlen, "mark 0x%llx has bits outside mask 0x%llx", (unsigned long long)v,
-			    (unsigned long long)m);
+				  (unsigned long long)m);
 	*mark = (uint32_t)v;
 	*mask = (uint32_t)m;
 	return 0;

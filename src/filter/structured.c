@@ -65,7 +65,7 @@ struct proto_name {
 
 /* The first name of each number is the one structured_describe prints. */
 static const struct proto_name proto_names[] = {
-	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP }, { "icmp", IPPROTO_ICMP },
+	{ "tcp", IPPROTO_TCP },      { "udp", IPPROTO_UDP },       { "icmp", IPPROTO_ICMP },
 	{ "icmp6", IPPROTO_ICMPV6 }, { "icmpv6", IPPROTO_ICMPV6 },
 };
 

@@ -40,19 +40,18 @@ __attribute__((unused)) static void tap_skip(const char *why)
 
 #define ok(cond, ...) tap_ok((cond), __VA_ARGS__)
 
-#define is_str(got, want, what)                                                            \
-	do {                                                                               \
-		const char *g_ = (got), *w_ = (want);                                      \
-		if (!tap_ok(g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_, "%s", what))         \
-			printf("#   got:  \"%s\"\n#   want: \"%s\"\n", g_ ? g_ : "(null)", \
-			       w_ ? w_ : "(null)");                                        \
+#define is_str(got, want, what)                                                                                 \
+	do {                                                                                                    \
+		const char *g_ = (got), *w_ = (want);                                                           \
+		if (!tap_ok(g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_, "%s", what))                             \
+			printf("#   got:  \"%s\"\n#   want: \"%s\"\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
 	} while (0)
 
-#define is_int(got, want, what)                                                                 \
-	do {                                                                                    \
-		long long g_ = (long long)(got), w_ = (long long)(want);                        \
-		if (!tap_ok(g_ == w_, "%s", what))                                              \
-			printf("#   got:  %lld\n#   want: %lld\n", g_, w_);                         \
+#define is_int(got, want, what)                                             \
+	do {                                                                \
+		long long g_ = (long long)(got), w_ = (long long)(want);    \
+		if (!tap_ok(g_ == w_, "%s", what))                          \
+			printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
 	} while (0)
 
 __attribute__((unused)) static int tap_done(void)

@@ -11,7 +11,7 @@
 
 static const char *hook_name(const void *ctx, uint32_t id)
 {
-	static const char *const names[] = {"net_dev_xmit", "kfree_skb", "netif_receive_skb_list_entry"};
+	static const char *const names[] = { "net_dev_xmit", "kfree_skb", "netif_receive_skb_list_entry" };
 
 	(void)ctx;
 	return id < 3 ? names[id] : NULL;
@@ -23,11 +23,11 @@ static const char *drop_reason(const void *ctx, uint32_t reason)
 	return reason == 12 ? "SKB_DROP_REASON_NETFILTER_DROP" : NULL;
 }
 
-static const struct format_names names = {hook_name, drop_reason, NULL, NULL};
+static const struct format_names names = { hook_name, drop_reason, NULL, NULL };
 
 static struct vista_event icmp_event(void)
 {
-	struct vista_event e = {0};
+	struct vista_event e = { 0 };
 
 	e.ts_ns = 1000000000ULL;
 	e.addr = 0xffff990282314000ULL;
@@ -56,7 +56,7 @@ static struct vista_event icmp_event(void)
 
 static void test_header(void)
 {
-	struct format_opts o = {.meta = true, .tuple = true};
+	struct format_opts o = { .meta = true, .tuple = true };
 	char buf[256];
 
 	format_header(buf, sizeof(buf), &o);
@@ -73,7 +73,7 @@ static void test_header(void)
 
 static void test_icmp_line(struct format_state *st)
 {
-	struct format_opts o = {.meta = true, .tuple = true};
+	struct format_opts o = { .meta = true, .tuple = true };
 	struct vista_event e = icmp_event();
 	char buf[1024];
 
@@ -103,7 +103,7 @@ static void test_icmp_line(struct format_state *st)
 
 static void test_tuples(void)
 {
-	struct vista_tuple t = {0};
+	struct vista_tuple t = { 0 };
 	char buf[256];
 
 	t.l3 = 4;
@@ -141,8 +141,8 @@ static void test_tuples(void)
 	format_tuple(buf, sizeof(buf), &t);
 	is_str(buf, "fd00:199::1->fd00:199::2(icmp6 reply id=9 seq=3)", "ICMPv6 echo reply");
 
-	const char *addrs[] = {"::", "::1", "1::", "2001:db8::1:0:0:1", "2001:db8:0:1:1:1:1:1", "fe80::1:2:3:4",
-			       "1:0:0:2::3"};
+	const char *addrs[] = { "::",        "::1", "1::", "2001:db8::1:0:0:1", "2001:db8:0:1:1:1:1:1", "fe80::1:2:3:4",
+				"1:0:0:2::3" };
 	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		char want[128], exp[INET6_ADDRSTRLEN];
 
@@ -158,7 +158,7 @@ static void test_tuples(void)
 
 static void test_meta(void)
 {
-	struct vista_meta m = {0};
+	struct vista_meta m = { 0 };
 	char buf[256];
 
 	m.netns = 4026531840u;
@@ -180,7 +180,7 @@ static void test_meta(void)
 
 static void test_drop_reason(struct format_state *st)
 {
-	struct format_opts o = {0};
+	struct format_opts o = { 0 };
 	struct vista_event e = icmp_event();
 	char buf[512];
 
@@ -204,7 +204,7 @@ static void test_drop_reason(struct format_state *st)
 
 static void test_relative(void)
 {
-	struct format_opts o = {.timestamp = TIMESTAMP_RELATIVE};
+	struct format_opts o = { .timestamp = TIMESTAMP_RELATIVE };
 	struct vista_event e = icmp_event(), other = icmp_event();
 	struct format_state st;
 	char buf[512];
@@ -232,7 +232,7 @@ static void test_relative(void)
 
 static void test_absolute(void)
 {
-	struct format_opts o = {.timestamp = TIMESTAMP_ABSOLUTE};
+	struct format_opts o = { .timestamp = TIMESTAMP_ABSOLUTE };
 	struct vista_event e = icmp_event();
 	struct format_state st;
 	regex_t re;
@@ -248,7 +248,7 @@ static void test_absolute(void)
 
 static void test_truncation(struct format_state *st)
 {
-	struct format_opts o = {.meta = true, .tuple = true};
+	struct format_opts o = { .meta = true, .tuple = true };
 	struct vista_event e = icmp_event();
 	char full[1024], small[40];
 	size_t need = format_event(full, sizeof(full), &e, NULL, 0, &names, &o, st);
@@ -267,9 +267,9 @@ static void test_stack(struct format_state *st)
 	const char *text = "ffffffff81000000 T ip_rcv\nffffffff81000100 T ip_rcv_finish\n"
 			   "ffffffffc0001000 t nft_do_chain\t[nf_tables]\n";
 	struct kallsyms *ks;
-	uint64_t ips[] = {0xffffffff81000010ULL, 0xffffffff81000105ULL, 0xffffffffc0001020ULL, 0x10ULL};
+	uint64_t ips[] = { 0xffffffff81000010ULL, 0xffffffff81000105ULL, 0xffffffffc0001020ULL, 0x10ULL };
 	struct format_names with_syms = names;
-	struct format_opts o = {0};
+	struct format_opts o = { 0 };
 	struct vista_event e = icmp_event();
 	char buf[1024];
 

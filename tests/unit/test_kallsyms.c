@@ -51,8 +51,7 @@ static struct kallsyms *load_text(const char *text)
 }
 
 /* Checks that addr resolves to name (and module) at offset off. */
-static void check_lookup(const struct kallsyms *ks, uint64_t addr, const char *name, const char *module,
-			 uint64_t off)
+static void check_lookup(const struct kallsyms *ks, uint64_t addr, const char *name, const char *module, uint64_t off)
 {
 	uint64_t got_off = UINT64_MAX;
 	const struct ksym *s = kallsyms_lookup(ks, addr, &got_off);
@@ -70,25 +69,24 @@ static void check_lookup(const struct kallsyms *ks, uint64_t addr, const char *n
  * Deliberately out of order, with aliases, __pfx_ padding labels (16 bytes
  * before each function), skipped absolute/undefined symbols and modules.
  */
-static const char synthetic[] =
-	"ffffffff81000000 T _stext\n"
-	"ffffffff81000000 t startup_64\n"
-	"ffffffff81001010 t local_alias\n"
-	"ffffffff81001000 T __pfx_ip_rcv\n"
-	"ffffffff81001010 T ip_rcv\n"
-	"ffffffff81001010 t __pfx_zzz_same_addr\n"
-	"ffffffff81001100 T __pfx_ip_rcv_finish\n"
-	"ffffffff81001110 T ip_rcv_finish\n"
-	"ffffffff81001200 D some_data\n"
-	"ffffffff81001200 t text_at_data\n"
-	"0000000000000000 A fixed_percpu_data\n"
-	"0000000000001000 a abs_sym\n"
-	"0000000000000000 U undefined_sym\n"
-	"ffffffff81002000 W weak_fn\n"
-	"ffffffffc0a01000 t nft_do_chain\t[nf_tables]\n"
-	"ffffffffc0a01100 T nft_register_chain_type\t[nf_tables]\n"
-	"ffffffffc0b00000 t dup_name\t[mod_b]\n"
-	"ffffffff81003000 t dup_name\n";
+static const char synthetic[] = "ffffffff81000000 T _stext\n"
+				"ffffffff81000000 t startup_64\n"
+				"ffffffff81001010 t local_alias\n"
+				"ffffffff81001000 T __pfx_ip_rcv\n"
+				"ffffffff81001010 T ip_rcv\n"
+				"ffffffff81001010 t __pfx_zzz_same_addr\n"
+				"ffffffff81001100 T __pfx_ip_rcv_finish\n"
+				"ffffffff81001110 T ip_rcv_finish\n"
+				"ffffffff81001200 D some_data\n"
+				"ffffffff81001200 t text_at_data\n"
+				"0000000000000000 A fixed_percpu_data\n"
+				"0000000000001000 a abs_sym\n"
+				"0000000000000000 U undefined_sym\n"
+				"ffffffff81002000 W weak_fn\n"
+				"ffffffffc0a01000 t nft_do_chain\t[nf_tables]\n"
+				"ffffffffc0a01100 T nft_register_chain_type\t[nf_tables]\n"
+				"ffffffffc0b00000 t dup_name\t[mod_b]\n"
+				"ffffffff81003000 t dup_name\n";
 
 static void test_synthetic(void)
 {

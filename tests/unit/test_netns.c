@@ -156,7 +156,8 @@ static void test_namespace(void)
 	/* From here on every path must reach the delete below. */
 	/* dummy may not be built into the kernel: fall back to a veth pair. Either way vtest0 is not index 2. */
 	if (ok(sh("ip -n %1$s link add vtest1 type dummy 2>/dev/null && ip -n %1$s link add vtest0 type dummy"
-		  " || ip -n %1$s link add vtest0 type veth peer name vtest1", ns) == 0,
+		  " || ip -n %1$s link add vtest0 type veth peer name vtest1",
+		  ns) == 0,
 	       "vtest0 created in %s", ns))
 		check_in_namespace(ns, self);
 	ok(sh("ip netns delete %s", ns) == 0, "namespace %s deleted", ns);

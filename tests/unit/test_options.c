@@ -75,8 +75,8 @@ static void test_booleans(void)
 		     "--output-tcp", "--output-iptables", "--output-skb"),
 	       0, "every other boolean flag");
 	ok(o.filter_skb_drop_stack && o.filter_track_skb && o.filter_trace_sk && o.filter_trace_tcp &&
-		   o.filter_trace_iptables && o.filter_trace_xdp && o.filter_trace_tc && o.output_sk && o.output_tcp &&
-		   o.output_iptables && o.output_skb,
+	       o.filter_trace_iptables && o.filter_trace_xdp && o.filter_trace_tc && o.output_sk && o.output_tcp &&
+	       o.output_iptables && o.output_skb,
 	   "  each reaches its own field");
 }
 
@@ -103,14 +103,17 @@ static void test_ring_buffer_size(void)
 	is_int(o.ring_buffer_size, 4096, "  stored");
 	is_int(PARSE("--ring-buffer-size=0x4000000"), 0, "--ring-buffer-size=64 MiB in hex");
 	is_int(o.ring_buffer_size, 64 << 20, "  stored");
-	PARSE_ERR("invalid argument \"5000\" for \"--ring-buffer-size\" flag: must be a power of two of at least the page "
-		  "size (4096)",
-		  "--ring-buffer-size", "5000");
-	PARSE_ERR("invalid argument \"2048\" for \"--ring-buffer-size\" flag: must be a power of two of at least the page "
-		  "size (4096)",
-		  "--ring-buffer-size", "2048");
-	PARSE_ERR("invalid argument \"2147483648\" for \"--ring-buffer-size\" flag: value out of range (max 1073741824)",
-		  "--ring-buffer-size", "2147483648");
+	PARSE_ERR(
+	    "invalid argument \"5000\" for \"--ring-buffer-size\" flag: must be a power of two of at least the page "
+	    "size (4096)",
+	    "--ring-buffer-size", "5000");
+	PARSE_ERR(
+	    "invalid argument \"2048\" for \"--ring-buffer-size\" flag: must be a power of two of at least the page "
+	    "size (4096)",
+	    "--ring-buffer-size", "2048");
+	PARSE_ERR(
+	    "invalid argument \"2147483648\" for \"--ring-buffer-size\" flag: value out of range (max 1073741824)",
+	    "--ring-buffer-size", "2147483648");
 }
 
 static void test_values(void)
@@ -144,8 +147,8 @@ static void test_values(void)
 	is_int(PARSE("--filter-protocol=udp", "--filter-protocol="), 0, "--filter-protocol= (empty)");
 	ok(!o.filter_protocol, "  means any protocol");
 	PARSE_ERR(
-		"invalid argument \"sctp\" for \"--filter-protocol\" flag: want tcp, udp, icmp, icmp6 or empty for any",
-		"--filter-protocol", "sctp");
+	    "invalid argument \"sctp\" for \"--filter-protocol\" flag: want tcp, udp, icmp, icmp6 or empty for any",
+	    "--filter-protocol", "sctp");
 
 	is_int(PARSE("--filter-skb-mark", "0x100"), 0, "--filter-skb-mark 0x100");
 	is_str(o.filter_skb_mark, "0x100", "  stored");
@@ -186,9 +189,9 @@ static void test_values(void)
 	is_int(PARSE("--output-limit-lines", "18446744073709551615"), 0, "--output-limit-lines at its maximum");
 	ok(o.output_limit_lines == UINT64_MAX, "  stored");
 	PARSE_ERR(
-		"invalid argument \"18446744073709551616\" for \"--output-limit-lines\" flag: value out of range (max "
-		"18446744073709551615)",
-		"--output-limit-lines=18446744073709551616");
+	    "invalid argument \"18446744073709551616\" for \"--output-limit-lines\" flag: value out of range (max "
+	    "18446744073709551615)",
+	    "--output-limit-lines=18446744073709551616");
 	PARSE_ERR("invalid argument \"10x\" for \"--output-limit-lines\" flag: invalid syntax", "--output-limit-lines",
 		  "10x");
 
@@ -238,7 +241,7 @@ static void test_kmods(void)
 	is_int(PARSE("--kmods", "a,b", "--kmods", "c"), 0, "--kmods a,b --kmods c");
 	is_int(o.n_kmods, 3, "  three modules");
 	ok(o.n_kmods == 3 && strcmp(o.kmods[0], "a") == 0 && strcmp(o.kmods[1], "b") == 0 &&
-		   strcmp(o.kmods[2], "c") == 0 && o.kmods[3] == NULL,
+	       strcmp(o.kmods[2], "c") == 0 && o.kmods[3] == NULL,
 	   "  a, b, c in order, NULL-terminated");
 	is_int(PARSE("--kmods=wireguard,veth", "--kmods=veth"), 0, "--kmods with a repeated module");
 	is_int(o.n_kmods, 2, "  duplicates dropped");
@@ -314,61 +317,62 @@ static void test_reparse(void)
 }
 
 static const char expected_help[] =
-	"Usage: ./vista [options] [pcap-filter]\n"
-	"    Available pcap-filter: see \"man 7 pcap-filter\"\n"
-	"    Available options:\n"
-	"      --all-kmods                      attach to all available kernel modules\n"
-	"      --filter-addr string             filter IP address\n"
-	"      --filter-ifname string           filter skb ifname in --filter-netns (if not specified, "
-	"use current netns)\n"
-	"      --filter-kprobe-batch uint       batch size for kprobe attaching/detaching (default 10)\n"
-	"      --filter-netns string            filter netns (\"/proc/<pid>/ns/net\", \"inode:<inode>\")\n"
-	"      --filter-port uint16             filter port\n"
-	"      --filter-protocol string         filter protocol, tcp, udp, icmp, empty for any\n"
-	"      --filter-sk-func string          filter kernel sk functions to be probed by name (exact "
-	"match, supports RE2 regular expression)\n"
-	"      --filter-sk-mark uint32          filter sk mark\n"
-	"      --filter-skb-drop-stack          trace kfree_skb and print skb drop stack\n"
-	"      --filter-skb-func string         filter kernel skb functions to be probed by name (exact "
-	"match, supports RE2 regular expression)\n"
-	"      --filter-skb-mark uint32[/mask]  filter skb mark\n"
-	"      --filter-tcp-lifetime duration   filter TCP lifetime greater than or equal to the given "
-	"duration (e.g., 100ms, 1s, 1m)\n"
-	"      --filter-trace-iptables          trace iptables\n"
-	"      --filter-trace-sk                trace sock\n"
-	"      --filter-trace-skb               trace skb\n"
-	"      --filter-trace-tc                trace TC bpf progs\n"
-	"      --filter-trace-tcp               trace tcp socket lifetime\n"
-	"      --filter-trace-xdp               trace XDP bpf progs\n"
-	"      --filter-track-skb               trace a packet even if it does not match given filters "
-	"(e.g., after NAT or tunnel decapsulation)\n"
-	"  -h, --help                           display this message and exit\n"
-	"      --kernel-btf string              specify kernel BTF file\n"
-	"      --kmods strings                  list of kernel modules names to attach to\n"
-	"      --kprobe-backend string          Tracing backend('kprobe', 'kprobe-multi', 'fentry', "
-	"'tracepoint'). Will auto-detect if not specified.\n"
-	"      --output-file string             write traces to file\n"
-	"      --output-iptables                print iptables\n"
-	"      --output-limit-lines uint        exit the program after the number of events has been "
-	"received/printed\n"
-	"      --output-meta                    print skb metadata\n"
-	"      --output-sk                      print sock\n"
-	"      --output-skb                     print skb\n"
-	"      --output-stack                   print stack\n"
-	"      --output-tcp                     print TCP\n"
-	"      --output-tuple                   print L4 tuple\n"
-	"      --pcap-file string               write packets to pcap file, only work with "
-	"--filter-trace-xdp/--filter-trace-tc\n"
-	"      --pcap-mode strings              pcap mode, can be 'entry' and/or 'exit', only work with "
-	"--pcap-file. Default is 'entry' and 'exit'. 'entry' is to capture packet before BPF prog, 'exit' "
-	"is to capture packet after BPF prog.\n"
-	"      --pcap-snaplen uint16            snapshot length of packet for pcap (default 256)\n"
-	"      --ready-file string              write this file once every probe is attached (vista addition)\n"
-	"      --ring-buffer-size uint          bytes of the kernel's event ring buffer, a power of two (default 16777216) (vista addition)\n"
-	"      --timestamp string               print timestamp per event (\"relative\", \"absolute\", "
-	"\"none\") (default \"none\")\n"
-	"      --verbose                        print libbpf and verifier diagnostics (vista addition)\n"
-	"      --version                        show vista version and exit\n";
+    "Usage: ./vista [options] [pcap-filter]\n"
+    "    Available pcap-filter: see \"man 7 pcap-filter\"\n"
+    "    Available options:\n"
+    "      --all-kmods                      attach to all available kernel modules\n"
+    "      --filter-addr string             filter IP address\n"
+    "      --filter-ifname string           filter skb ifname in --filter-netns (if not specified, "
+    "use current netns)\n"
+    "      --filter-kprobe-batch uint       batch size for kprobe attaching/detaching (default 10)\n"
+    "      --filter-netns string            filter netns (\"/proc/<pid>/ns/net\", \"inode:<inode>\")\n"
+    "      --filter-port uint16             filter port\n"
+    "      --filter-protocol string         filter protocol, tcp, udp, icmp, empty for any\n"
+    "      --filter-sk-func string          filter kernel sk functions to be probed by name (exact "
+    "match, supports RE2 regular expression)\n"
+    "      --filter-sk-mark uint32          filter sk mark\n"
+    "      --filter-skb-drop-stack          trace kfree_skb and print skb drop stack\n"
+    "      --filter-skb-func string         filter kernel skb functions to be probed by name (exact "
+    "match, supports RE2 regular expression)\n"
+    "      --filter-skb-mark uint32[/mask]  filter skb mark\n"
+    "      --filter-tcp-lifetime duration   filter TCP lifetime greater than or equal to the given "
+    "duration (e.g., 100ms, 1s, 1m)\n"
+    "      --filter-trace-iptables          trace iptables\n"
+    "      --filter-trace-sk                trace sock\n"
+    "      --filter-trace-skb               trace skb\n"
+    "      --filter-trace-tc                trace TC bpf progs\n"
+    "      --filter-trace-tcp               trace tcp socket lifetime\n"
+    "      --filter-trace-xdp               trace XDP bpf progs\n"
+    "      --filter-track-skb               trace a packet even if it does not match given filters "
+    "(e.g., after NAT or tunnel decapsulation)\n"
+    "  -h, --help                           display this message and exit\n"
+    "      --kernel-btf string              specify kernel BTF file\n"
+    "      --kmods strings                  list of kernel modules names to attach to\n"
+    "      --kprobe-backend string          Tracing backend('kprobe', 'kprobe-multi', 'fentry', "
+    "'tracepoint'). Will auto-detect if not specified.\n"
+    "      --output-file string             write traces to file\n"
+    "      --output-iptables                print iptables\n"
+    "      --output-limit-lines uint        exit the program after the number of events has been "
+    "received/printed\n"
+    "      --output-meta                    print skb metadata\n"
+    "      --output-sk                      print sock\n"
+    "      --output-skb                     print skb\n"
+    "      --output-stack                   print stack\n"
+    "      --output-tcp                     print TCP\n"
+    "      --output-tuple                   print L4 tuple\n"
+    "      --pcap-file string               write packets to pcap file, only work with "
+    "--filter-trace-xdp/--filter-trace-tc\n"
+    "      --pcap-mode strings              pcap mode, can be 'entry' and/or 'exit', only work with "
+    "--pcap-file. Default is 'entry' and 'exit'. 'entry' is to capture packet before BPF prog, 'exit' "
+    "is to capture packet after BPF prog.\n"
+    "      --pcap-snaplen uint16            snapshot length of packet for pcap (default 256)\n"
+    "      --ready-file string              write this file once every probe is attached (vista addition)\n"
+    "      --ring-buffer-size uint          bytes of the kernel's event ring buffer, a power of two (default 16777216) "
+    "(vista addition)\n"
+    "      --timestamp string               print timestamp per event (\"relative\", \"absolute\", "
+    "\"none\") (default \"none\")\n"
+    "      --verbose                        print libbpf and verifier diagnostics (vista addition)\n"
+    "      --version                        show vista version and exit\n";
 
 static void test_help_text(void)
 {

@@ -10,18 +10,20 @@
 #include "vista.h"
 #include "vista.skel.h"
 
-#define LD_IMM64(dst, imm64)                                                                           \
-	{.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = dst, .imm = (int32_t)(uint32_t)(imm64)},       \
-		{.code = 0, .imm = (int32_t)(uint32_t)((uint64_t)(imm64) >> 32) }
+#define LD_IMM64(dst, imm64)                                                                      \
+	{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = dst, .imm = (int32_t)(uint32_t)(imm64) }, \
+	{                                                                                         \
+		.code = 0, .imm = (int32_t)(uint32_t)((uint64_t)(imm64) >> 32)                    \
+	}
 
 static void test_patching(void)
 {
 	struct bpf_insn insns[] = {
 		LD_IMM64(1, VISTA_HOOK_ID_MAGIC),
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
 		LD_IMM64(2, 0x1234567800000000ULL | VISTA_HOOK_ID_MAGIC_HALF), /* half a match: not a placeholder */
 		LD_IMM64(3, VISTA_HOOK_ID_MAGIC),
-		{.code = BPF_JMP | BPF_EXIT},
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	size_t n = sizeof(insns) / sizeof(insns[0]);
 
@@ -50,7 +52,7 @@ static int btf_trace_id(const char *tp)
 static void test_kernel_loads(void)
 {
 	struct vista_bpf *skel;
-	struct bpf_prog_info info = {0};
+	struct bpf_prog_info info = { 0 };
 	uint32_t info_len = sizeof(info);
 	char err[512] = "";
 	int fd;
@@ -70,8 +72,10 @@ static void test_kernel_loads(void)
 					     bpf_program__insn_cnt(skel->progs.tp_skb_0)) > 0,
 	       1, "the loaded template keeps its placeholder");
 
-	struct clone_target good = {.name = "vista_net_dev_queue", .hook_id = 3, .attach_type = BPF_TRACE_RAW_TP,
-				    .attach_btf_id = btf_trace_id("net_dev_queue")};
+	struct clone_target good = { .name = "vista_net_dev_queue",
+				     .hook_id = 3,
+				     .attach_type = BPF_TRACE_RAW_TP,
+				     .attach_btf_id = btf_trace_id("net_dev_queue") };
 	fd = prog_clone_load(skel->progs.tp_skb_0, &good, err, sizeof(err));
 	ok(fd >= 0, "a clone for net_dev_queue loads (%s)", err);
 	if (fd >= 0) {
@@ -82,8 +86,10 @@ static void test_kernel_loads(void)
 	}
 
 	/* tp_skb_1 reads argument 1; netif_receive_skb has a single argument: the verifier must refuse. */
-	struct clone_target bad = {.name = "vista_bad", .hook_id = 4, .attach_type = BPF_TRACE_RAW_TP,
-				   .attach_btf_id = btf_trace_id("netif_receive_skb")};
+	struct clone_target bad = { .name = "vista_bad",
+				    .hook_id = 4,
+				    .attach_type = BPF_TRACE_RAW_TP,
+				    .attach_btf_id = btf_trace_id("netif_receive_skb") };
 	err[0] = '\0';
 	fd = prog_clone_load(skel->progs.tp_skb_1, &bad, err, sizeof(err));
 	ok(fd < 0, "a clone reading a missing argument is refused");

@@ -73,8 +73,8 @@ static void test_proto(void)
 		const char *text;
 		int proto;
 	} good[] = {
-		{ "tcp", 6 },	  { "udp", 17 }, { "icmp", 1 }, { "icmp6", 58 },
-		{ "icmpv6", 58 }, { "TCP", 6 },	 { "Udp", 17 },
+		{ "tcp", 6 },     { "udp", 17 }, { "icmp", 1 }, { "icmp6", 58 },
+		{ "icmpv6", 58 }, { "TCP", 6 },  { "Udp", 17 },
 	};
 	struct vista_filter f = { 0 }, before;
 
