@@ -1,0 +1,425 @@
+# shellcheck shell=bash disable=SC2034 # the variables set here are for the scripts that source it
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# bench/lib.sh: what the benchmark scripts share. Sourced by bench/run and
+# by every section script (bench/overhead.sh, ...), which bench/run starts as
+# separate processes with this environment:
+#
+#   VISTA            the vista binary to measure (a build without sanitizers)
+#   BENCH_FORMAT     bench/bench_format and BENCH_UDPFLOOD bench/udpflood, built next to it
+#   BENCH_QUICK      1 for the short CI run (fewer, shorter repetitions)
+#   BENCH_FRAGMENT   the Markdown the section writes (its part of BENCHMARKS.md)
+#   BENCH_GOALS      goal rows the section appends (goal, target, measured, verdict)
+#   BENCH_RAW        raw numbers the section appends, one per line, for later digging
+#
+# Conventions:
+# - A figure that cannot be measured yet is never invented: its function
+#   calls `not_measured REASON` and returns 1, and the table prints
+#   "not measured: REASON".
+# - Benchmarks report numbers; they fail only when something breaks (vista
+#   does not start, a tool is missing, something is left behind).
+# - Everything a script starts (processes, namespaces, temporary files,
+#   sysctl and mount changes) is undone by the EXIT trap set here: register
+#   extra cleanup with at_exit, never replace the trap.
+
+export LC_ALL=C
+case ":$PATH:" in
+*:/usr/sbin:*) ;;
+*) PATH="$PATH:/usr/sbin:/sbin" ;;
+esac
+export PATH
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${BENCH_QUICK:=0}"
+: "${BENCH_FRAGMENT:=/dev/stdout}"
+: "${BENCH_GOALS:=/dev/null}"
+: "${BENCH_RAW:=/dev/null}"
+
+# Seconds vista gets to become ready and to exit after SIGINT.
+BENCH_READY_TIMEOUT=${BENCH_READY_TIMEOUT:-20}
+BENCH_STOP_TIMEOUT=${BENCH_STOP_TIMEOUT:-15}
+
+# Exit status of a function whose figure cannot be measured (see not_measured).
+NOT_MEASURED_REASON=
+
+say() { printf '  %s\n' "$*" >&2; }
+die() {
+	printf 'bench: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# not_measured REASON: records why a figure is missing (the caller returns 1).
+not_measured() { NOT_MEASURED_REASON=$1; }
+
+quick() { [ "$BENCH_QUICK" = 1 ]; }
+
+# pick QUICK FULL: prints QUICK in quick mode, FULL otherwise.
+pick() { if quick; then echo "$1"; else echo "$2"; fi; }
+
+require_root() { [ "$(id -u)" -eq 0 ] || die "the benchmarks load BPF programs and create namespaces: run them as root"; }
+
+# require_cmd CMD...: stops unless every CMD is installed.
+require_cmd() {
+	local c missing=()
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || missing+=("$c")
+	done
+	[ ${#missing[@]} -eq 0 ] || die "missing command: ${missing[*]} (scripts/install-deps installs them)"
+}
+
+# require_vista: VISTA is set, executable, and not built with sanitizers.
+require_vista() {
+	if [ -z "${VISTA:-}" ] || [ ! -x "$VISTA" ]; then
+		die "VISTA='${VISTA:-}' is not an executable (run the benchmarks through bench/run)"
+	fi
+	if grep -qaE '__asan_init|__ubsan_handle' "$VISTA"; then
+		die "$VISTA is built with sanitizers: its numbers would be meaningless (bench/run builds a clean copy)"
+	fi
+}
+
+# ================================================================ time
+
+# Sleeping without a fork: read(1) with a timeout on a pipe nobody writes to.
+exec {_bench_sleep_fd}<> <(:)
+
+# sleep_s SECONDS (fractional): sleeps, with about 0.1 ms of overhead.
+sleep_s() { read -r -t "$1" -u "$_bench_sleep_fd" || true; }
+
+# now_us: sets NOW_US to the wall clock in microseconds (no fork).
+now_us() {
+	NOW_US=${EPOCHREALTIME/./}
+	NOW_US=${NOW_US#"${NOW_US%%[!0]*}"}
+}
+
+# ================================================================ statistics
+
+# stats VALUE...: prints "median min max n" (median of an even count: the
+# mean of the middle two). Prints "- - - 0" for no value.
+stats() {
+	[ $# -gt 0 ] || {
+		echo "- - - 0"
+		return 0
+	}
+	printf '%s\n' "$@" | sort -g | awk '
+		{ v[NR] = $1 }
+		END {
+			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf "%.10g %.10g %.10g %d\n", m, v[1], v[NR], NR
+		}'
+}
+
+# calc EXPR: floating-point arithmetic with awk (EXPR uses awk syntax).
+calc() { awk "BEGIN { printf \"%.10g\", ($1) }" </dev/null; }
+
+# fmt NUMBER [DECIMALS]: a number with a fixed number of decimals (default 0).
+fmt() {
+	case $1 in
+	- | '') echo "-" ;;
+	*) awk -v v="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, v }' ;;
+	esac
+}
+
+# fmt_si NUMBER: 1234567 -> 1.23 M (k, M, G), for rates.
+fmt_si() {
+	awk -v v="$1" 'BEGIN {
+		a = v < 0 ? -v : v
+		if (a >= 1e9) printf "%.2f G", v / 1e9
+		else if (a >= 1e6) printf "%.2f M", v / 1e6
+		else if (a >= 1e3) printf "%.1f k", v / 1e3
+		else printf "%.0f", v
+	}'
+}
+
+# fmt_spread MIN MAX [DECIMALS]: "MIN–MAX".
+fmt_spread() { printf '%s–%s' "$(fmt "$1" "${3:-0}")" "$(fmt "$2" "${3:-0}")"; }
+
+# fmt_ratio MEDIAN MIN MAX: "0.873 (0.851–0.902)".
+fmt_ratio() { printf '%s (%s)' "$(fmt "$1" 3)" "$(fmt_spread "$2" "$3" 3)"; }
+
+# fmt_pct_change RATIO: 0.873 -> "-12.7%".
+fmt_pct_change() { awk -v r="$1" 'BEGIN { printf "%+.1f%%", (r - 1) * 100 }'; }
+
+# ================================================================ report
+
+# md_header COLUMN...: the header of a Markdown table.
+md_header() {
+	local c line="|" sep="|"
+	for c in "$@"; do
+		line+=" $c |"
+		sep+=" --- |"
+	done
+	printf '%s\n%s\n' "$line" "$sep" >>"$BENCH_FRAGMENT"
+}
+
+# md_row CELL...: one row of a Markdown table ('|' in a cell is escaped).
+md_row() {
+	local c line="|"
+	for c in "$@"; do
+		line+=" ${c//|/\\|} |"
+	done
+	printf '%s\n' "$line" >>"$BENCH_FRAGMENT"
+}
+
+# md TEXT...: lines of Markdown.
+md() { printf '%s\n' "$@" >>"$BENCH_FRAGMENT"; }
+
+# goal NAME TARGET MEASURED VERDICT: a row of the goals table.
+goal() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$BENCH_GOALS"; }
+
+# raw KEY VALUE...: a raw measurement, kept in the results directory.
+raw() { printf '%s\t%s\n' "$1" "${*:2}" >>"$BENCH_RAW"; }
+
+# ================================================================ cleanup
+
+_BENCH_PIDS=()
+_BENCH_AT_EXIT=()
+_BENCH_NS=()
+bench_tmp=$(mktemp -d "${TMPDIR:-/tmp}/vista-bench.XXXXXX") || die "mktemp -d failed"
+
+# track_pid PID: a background process, stopped at exit (SIGINT, then SIGKILL).
+track_pid() { _BENCH_PIDS+=("$1"); }
+
+# at_exit 'COMMAND': eval'ed at exit, before the namespaces go (last in, first run).
+at_exit() { _BENCH_AT_EXIT+=("$1"); }
+
+# pid_alive PID: the process exists and is not a zombie.
+pid_alive() {
+	local stat
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+	stat=${stat##*) }
+	case $stat in
+	Z* | X*) return 1 ;;
+	esac
+	return 0
+}
+
+# pid_wait_gone PID SECONDS: waits for PID to end; 1 when it did not.
+pid_wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 50; i++)); do
+		pid_alive "$1" || return 0
+		sleep_s 0.02
+	done
+	! pid_alive "$1"
+}
+
+# pid_stop PID SIGNAL SECONDS: SIGNAL, then SIGKILL after SECONDS; reaps a child.
+pid_stop() {
+	if pid_alive "$1"; then
+		kill -s "$2" "$1" 2>/dev/null || true
+		pid_wait_gone "$1" "$3" || kill -s KILL "$1" 2>/dev/null || true
+	fi
+	wait "$1" 2>/dev/null || true
+}
+
+_bench_exit() {
+	local status=$? i
+	trap - EXIT
+	set +e
+	for i in "${_BENCH_PIDS[@]}"; do
+		pid_stop "$i" INT 5
+	done
+	for ((i = ${#_BENCH_AT_EXIT[@]} - 1; i >= 0; i--)); do
+		eval "${_BENCH_AT_EXIT[i]}" || [ "$status" -ne 0 ] || status=1
+	done
+	ns_cleanup
+	rm -rf "$bench_tmp"
+	exit "$status"
+}
+trap _bench_exit EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ================================================================ network namespaces
+
+# Two namespaces joined by a veth pair; all benchmark traffic stays between them.
+IP_A=10.198.0.1
+IP_B=10.198.0.2
+
+_ns_run() {
+	local out
+	out=$("$@" 2>&1) || die "namespace setup: '$*' failed: $out"
+}
+
+# ns_setup: creates $NS_A ($IP_A on $VETH_A) and $NS_B ($IP_B on $VETH_B).
+ns_setup() {
+	local i
+	NS_A="vista-bench-$$-a"
+	NS_B="vista-bench-$$-b"
+	VETH_A="vba$$"
+	VETH_B="vbb$$"
+	VETH_A=${VETH_A:0:15}
+	VETH_B=${VETH_B:0:15}
+	_ns_run ip netns add "$NS_A"
+	_BENCH_NS+=("$NS_A")
+	_ns_run ip netns add "$NS_B"
+	_BENCH_NS+=("$NS_B")
+	_ns_run ip link add "$VETH_A" netns "$NS_A" type veth peer name "$VETH_B" netns "$NS_B"
+	_ns_run ip -n "$NS_A" addr add "$IP_A/24" dev "$VETH_A"
+	_ns_run ip -n "$NS_B" addr add "$IP_B/24" dev "$VETH_B"
+	for i in "$NS_A" "$NS_B"; do
+		_ns_run ip -n "$i" link set lo up
+	done
+	_ns_run ip -n "$NS_A" link set "$VETH_A" up
+	_ns_run ip -n "$NS_B" link set "$VETH_B" up
+	for ((i = 0; i < 100; i++)); do
+		ip -n "$NS_A" -o link show dev "$VETH_A" | grep -q LOWER_UP &&
+			ip -n "$NS_B" -o link show dev "$VETH_B" | grep -q LOWER_UP && break
+		sleep_s 0.05
+	done
+	[ "$i" -lt 100 ] || die "$VETH_A/$VETH_B have no carrier after 5 s"
+	# One ping each way: ARP resolved before anything is measured.
+	ip netns exec "$NS_A" ping -c 1 -W 2 "$IP_B" >/dev/null || die "no ping from $IP_A to $IP_B"
+	ip netns exec "$NS_B" ping -c 1 -W 2 "$IP_A" >/dev/null || die "no ping from $IP_B to $IP_A"
+}
+
+in_a() { ip netns exec "$NS_A" "$@"; }
+in_b() { ip netns exec "$NS_B" "$@"; }
+
+# ns_cleanup: ends what runs in the namespaces and deletes them.
+ns_cleanup() {
+	local ns pid pids
+	for ns in "${_BENCH_NS[@]}"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		for pid in $pids; do
+			kill -s TERM "$pid" 2>/dev/null
+		done
+		for pid in $pids; do
+			pid_wait_gone "$pid" 2 || kill -s KILL "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	_BENCH_NS=()
+}
+
+# ================================================================ processes
+
+# proc_cpu_ticks PID: user + system CPU time of PID so far, in clock ticks.
+proc_cpu_ticks() {
+	local stat f
+	read -r stat <"/proc/$1/stat" || return 1
+	stat=${stat##*) }
+	read -r -a f <<<"$stat"
+	# After "pid (comm) ", field 3 (state) is f[0]: utime is field 14, stime 15.
+	echo $((f[11] + f[12]))
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+# proc_status_kb PID FIELD: a "FIELD: N kB" value of /proc/PID/status (VmHWM, VmRSS).
+proc_status_kb() { awk -v f="$2:" '$1 == f { print $2; found = 1 } END { exit !found }' "/proc/$1/status"; }
+
+# file_size FILE: its size in bytes (0 when missing).
+file_size() { stat -c %s "$1" 2>/dev/null || echo 0; }
+
+# wait_file_stable FILE MAX_SECONDS: waits until FILE stops growing (two equal
+# sizes 200 ms apart), so that a tracer has drained what was sent.
+wait_file_stable() {
+	local prev=-1 cur i
+	for ((i = 0; i < $2 * 5; i++)); do
+		cur=$(file_size "$1")
+		[ "$cur" = "$prev" ] && return 0
+		prev=$cur
+		sleep_s 0.2
+	done
+	return 0
+}
+
+# ================================================================ vista
+
+_bench_vista_seq=0
+# A command vista_start puts in front of vista, e.g. (taskset -c 1).
+VISTA_PREFIX=()
+
+# vista_start ARGS...: starts $VISTA in the background (stdout and stderr to
+# files in $bench_tmp) and waits until its --ready-file exists. Sets VISTA_PID,
+# VISTA_ERR, VISTA_READY_US (microseconds from exec to ready, measured by
+# polling every 0.5 ms). A vista that fails to start stops the benchmark.
+vista_start() {
+	local ready i t0
+	_bench_vista_seq=$((_bench_vista_seq + 1))
+	ready="$bench_tmp/ready.$_bench_vista_seq"
+	VISTA_ERR="$bench_tmp/vista.$_bench_vista_seq.err"
+	rm -f "$ready"
+	now_us
+	t0=$NOW_US
+	# Background jobs of a script ignore SIGINT: give vista the default back.
+	env --default-signal "${VISTA_PREFIX[@]}" "$VISTA" --ready-file "$ready" "$@" >"$bench_tmp/vista.$_bench_vista_seq.out" 2>"$VISTA_ERR" </dev/null &
+	VISTA_PID=$!
+	track_pid "$VISTA_PID"
+	for ((i = 0; i < BENCH_READY_TIMEOUT * 2000; i++)); do
+		if [ -e "$ready" ]; then
+			now_us
+			VISTA_READY_US=$((NOW_US - t0))
+			return 0
+		fi
+		[ $((i % 20)) -ne 19 ] || pid_alive "$VISTA_PID" || break
+		sleep_s 0.0005
+	done
+	pid_stop "$VISTA_PID" INT 5
+	die "vista $* did not become ready: $(tail -n 5 "$VISTA_ERR")"
+}
+
+# vista_stop: SIGINT and wait for the exit. Sets VISTA_STATUS, VISTA_STOP_US
+# (SIGINT to exit), VISTA_RECEIVED and VISTA_LOST (from its last stderr line).
+vista_stop() {
+	local t0 line re='([0-9]+) events received, ([0-9]+) lost'
+	now_us
+	t0=$NOW_US
+	kill -s INT "$VISTA_PID" 2>/dev/null || true
+	if pid_wait_gone "$VISTA_PID" "$BENCH_STOP_TIMEOUT"; then
+		VISTA_STATUS=0
+		wait "$VISTA_PID" || VISTA_STATUS=$?
+		now_us
+		VISTA_STOP_US=$((NOW_US - t0))
+	else
+		kill -s KILL "$VISTA_PID" 2>/dev/null || true
+		wait "$VISTA_PID" 2>/dev/null || true
+		die "vista did not exit within $BENCH_STOP_TIMEOUT s of SIGINT"
+	fi
+	[ "$VISTA_STATUS" -eq 0 ] || die "vista exited with status $VISTA_STATUS: $(tail -n 5 "$VISTA_ERR")"
+	line=$(grep -E "$re" "$VISTA_ERR" | tail -n 1)
+	[[ $line =~ $re ]] || die "vista printed no 'N events received, N lost' line: $(tail -n 5 "$VISTA_ERR")"
+	VISTA_RECEIVED=${BASH_REMATCH[1]}
+	VISTA_LOST=${BASH_REMATCH[2]}
+}
+
+# vista_prog_ids PID: ids of the BPF programs PID holds (from its fd table:
+# prog fds and link fds both name their prog_id), one per line.
+vista_prog_ids() {
+	cat "/proc/$1/fdinfo/"* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -un
+}
+
+# bpf_vista_progs: the number of loaded BPF programs named vista* or tp_*.
+bpf_vista_progs() {
+	bpftool -j prog list | jq '[.[] | select((.name // "") | test("^(vista|tp_)"))] | length'
+}
+
+# bpf_leftover_check BASELINE: after the last vista exited, the number of
+# vista programs must come back to BASELINE (the count before the section;
+# the kernel frees them from a work queue, so wait up to 5 s). Returns 1
+# with a message otherwise (it runs in the EXIT trap: no die here).
+bpf_leftover_check() {
+	local n i
+	for ((i = 0; i < 50; i++)); do
+		n=$(bpf_vista_progs) || {
+			echo "bench: error: bpftool prog list failed" >&2
+			return 1
+		}
+		[ "$n" -gt "$1" ] || return 0
+		sleep_s 0.1
+	done
+	echo "bench: error: $((n - $1)) vista BPF program(s) still loaded after vista exited" >&2
+	return 1
+}
+
+# bench_section_begin: the checks every section starts with.
+bench_section_begin() {
+	require_root
+	require_cmd ip jq bpftool awk
+	require_vista
+	BPF_BASELINE=$(bpf_vista_progs) || die "bpftool prog list failed"
+	[ "$BPF_BASELINE" -eq 0 ] || say "warning: $BPF_BASELINE vista BPF program(s) were loaded before this benchmark: another vista is running, numbers may be disturbed"
+	# shellcheck disable=SC2016 # expanded when it runs
+	at_exit 'bpf_leftover_check "$BPF_BASELINE"'
+}
