@@ -84,7 +84,7 @@ for case in "${CASES[@]}"; do
 	eval "args=($argstr)"
 	label="vista $argstr"
 
-	before=$(bpf_vista_objects)
+	before=$(bpf_vista_orphans)
 	run_vista "${args[@]}"
 
 	if [ "$RUN_STATUS" -ge 1 ] && [ "$RUN_STATUS" -le 123 ]; then

@@ -516,13 +516,38 @@ bpf_vista_objects() {
 	return 1
 }
 
-# bpf_vista_objects_settle MAX: waits (up to 3 s) until bpf_vista_objects is
+# bpf_vista_orphans: the number of vista BPF programs and links that no live
+# process holds (no fd of any process refers to them, and for a program, no
+# held link either). Those are leaks; other vistas running at the same time
+# (a benchmark, another test) hold theirs and are not counted.
+bpf_vista_orphans() {
+	local progs links held_progs held_links n
+	held_progs=$(grep -hs '^prog_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -un | paste -sd, -)
+	held_links=$(grep -hs '^link_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -un | paste -sd, -)
+	if progs=$(bpftool -j prog list 2>&1) && links=$(bpftool -j link list 2>&1) &&
+		n=$(jq -n --argjson progs "$progs" --argjson links "$links" \
+			--argjson hp "[${held_progs}]" --argjson hl "[${held_links}]" '
+			($progs | map(select((.name // "") | test("^(vista|tp_)")) | .id)) as $ids
+			| ($links | map(select(.prog_id as $p | any($ids[]; . == $p)))) as $vlinks
+			| ($vlinks | map(select(.id as $l | any($hl[]; . == $l) | not))) as $orphan_links
+			| ($vlinks | map(select(.id as $l | any($hl[]; . == $l))) | map(.prog_id)) as $linked
+			| ($ids | map(select(. as $i | (any($hp[]; . == $i) or any($linked[]; . == $i)) | not))) as $orphan_progs
+			| ($orphan_links | length) + ($orphan_progs | length)'); then
+		echo "$n"
+		return 0
+	fi
+	echo "bpf_vista_orphans: bpftool or jq failed" >&2
+	echo error
+	return 1
+}
+
+# bpf_vista_objects_settle MAX: waits (up to 3 s) until bpf_vista_orphans is
 # at most MAX (the kernel frees links from a work queue after the last close)
 # and prints the count.
 bpf_vista_objects_settle() {
 	local n i
 	for ((i = 0; i < 30; i++)); do
-		n=$(bpf_vista_objects) || break
+		n=$(bpf_vista_orphans) || break
 		[ "$n" -gt "$1" ] || break
 		sleep 0.1
 	done
