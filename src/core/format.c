@@ -324,9 +324,15 @@ size_t format_func(char *buf, size_t len, const struct vista_event *e, const str
  */
 static bool is_tracer_frame(const struct ksym *sym)
 {
-	return !sym || (sym->module && strcmp(sym->module, "bpf") == 0) ||
-	       strncmp(sym->name, "bpf_trace_run", 13) == 0 || strncmp(sym->name, "__bpf_trace_", 12) == 0 ||
-	       strncmp(sym->name, "bpf_prog_", 9) == 0;
+	/* __traceiter_*: the kernel iterates this way when several programs share a tracepoint. */
+	static const char *const glue[] = { "bpf_trace_run", "__bpf_trace_", "bpf_prog_", "__traceiter_" };
+
+	if (!sym || (sym->module && strcmp(sym->module, "bpf") == 0))
+		return true;
+	for (size_t i = 0; i < sizeof(glue) / sizeof(glue[0]); i++)
+		if (strncmp(sym->name, glue[i], strlen(glue[i])) == 0)
+			return true;
+	return false;
 }
 
 static int first_traced_frame(const uint64_t *ips, int n, const struct kallsyms *ksyms)

@@ -264,7 +264,8 @@ static void test_stack(struct format_state *st)
 {
 	char path[] = "/tmp/vista-test-ksyms-XXXXXX";
 	int fd = mkstemp(path);
-	const char *text = "ffffffff81000000 T ip_rcv\nffffffff81000100 T ip_rcv_finish\n"
+	const char *text = "ffffffff80f00000 T bpf_trace_run1\nffffffff80f10000 T __traceiter_netif_receive_skb\n"
+			   "ffffffff81000000 T ip_rcv\nffffffff81000100 T ip_rcv_finish\n"
 			   "ffffffffc0001000 t nft_do_chain\t[nf_tables]\n";
 	struct kallsyms *ks;
 	uint64_t ips[] = { 0xffffffff81000010ULL, 0xffffffff81000105ULL, 0xffffffffc0001020ULL, 0x10ULL };
@@ -286,6 +287,9 @@ static void test_stack(struct format_state *st)
 	format_event(buf, sizeof(buf), &e, ips, 1, &with_syms, &o, st);
 	is_str(buf, "0xffff990282314000      2     [ping(1234)]             net_dev_xmit\n    ip_rcv+0x10\n",
 	       "stack frames follow the line");
+	uint64_t glued[] = { 0xffffffff80f00010ULL, 0xffffffff80f10029ULL, 0xffffffff81000010ULL };
+	format_stack(buf, sizeof(buf), glued, 3, ks);
+	is_str(buf, "\n    ip_rcv+0x10", "bpf_trace_run* and __traceiter_* frames are trimmed");
 	kallsyms_free(ks);
 }
 
