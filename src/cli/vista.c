@@ -262,6 +262,11 @@ static int run(struct printer *p)
 			print_counts(p);
 		}
 	}
+	/* Stopped by a signal: events already in the ring are printed, not silently dropped. */
+	if (stop_requested && !p->output_failed) {
+		session_detach(p->session);
+		session_consume(p->session);
+	}
 	flush_output(p);
 	if (p->limit && p->printed >= p->limit)
 		log_info("Printed %llu events, exiting program..", (unsigned long long)p->printed);

@@ -255,14 +255,22 @@ out:
 	return 0;
 }
 
+void session_detach(struct session *s)
+{
+	for (size_t i = 0; i < s->hooks.n; i++) {
+		if (s->hooks.v[i].link_fd >= 0)
+			close(s->hooks.v[i].link_fd);
+		s->hooks.v[i].link_fd = -1;
+	}
+}
+
 void session_close(struct session *s)
 {
 	if (!s)
 		return;
 	ring_buffer__free(s->rb);
+	session_detach(s);
 	for (size_t i = 0; i < s->hooks.n; i++) {
-		if (s->hooks.v[i].link_fd >= 0)
-			close(s->hooks.v[i].link_fd);
 		if (s->hooks.v[i].prog_fd >= 0)
 			close(s->hooks.v[i].prog_fd);
 	}

@@ -35,6 +35,12 @@ struct session_config {
 int session_open(const struct session_config *cfg, struct session **out, char *err, size_t errlen);
 void session_close(struct session *s);
 
+/*
+ * Detaches every hook but keeps the ring buffer, so that the events already
+ * in it can still be drained (session_consume) before session_close.
+ */
+void session_detach(struct session *s);
+
 /* Waits up to timeout_ms and drains; returns events handled, or a negative errno. */
 int session_poll(struct session *s, int timeout_ms);
 /* Drains whatever is ready without waiting. */
