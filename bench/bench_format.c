@@ -19,7 +19,9 @@
  *   text_relative text_mix with --timestamp relative (the per-skb clock)
  *
  * Every case reports the median and the range of RUNS runs, each timing
- * ITERATIONS calls with CLOCK_MONOTONIC.
+ * ITERATIONS calls with CLOCK_MONOTONIC; the runs of the cases alternate
+ * (run 1 of every case, then run 2 of every case...). With an even RUNS the
+ * median is the upper of the middle two.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -30,13 +32,13 @@
 
 #include "core/format.h"
 
-#define NEVENTS 64
+#define NEVENTS  64
 #define MAX_RUNS 101
 
 static const char *const hook_names[] = {
-	"net_dev_queue", "net_dev_start_xmit", "net_dev_xmit",	     "netif_rx_entry",
-	"netif_rx",	 "netif_receive_skb",  "kfree_skb",	     "consume_skb",
-	"qdisc_enqueue", "qdisc_dequeue",      "skb_copy_datagram_iovec", "tcp_probe",
+	"net_dev_queue",           "net_dev_start_xmit", "net_dev_xmit", "netif_rx_entry", "netif_rx",
+	"netif_receive_skb",       "kfree_skb",          "consume_skb",  "qdisc_enqueue",  "qdisc_dequeue",
+	"skb_copy_datagram_iovec", "tcp_probe",
 };
 #define NHOOKS (sizeof(hook_names) / sizeof(hook_names[0]))
 
@@ -195,9 +197,9 @@ static double run_once(const struct bench_case *c, const struct format_names *na
 int main(int argc, char **argv)
 {
 	static struct vista_event icmp[1], tcp[1], mix[NEVENTS];
-	struct format_names names = {hook_name, drop_reason, NULL, NULL};
-	struct format_opts plain = {.meta = true, .tuple = true, .timestamp = TIMESTAMP_NONE};
-	struct format_opts relative = {.meta = true, .tuple = true, .timestamp = TIMESTAMP_RELATIVE};
+	struct format_names names = { hook_name, drop_reason, NULL, NULL };
+	struct format_opts plain = { .meta = true, .tuple = true, .timestamp = TIMESTAMP_NONE };
+	struct format_opts relative = { .meta = true, .tuple = true, .timestamp = TIMESTAMP_RELATIVE };
 	uint64_t iterations = 1000000, runs = 7;
 	FILE *devnull;
 
@@ -219,29 +221,37 @@ int main(int argc, char **argv)
 	mixed_events(mix);
 
 	const struct bench_case cases[] = {
-		{"text_icmp", icmp, 1, plain, NULL},	    {"text_tcp", tcp, 1, plain, NULL},
-		{"text_mix", mix, NEVENTS, plain, NULL},    {"text_stdio", mix, NEVENTS, plain, devnull},
-		{"text_relative", mix, NEVENTS, relative, NULL},
+		{ "text_icmp", icmp, 1, plain, NULL },
+		{ "text_tcp", tcp, 1, plain, NULL },
+		{ "text_mix", mix, NEVENTS, plain, NULL },
+		{ "text_stdio", mix, NEVENTS, plain, devnull },
+		{ "text_relative", mix, NEVENTS, relative, NULL },
 	};
 
-	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		uint64_t ns[MAX_RUNS];
-		size_t bytes = 0;
-		struct format_state st;
+	enum { NCASES = sizeof(cases) / sizeof(cases[0]) };
+	static uint64_t ns[NCASES][MAX_RUNS];
+	struct format_state st[NCASES];
+	size_t bytes[NCASES];
 
-		if (format_state_init(&st)) {
+	for (size_t c = 0; c < NCASES; c++) {
+		if (format_state_init(&st[c])) {
 			fprintf(stderr, "bench_format: out of memory\n");
 			return 1;
 		}
 		/* One untimed warm-up run: page faults, caches, the CPU's clock. */
-		run_once(&cases[c], &names, &st, iterations / 10 + 1, &bytes);
-		for (uint64_t r = 0; r < runs; r++)
-			ns[r] = (uint64_t)(run_once(&cases[c], &names, &st, iterations, &bytes) * 1000.0); /* ps */
-		format_state_free(&st);
-		qsort(ns, runs, sizeof(ns[0]), cmp_u64);
-		printf("%s\t%.1f\t%.1f\t%.1f\t%llu\t%llu\t%zu\n", cases[c].name, (double)ns[runs / 2] / 1000.0,
-		       (double)ns[0] / 1000.0, (double)ns[runs - 1] / 1000.0, (unsigned long long)runs,
-		       (unsigned long long)iterations, bytes);
+		run_once(&cases[c], &names, &st[c], iterations / 10 + 1, &bytes[c]);
+	}
+	/* Runs alternate between the cases, so that a noisy moment hits them all alike. */
+	for (uint64_t r = 0; r < runs; r++)
+		for (size_t c = 0; c < NCASES; c++)
+			ns[c][r] =
+			    (uint64_t)(run_once(&cases[c], &names, &st[c], iterations, &bytes[c]) * 1000.0); /* ps */
+	for (size_t c = 0; c < NCASES; c++) {
+		format_state_free(&st[c]);
+		qsort(ns[c], runs, sizeof(ns[c][0]), cmp_u64);
+		printf("%s\t%.1f\t%.1f\t%.1f\t%llu\t%llu\t%zu\n", cases[c].name, (double)ns[c][runs / 2] / 1000.0,
+		       (double)ns[c][0] / 1000.0, (double)ns[c][runs - 1] / 1000.0, (unsigned long long)runs,
+		       (unsigned long long)iterations, bytes[c]);
 	}
 	fclose(devnull);
 	return 0;

@@ -27,7 +27,7 @@ set -euo pipefail
 bench_section_begin
 require_cmd iperf3 bpftrace tcpdump
 
-ROUNDS=$(pick 1 5)
+ROUNDS=$(pick 1 7)
 SECS=$(pick 1 3)
 PORT=5201
 NOMATCH_ADDR=192.0.2.1 # TEST-NET-1: no packet here ever has it
@@ -249,7 +249,8 @@ md "iperf3 from $IP_A to $IP_B across a veth pair between two network namespaces
 	"bpftrace (0.17, no raw tracepoints) uses the classic tracepoints of the same names" \
 	"($BPFTRACE_PROBES of $BPFTRACE_HOOKS exist in tracefs) and prints the same fields (skb, cpu," \
 	"comm, pid, netns, mark, ifindex, ifname, protocol, mtu, len, pkt_type, addresses, ports)." \
-	"Events column: events written (lost) in the last round; for tcpdump: packets captured (dropped)." ""
+	"Last column: what the tracer wrote (and lost) over both workloads of the last round; for" \
+	"tcpdump, packets captured (dropped by the kernel)." ""
 
 for w in "${WORKLOADS[@]}"; do
 	md "### ${WL_LABEL[$w]}" ""

@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH_MAX 64
+#define BATCH_MAX      64
 #define SIZE_MAX_BYTES 1472
 
 static uint64_t now_ns(void)
