@@ -24,16 +24,20 @@
 #define IP_OFFSET_MASK_   0x1fff
 #define IPV6_EXT_HDR_MAX  4
 
-static __always_inline __u32 skb_netns(struct sk_buff *skb)
+/* The netns of the skb's device, or of its socket before a device is set; dev is skb->dev, already read. */
+static __always_inline __u32 skb_netns_of(struct sk_buff *skb, struct net_device *dev)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct sock *sk;
 
 	if (dev)
 		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
-	struct sock *sk = BPF_CORE_READ(skb, sk);
-	if (sk)
-		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	return 0;
+	sk = BPF_CORE_READ(skb, sk);
+	return sk ? BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) : 0;
+}
+
+static __always_inline __u32 skb_netns(struct sk_buff *skb)
+{
+	return skb_netns_of(skb, BPF_CORE_READ(skb, dev));
 }
 
 static __always_inline __u32 skb_ifindex(struct sk_buff *skb)
@@ -54,7 +58,7 @@ static __always_inline void skb_read_meta(struct sk_buff *skb, struct vista_meta
 		m->mtu = BPF_CORE_READ(dev, mtu);
 		bpf_probe_read_kernel_str(m->ifname, sizeof(m->ifname), dev->name);
 	}
-	m->netns = skb_netns(skb);
+	m->netns = skb_netns_of(skb, dev);
 }
 
 /*
