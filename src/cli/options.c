@@ -65,16 +65,17 @@ static int set_filter_addr(struct vista_options *o, const char *val, char *why, 
 	return 0;
 }
 
+/* A count that must be at least 1 and at most max. */
+static int parse_count(const char *val, uint64_t max, uint64_t *out, char *why, size_t whylen)
+{
+	if (parse_u64(val, max, out, why, whylen))
+		return -1;
+	return *out < 1 ? errmsg_set(why, whylen, "must be at least 1") : 0;
+}
+
 static int set_filter_kprobe_batch(struct vista_options *o, const char *val, char *why, size_t whylen)
 {
-	uint64_t v;
-
-	if (parse_u64(val, UINT64_MAX, &v, why, whylen))
-		return -1;
-	if (v < 1)
-		return errmsg_set(why, whylen, "must be at least 1");
-	o->filter_kprobe_batch = v;
-	return 0;
+	return parse_count(val, UINT64_MAX, &o->filter_kprobe_batch, why, whylen);
 }
 
 static int set_filter_port(struct vista_options *o, const char *val, char *why, size_t whylen)
@@ -225,13 +226,8 @@ static int set_pcap_mode(struct vista_options *o, const char *val, char *why, si
 
 static int set_pcap_snaplen(struct vista_options *o, const char *val, char *why, size_t whylen)
 {
-	uint64_t v;
-
-	if (parse_u64(val, UINT16_MAX, &v, why, whylen))
+	if (parse_count(val, UINT16_MAX, &o->pcap_snaplen, why, whylen))
 		return -1;
-	if (v < 1)
-		return errmsg_set(why, whylen, "must be at least 1");
-	o->pcap_snaplen = v;
 	o->pcap_snaplen_set = true;
 	return 0;
 }
