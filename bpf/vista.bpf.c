@@ -81,13 +81,24 @@ static __always_inline bool tuple_matches(const struct vista_filter *f, const st
 	return true;
 }
 
-static __always_inline void count_lost(void)
+static __always_inline struct vista_counters *cpu_counters(void)
 {
 	__u32 zero = 0;
-	struct vista_counters *c = bpf_map_lookup_elem(&counters, &zero);
 
-	if (c)
-		c->lost++;
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+/* Submit flags: wake the reader only every VISTA_WAKEUP_EVERY events on this CPU. */
+static __always_inline __u64 wakeup_flags(void)
+{
+	struct vista_counters *c = cpu_counters();
+
+	if (!c || ++c->since_wakeup >= VISTA_WAKEUP_EVERY) {
+		if (c)
+			c->since_wakeup = 0;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
@@ -129,7 +140,10 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		count_lost();
+		struct vista_counters *c = cpu_counters();
+
+		if (c)
+			c->lost++;
 		return 0;
 	}
 	e->ts_ns = bpf_ktime_get_ns();
@@ -153,7 +167,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 		e->flags |= VISTA_EVF_HAS_TUPLE;
 	e->stack_id =
 	    ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }
 

@@ -119,7 +119,14 @@ enum vista_hook_flags {
 
 /* Per-CPU counters, summed by user space. */
 struct vista_counters {
-	__u64 lost; /* failed ring buffer reservations */
+	__u64 lost;         /* failed ring buffer reservations */
+	__u64 since_wakeup; /* events submitted without waking the reader */
 };
+
+/*
+ * Waking the reader costs an interrupt per event; the BPF side wakes it once
+ * per this many events per CPU, and the reader drains at every poll timeout too.
+ */
+#define VISTA_WAKEUP_EVERY 64
 
 #endif /* VISTA_SHARED_H */

@@ -282,7 +282,10 @@ void session_close(struct session *s)
 
 int session_poll(struct session *s, int timeout_ms)
 {
-	return ring_buffer__poll(s->rb, timeout_ms);
+	int n = ring_buffer__poll(s->rb, timeout_ms);
+
+	/* The BPF side wakes the reader only now and then: a timeout may leave events to drain. */
+	return n == 0 ? ring_buffer__consume(s->rb) : n;
 }
 
 int session_consume(struct session *s)

@@ -45,7 +45,11 @@ void session_detach(struct session *s);
 int session_poll(struct session *s, int timeout_ms);
 /* Drains whatever is ready without waiting. */
 int session_consume(struct session *s);
-/* An fd that becomes readable when events are ready (for a poll() loop). */
+/*
+ * An fd that becomes readable when events are ready (for a poll() loop).
+ * It is signalled once per VISTA_WAKEUP_EVERY events per CPU, not per event:
+ * a loop built on it must also call session_consume on its timeouts.
+ */
 int session_event_fd(const struct session *s);
 
 /* Replaces the structured filter atomically while tracing. */
