@@ -16,13 +16,12 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "cli/trace_setup.h"
 #include "core/features.h"
 #include "core/format.h"
 #include "core/kallsyms.h"
 #include "core/log.h"
-#include "core/netns.h"
 #include "core/session.h"
-#include "filter/structured.h"
 
 #define ERR_LEN          512
 #define LINE_MAX_BYTES   8192
@@ -72,79 +71,6 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Capabilities that later issues bring; until then they fail loudly rather than being ignored. */
-static int reject_unavailable(const struct vista_options *o, char *err, size_t len)
-{
-	static const char *const later = "is not available yet in this version of vista";
-	const struct {
-		bool given;
-		const char *flag;
-	} flags[] = {
-		{ o->filter_trace_sk, "--filter-trace-sk" },
-		{ o->filter_trace_tcp, "--filter-trace-tcp" },
-		{ o->filter_trace_iptables, "--filter-trace-iptables" },
-		{ o->filter_trace_xdp, "--filter-trace-xdp" },
-		{ o->filter_trace_tc, "--filter-trace-tc" },
-		{ o->filter_track_skb, "--filter-track-skb" },
-		{ o->output_sk, "--output-sk" },
-		{ o->output_tcp, "--output-tcp" },
-		{ o->output_iptables, "--output-iptables" },
-		{ o->output_skb, "--output-skb" },
-		{ o->pcap_file != NULL, "--pcap-file" },
-		{ o->n_kmods > 0, "--kmods" },
-		{ o->all_kmods, "--all-kmods" },
-		{ o->filter_sk_func != NULL, "--filter-sk-func" },
-		{ o->filter_sk_mark != NULL, "--filter-sk-mark" },
-		{ o->filter_tcp_lifetime_set, "--filter-tcp-lifetime" },
-	};
-
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		if (flags[i].given) {
-			snprintf(err, len, "%s %s", flags[i].flag, later);
-			return -1;
-		}
-	}
-	if (o->pcap_filter) {
-		snprintf(err, len,
-			 "pcap-filter expressions (\"%s\") are %s; use --filter-addr, --filter-port and "
-			 "--filter-protocol",
-			 o->pcap_filter, later + 3);
-		return -1;
-	}
-	return 0;
-}
-
-static int build_filter(const struct vista_options *o, struct vista_filter *f, char *err, size_t len)
-{
-	uint32_t netns = 0;
-
-	memset(f, 0, sizeof(*f));
-	f->collect = (o->output_meta ? VISTA_COLLECT_META : 0) | (o->output_tuple ? VISTA_COLLECT_TUPLE : 0) |
-		     (o->output_stack ? VISTA_COLLECT_STACK : 0);
-	if (o->filter_addr && structured_set_addr(f, o->filter_addr, err, len))
-		return -1;
-	if (o->filter_port && structured_set_port(f, o->filter_port, err, len))
-		return -1;
-	if (o->filter_protocol && structured_set_proto(f, o->filter_protocol, err, len))
-		return -1;
-	if (o->filter_skb_mark && structured_set_mark(f, o->filter_skb_mark, err, len))
-		return -1;
-	if (o->filter_netns) {
-		if (netns_parse(o->filter_netns, &netns, err, len))
-			return -1;
-		f->netns = netns;
-		f->flags |= VISTA_F_NETNS;
-	}
-	if (o->filter_ifname) {
-		/* An ifindex means something only inside its namespace: filter on both. */
-		if (netns_ifindex(netns, o->filter_ifname, &f->ifindex, err, len))
-			return -1;
-		f->flags |= VISTA_F_IFINDEX | VISTA_F_NETNS;
-		f->netns = netns ? netns : netns_current_inode();
-	}
-	return 0;
-}
-
 static FILE *open_output(const char *path, char *err, size_t len)
 {
 	struct stat st;
@@ -169,26 +95,6 @@ static FILE *open_output(const char *path, char *err, size_t len)
 		close(fd);
 	}
 	return f;
-}
-
-static int write_ready_file(const char *path, char *err, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	char buf[32];
-	int n;
-
-	if (fd < 0) {
-		snprintf(err, len, "cannot write the ready file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, n) != n) {
-		snprintf(err, len, "cannot write the ready file %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 static bool emit(struct printer *p, const char *text, size_t n)
@@ -315,7 +221,6 @@ int main(int argc, char **argv)
 	struct vista_options opts;
 	struct session_config cfg = { 0 };
 	struct printer *p = NULL;
-	enum backend requested = BACKEND_AUTO;
 	char err[ERR_LEN] = "";
 	char note[ERR_LEN];
 	int status = 1;
@@ -341,33 +246,19 @@ int main(int argc, char **argv)
 		log_error("out of memory");
 		goto out;
 	}
-	if (reject_unavailable(&opts, err, sizeof(err)))
+	if (trace_setup_check(&opts, err, sizeof(err)))
 		goto fail;
 	if (geteuid() != 0) {
 		snprintf(err, sizeof(err), "vista must run as root: it loads BPF programs into the kernel");
 		goto fail;
 	}
-	if (build_filter(&opts, &cfg.filter, err, sizeof(err)))
+	if (trace_setup_config(&opts, &cfg, note, sizeof(note), err, sizeof(err)))
 		goto fail;
 	p->out = open_output(opts.output_file, err, sizeof(err));
 	if (!p->out)
 		goto fail;
 	if (setup_printer(p, &opts, err, sizeof(err)))
 		goto fail;
-	if (opts.kprobe_backend && backend_from_name(opts.kprobe_backend, &requested)) {
-		snprintf(err, sizeof(err), "unknown backend \"%s\"", opts.kprobe_backend);
-		goto fail;
-	}
-	if (backend_choose(requested, &cfg.backend, note, sizeof(note))) {
-		snprintf(err, sizeof(err), "%s", note);
-		goto fail;
-	}
-	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
-	cfg.trace_skb = opts.filter_trace_skb || !opts.filter_skb_drop_stack;
-	cfg.skb_func_regex = opts.filter_skb_func;
-	cfg.drop_stack = opts.filter_skb_drop_stack;
-	cfg.kernel_btf = opts.kernel_btf;
-	cfg.ringbuf_bytes = opts.ring_buffer_size;
 	cfg.on_event = on_event;
 	cfg.ctx = p;
 	if (session_open(&cfg, &p->session, err, sizeof(err)))
@@ -381,7 +272,7 @@ int main(int argc, char **argv)
 	if (opts.filter_kprobe_batch != 10)
 		log_info("--filter-kprobe-batch has no effect on the tracepoint backend");
 	install_signals();
-	if (opts.ready_file && write_ready_file(opts.ready_file, err, sizeof(err)))
+	if (opts.ready_file && trace_setup_write_ready_file(opts.ready_file, err, sizeof(err)))
 		goto fail;
 	log_info("Listening for events..");
 	{

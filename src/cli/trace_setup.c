@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Options to session configuration, shared by vista and vista-top (see trace_setup.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/trace_setup.h"
+#include "core/netns.h"
+#include "filter/structured.h"
+
+/* Capabilities that later issues bring; until then they fail loudly rather than being ignored. */
+int trace_setup_check(const struct vista_options *o, char *err, size_t len)
+{
+	static const char *const later = "is not available yet in this version of vista";
+	const struct {
+		bool given;
+		const char *flag;
+	} flags[] = {
+		{ o->filter_trace_sk, "--filter-trace-sk" },
+		{ o->filter_trace_tcp, "--filter-trace-tcp" },
+		{ o->filter_trace_iptables, "--filter-trace-iptables" },
+		{ o->filter_trace_xdp, "--filter-trace-xdp" },
+		{ o->filter_trace_tc, "--filter-trace-tc" },
+		{ o->filter_track_skb, "--filter-track-skb" },
+		{ o->output_sk, "--output-sk" },
+		{ o->output_tcp, "--output-tcp" },
+		{ o->output_iptables, "--output-iptables" },
+		{ o->output_skb, "--output-skb" },
+		{ o->pcap_file != NULL, "--pcap-file" },
+		{ o->n_kmods > 0, "--kmods" },
+		{ o->all_kmods, "--all-kmods" },
+		{ o->filter_sk_func != NULL, "--filter-sk-func" },
+		{ o->filter_sk_mark != NULL, "--filter-sk-mark" },
+		{ o->filter_tcp_lifetime_set, "--filter-tcp-lifetime" },
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (flags[i].given) {
+			snprintf(err, len, "%s %s", flags[i].flag, later);
+			return -1;
+		}
+	}
+	if (o->pcap_filter) {
+		snprintf(err, len,
+			 "pcap-filter expressions (\"%s\") are %s; use --filter-addr, --filter-port and "
+			 "--filter-protocol",
+			 o->pcap_filter, later + 3);
+		return -1;
+	}
+	return 0;
+}
+
+static int build_filter(const struct vista_options *o, struct vista_filter *f, char *err, size_t len)
+{
+	uint32_t netns = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->collect = (o->output_meta ? VISTA_COLLECT_META : 0) | (o->output_tuple ? VISTA_COLLECT_TUPLE : 0) |
+		     (o->output_stack ? VISTA_COLLECT_STACK : 0);
+	if (o->filter_addr && structured_set_addr(f, o->filter_addr, err, len))
+		return -1;
+	if (o->filter_port && structured_set_port(f, o->filter_port, err, len))
+		return -1;
+	if (o->filter_protocol && structured_set_proto(f, o->filter_protocol, err, len))
+		return -1;
+	if (o->filter_skb_mark && structured_set_mark(f, o->filter_skb_mark, err, len))
+		return -1;
+	if (o->filter_netns) {
+		if (netns_parse(o->filter_netns, &netns, err, len))
+			return -1;
+		f->netns = netns;
+		f->flags |= VISTA_F_NETNS;
+	}
+	if (o->filter_ifname) {
+		/* An ifindex means something only inside its namespace: filter on both. */
+		if (netns_ifindex(netns, o->filter_ifname, &f->ifindex, err, len))
+			return -1;
+		f->flags |= VISTA_F_IFINDEX | VISTA_F_NETNS;
+		f->netns = netns ? netns : netns_current_inode();
+	}
+	return 0;
+}
+
+int trace_setup_write_ready_file(const char *path, char *err, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	char buf[32];
+	int n;
+
+	if (fd < 0) {
+		snprintf(err, len, "cannot write the ready file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, n) != n) {
+		snprintf(err, len, "cannot write the ready file %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int trace_setup_config(const struct vista_options *o, struct session_config *cfg, char *note, size_t notelen, char *err,
+		       size_t len)
+{
+	enum backend requested = BACKEND_AUTO;
+
+	if (build_filter(o, &cfg->filter, err, len))
+		return -1;
+	if (o->kprobe_backend && backend_from_name(o->kprobe_backend, &requested)) {
+		snprintf(err, len, "unknown backend \"%s\"", o->kprobe_backend);
+		return -1;
+	}
+	if (backend_choose(requested, &cfg->backend, note, notelen)) {
+		snprintf(err, len, "%s", note);
+		return -1;
+	}
+	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
+	cfg->trace_skb = o->filter_trace_skb || !o->filter_skb_drop_stack;
+	cfg->skb_func_regex = o->filter_skb_func;
+	cfg->drop_stack = o->filter_skb_drop_stack;
+	cfg->kernel_btf = o->kernel_btf;
+	cfg->ringbuf_bytes = o->ring_buffer_size;
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What every front end (vista, vista-top) does between parsing the command
+ * line and opening a session: refuse what is not available, turn options
+ * into a session configuration, and announce readiness. One place, so the
+ * two front ends accept exactly the same options with the same meaning.
+ */
+#ifndef VISTA_TRACE_SETUP_H
+#define VISTA_TRACE_SETUP_H
+
+#include <stddef.h>
+
+#include "cli/options.h"
+#include "core/session.h"
+
+/* Fails with one sentence naming the first option this version cannot honour yet. */
+int trace_setup_check(const struct vista_options *o, char *err, size_t len);
+
+/*
+ * Fills *cfg from the options (filters resolved against the system, backend
+ * chosen); on_event and ctx are left to the caller. note receives the
+ * backend choice, to be logged once the session is open.
+ * Returns 0, or -1 with one sentence in err.
+ */
+int trace_setup_config(const struct vista_options *o, struct session_config *cfg, char *note, size_t notelen, char *err,
+		       size_t len);
+
+/* Writes our pid to path (--ready-file), once every hook is attached. */
+int trace_setup_write_ready_file(const char *path, char *err, size_t len);
+
+#endif
