@@ -15,6 +15,7 @@
 #include <bpf/bpf_endian.h>
 #include "vista.h"
 #include "skb_parse.h"
+#include "cbpf_run.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -38,12 +39,15 @@ struct {
 } stacks SEC(".maps");
 
 /*
- * Two filter slots: user space fills the inactive one, then flips
- * active_filter, so a program never sees a half-written filter.
+ * Two slots of everything a user can change while tracing (structured
+ * filter, pcap programs, per-hook bits): user space fills the inactive slot,
+ * then flips active_filter, so a program never sees a half-written change.
+ * A program reads active_filter once and uses that one slot throughout.
  */
 struct vista_filter filters[2];
+struct vista_pcap pcap_progs[2];
+__u8 hook_flags[2][VISTA_MAX_HOOKS];
 volatile __u32 active_filter;
-__u8 hook_flags[VISTA_MAX_HOOKS];
 
 static __always_inline __u32 patched_hook_id(void)
 {
@@ -108,15 +112,22 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	struct vista_tuple tuple = {};
 	struct vista_event *e;
 	__u64 pid_tgid;
-	__u32 flags, collect;
+	__u32 flags, collect, slot;
 	__u8 hook_bits;
 
-	if (!skb || hook >= VISTA_MAX_HOOKS)
+	if (!skb)
 		return 0;
-	hook_bits = hook_flags[hook];
+	/*
+	 * Masked rather than compared: a template is loaded with the id
+	 * placeholder, and a comparison would let the verifier drop the whole
+	 * body as dead code, and with it the function records clones need.
+	 */
+	hook &= VISTA_MAX_HOOKS - 1;
+	slot = active_filter & 1;
+	hook_bits = hook_flags[slot][hook];
 	if (!(hook_bits & VISTA_HOOK_ENABLED))
 		return 0;
-	f = &filters[active_filter & 1];
+	f = &filters[slot];
 	flags = f->flags;
 	collect = f->collect;
 
@@ -130,6 +141,13 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	pid_tgid = bpf_get_current_pid_tgid();
 	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
 		return 0;
+	if (flags & VISTA_F_PCAP) {
+		const struct vista_pcap *pcap = &pcap_progs[slot];
+		struct cbpf_view view;
+
+		if (!cbpf_skb_view(skb, CBPF_LAYER_AUTO, &view) || !cbpf_run(view.l2 ? &pcap->l2 : &pcap->l3, &view))
+			return 0;
+	}
 
 	if ((collect & VISTA_COLLECT_TUPLE) ||
 	    (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {

@@ -53,6 +53,7 @@ enum vista_filter_flags {
 	VISTA_F_PORT = 1 << 5,
 	VISTA_F_PROTO = 1 << 6,
 	VISTA_F_PID = 1 << 7,
+	VISTA_F_PCAP = 1 << 8, /* the pcap program of the active slot (struct vista_pcap) */
 };
 
 struct vista_filter {
@@ -109,6 +110,35 @@ struct vista_event {
 	char comm[VISTA_COMM_LEN];
 	struct vista_meta meta;
 	struct vista_tuple tuple;
+};
+
+/*
+ * A classic-BPF program as libpcap emits it (the layout of struct bpf_insn
+ * in <pcap/bpf.h> and of the kernel's struct sock_filter). 4096 is the
+ * kernel's own limit for classic programs.
+ */
+#define VISTA_CBPF_MAX_INSNS 4096
+
+struct vista_cbpf_insn {
+	__u16 code;
+	__u8 jt;
+	__u8 jf;
+	__u32 k;
+};
+
+struct vista_cbpf_prog {
+	__u32 len; /* instructions in insns[] */
+	__u32 pad;
+	struct vista_cbpf_insn insns[VISTA_CBPF_MAX_INSNS];
+};
+
+/*
+ * One pcap-filter expression compiled twice: for skbs seen with their MAC
+ * header (DLT_EN10MB) and for those seen from the network header (DLT_RAW).
+ */
+struct vista_pcap {
+	struct vista_cbpf_prog l2;
+	struct vista_cbpf_prog l3;
 };
 
 /* Per-hook bits in hook_flags[], editable while tracing. */

@@ -38,4 +38,11 @@ size_t prog_clone_count_placeholders(const struct bpf_insn *insns, size_t cnt);
 /* Replaces every hook-id placeholder with hook_id; returns how many were patched. */
 size_t prog_clone_patch_hook_id(struct bpf_insn *insns, size_t cnt, uint32_t hook_id);
 
+/*
+ * Start offsets of the subprograms in insns (0, then every bpf-to-bpf call
+ * and bpf_loop callback target), sorted and unique, into starts[max].
+ * Returns how many, or SIZE_MAX when there are more than max.
+ */
+size_t prog_clone_subprog_starts(const struct bpf_insn *insns, size_t cnt, uint32_t *starts, size_t max);
+
 #endif

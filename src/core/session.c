@@ -234,7 +234,8 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 
 	publish_filter(s, &cfg->filter);
 	for (size_t i = 0; i < s->hooks.n; i++)
-		s->skel->bss->hook_flags[i] = VISTA_HOOK_ENABLED | (s->hooks.v[i].stack ? VISTA_HOOK_STACK : 0);
+		s->skel->bss->hook_flags[0][i] = s->skel->bss->hook_flags[1][i] =
+		    VISTA_HOOK_ENABLED | (s->hooks.v[i].stack ? VISTA_HOOK_STACK : 0);
 	if (attach_hooks(s, err, errlen))
 		goto out;
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_event, s, NULL);
