@@ -10,15 +10,15 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "core/strparse.h"
 #include "core/errmsg.h"
+#include "core/strbuf.h"
+#include "core/strparse.h"
 
 #define PID_MAX INT32_MAX /* pid_t is an int */
 
@@ -116,22 +116,6 @@ int structured_set_pid(struct vista_filter *f, const char *text, char *err, size
 	return 0;
 }
 
-/* snprintf into buf at *off, never past len, keeping *off <= len - 1 so the text stays terminated. */
-__attribute__((format(printf, 4, 5))) static void append(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*off + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *off, len - *off, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	*off = *off + (size_t)n < len ? *off + (size_t)n : len - 1;
-}
-
 static const char *proto_label(__u8 proto)
 {
 	for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
@@ -148,42 +132,43 @@ void structured_describe(const struct vista_filter *f, char *buf, size_t len)
 	if (!len)
 		return;
 	buf[0] = '\0';
-	if (f->flags & VISTA_F_NETNS) {
-		append(buf, len, &off, "%snetns %u", sep, f->netns);
-		sep = " ";
-	}
-	if (f->flags & VISTA_F_MARK) {
-		if (f->mark_mask == UINT32_MAX)
-			append(buf, len, &off, "%smark 0x%x", sep, f->mark);
-		else
-			append(buf, len, &off, "%smark 0x%x/0x%x", sep, f->mark, f->mark_mask);
-		sep = " ";
-	}
-	if (f->flags & VISTA_F_IFINDEX) {
-		append(buf, len, &off, "%sifindex %u", sep, f->ifindex);
-		sep = " ";
-	}
 	if (f->flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6)) {
 		char a[INET6_ADDRSTRLEN];
 		int af = f->flags & VISTA_F_ADDR4 ? AF_INET : AF_INET6;
 
 		if (inet_ntop(af, f->addr, a, sizeof(a)))
-			append(buf, len, &off, "%saddr %s", sep, a);
+			strbuf_appendf(buf, len, &off, "%saddr %s", sep, a);
 		sep = " ";
 	}
 	if (f->flags & VISTA_F_PORT) {
-		append(buf, len, &off, "%sport %u", sep, f->port);
+		strbuf_appendf(buf, len, &off, "%sport %u", sep, f->port);
 		sep = " ";
 	}
 	if (f->flags & VISTA_F_PROTO) {
 		const char *name = proto_label(f->l4_proto);
 
 		if (name)
-			append(buf, len, &off, "%sproto %s", sep, name);
+			strbuf_appendf(buf, len, &off, "%sproto %s", sep, name);
 		else
-			append(buf, len, &off, "%sproto %u", sep, f->l4_proto);
+			strbuf_appendf(buf, len, &off, "%sproto %u", sep, f->l4_proto);
 		sep = " ";
 	}
-	if (f->flags & VISTA_F_PID)
-		append(buf, len, &off, "%spid %u", sep, f->pid);
+	if (f->flags & VISTA_F_MARK) {
+		if (f->mark_mask == UINT32_MAX)
+			strbuf_appendf(buf, len, &off, "%smark 0x%x", sep, f->mark);
+		else
+			strbuf_appendf(buf, len, &off, "%smark 0x%x/0x%x", sep, f->mark, f->mark_mask);
+		sep = " ";
+	}
+	if (f->flags & VISTA_F_PID) {
+		strbuf_appendf(buf, len, &off, "%spid %u", sep, f->pid);
+		sep = " ";
+	}
+	/* Last, and netns before ifindex: an ifindex means something only inside its namespace. */
+	if (f->flags & VISTA_F_NETNS) {
+		strbuf_appendf(buf, len, &off, "%snetns inode:%u", sep, f->netns);
+		sep = " ";
+	}
+	if (f->flags & VISTA_F_IFINDEX)
+		strbuf_appendf(buf, len, &off, "%sifindex %u", sep, f->ifindex);
 }

@@ -22,7 +22,12 @@ int structured_set_mark(struct vista_filter *f, const char *text, char *err, siz
 /* Decimal pid > 0; sets VISTA_F_PID. */
 int structured_set_pid(struct vista_filter *f, const char *text, char *err, size_t errlen);
 
-/* Human-readable description of the active filters ("addr 10.0.0.1 port 80"), "" when none. */
+/*
+ * The active filters in the words of the filter command language (command.h),
+ * e.g. "addr 10.0.0.1 port 80 netns inode:4026531840", "" when none. Only an
+ * ifindex has no command of its own ("ifindex 2"): the language names
+ * interfaces, and filter_set_describe() prints that name instead.
+ */
 void structured_describe(const struct vista_filter *f, char *buf, size_t len);
 
 #endif

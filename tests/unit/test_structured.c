@@ -153,18 +153,18 @@ static void test_describe(void)
 	structured_set_proto(&f, "icmpv6", err, sizeof(err));
 	structured_set_pid(&f, "42", err, sizeof(err));
 	structured_describe(&f, buf, sizeof(buf));
-	is_str(buf, "netns 4026531840 mark 0x1/0xff ifindex 2 addr fd00::1 port 80 proto icmp6 pid 42",
-	       "every filter, in a fixed order");
+	is_str(buf, "addr fd00::1 port 80 proto icmp6 mark 0x1/0xff pid 42 netns inode:4026531840 ifindex 2",
+	       "every filter, in a fixed order, netns in the command language's inode:N form");
 
 	structured_set_mark(&f, "7", err, sizeof(err));
 	f.flags = VISTA_F_MARK | VISTA_F_PROTO;
 	f.l4_proto = 132;
 	structured_describe(&f, buf, sizeof(buf));
-	is_str(buf, "mark 0x7 proto 132", "full mask omitted, unknown protocol as a number");
+	is_str(buf, "proto 132 mark 0x7", "full mask omitted, unknown protocol as a number");
 
 	memset(tiny, 'x', sizeof(tiny));
 	structured_describe(&f, tiny, sizeof(tiny));
-	is_str(tiny, "mark 0x", "a short buffer is truncated and terminated");
+	is_str(tiny, "proto 1", "a short buffer is truncated and terminated");
 }
 
 int main(void)
