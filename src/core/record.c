@@ -679,6 +679,12 @@ static int name_table_add(struct name_table *t, uint32_t id, char *name)
 	return 0;
 }
 
+static void name_table_sort(struct name_table *t)
+{
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
+}
+
 static const char *name_table_get(const struct name_table *t, uint32_t id)
 {
 	struct name_entry key = { id, NULL };
@@ -992,8 +998,8 @@ int replay_open(const char *path, struct replay **out, char *err, size_t errlen)
 	r->size = (uint64_t)st.st_size;
 	if (read_head(r, err, errlen) || scan(r, &syms, err, errlen))
 		goto fail;
-	qsort(r->hooks.v, r->hooks.n, sizeof(*r->hooks.v), cmp_entry);
-	qsort(r->reasons.v, r->reasons.n, sizeof(*r->reasons.v), cmp_entry);
+	name_table_sort(&r->hooks);
+	name_table_sort(&r->reasons);
 	r->ksyms = kallsyms_from_symbols(syms.v, syms.n);
 	if (!r->ksyms) {
 		errmsg_set(err, errlen, "out of memory");
