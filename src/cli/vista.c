@@ -400,9 +400,10 @@ int main(int argc, char **argv)
 	}
 	if (opts.replay_file) {
 		status = replay(p, &opts, err, sizeof(err));
-		if (status < 0)
-			goto fail;
-		goto out;
+		if (status >= 0)
+			goto out;
+		status = 1;
+		goto fail;
 	}
 	if (trace_setup_check(&opts, err, sizeof(err)))
 		goto fail;
