@@ -432,6 +432,8 @@ int main(int argc, char **argv)
 	if (p->rec && record_write_hooks(p->rec, &p->names, (uint32_t)session_hook_count(p->session), err, sizeof(err)))
 		goto fail;
 	log_info("Attached %zu tracepoints", session_hook_count(p->session));
+	if (p->rec)
+		log_info("Recording the events to %s", opts.record_file);
 	if (opts.filter_kprobe_batch != 10)
 		log_info("--filter-kprobe-batch has no effect on the tracepoint backend");
 	install_signals();

@@ -140,7 +140,8 @@ int record_write_hooks(struct record_writer *w, const struct format_names *names
  * Records one event and its stack (nstack frames, at most
  * VISTA_MAX_STACK_DEPTH), preceded by whatever a replay will need to render
  * it and was not recorded yet: its hook's name, its drop reason's name, and
- * the symbols its frames resolve to in names->ksyms.
+ * the symbols its frames resolve to in names->ksyms. names may be NULL:
+ * then only the event is recorded, and a replay shows numbers for names.
  */
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 		       const struct format_names *names, char *err, size_t errlen);

@@ -593,6 +593,33 @@ static void test_truncated(void)
 	is_str(err, want, "  message");
 }
 
+/* The tables are read at open and the events afterwards: a file cut in between is an error, not an end. */
+static void test_changed_underneath(void)
+{
+	struct replay_event ev;
+	struct replay *r;
+	char want[512];
+	size_t len = 0;
+	uint8_t *buf;
+	int rc, n = 0;
+
+	set_path("large.vrec");
+	buf = slurp(&len);
+	rc = buf ? spill("shrinks.vrec", buf, len) : -1;
+	free(buf);
+	if (!ok(rc == 0 && replay_open(path, &r, err, sizeof(err)) == 0, "a large recording opens")) {
+		diag_err();
+		return;
+	}
+	ok(truncate(path, (off_t)len / 2) == 0, "then shrinks to half its size");
+	while ((rc = replay_next(r, &ev, err, sizeof(err))) == 1)
+		n++;
+	ok(rc == -1 && n < 20000, "reading its events fails after %d of 20000", n);
+	snprintf(want, sizeof(want), "cannot read the recording %s: it changed while being read", path);
+	is_str(err, want, "  message");
+	replay_close(r);
+}
+
 static void test_bad_files(void)
 {
 	uint8_t buf[64];
@@ -883,6 +910,7 @@ int main(void)
 	test_corrupted();
 	test_sanitized_names();
 	test_large();
+	test_changed_underneath();
 	test_write_errors();
 	kallsyms_free(live_ksyms);
 	cleanup();
