@@ -19,12 +19,15 @@
 
 #define FILE_HEADER_BYTES   16
 #define RECORD_HEADER_BYTES 8
-#define INFO_FIXED_BYTES    28
 #define WRITER_BUF_BYTES    (256u << 10)
 #define STR_MAX             4096u       /* longer strings are cut when written */
 #define TABLE_CHUNK         (64u << 10) /* a long table is split into records of about this size */
+#define SYM_STR_MAX         512u        /* the kernel's KSYM_NAME_LEN: symbol and module names are shorter */
 /* The most a record under construction may need: a table chunk plus one more entry. */
 #define BUILD_ROOM (RECORD_HEADER_BYTES + TABLE_CHUNK + 2 * (2 + STR_MAX) + 16)
+/* The symbols of one event's stack make one record: it must fit too. */
+_Static_assert((8 + 2 * (2 + SYM_STR_MAX)) * VISTA_MAX_STACK_DEPTH <= BUILD_ROOM - RECORD_HEADER_BYTES,
+	       "a stack's symbols fit in one record");
 
 /* ---------------------------------------------------------------- the event layout */
 
@@ -507,8 +510,8 @@ static void put_event_names(struct record_writer *w, const struct vista_event *e
 		return;
 	for (int i = 0; i < nfresh; i++) {
 		put_le(w, 8, fresh[i]->addr);
-		put_str(w, fresh[i]->name, STR_MAX);
-		put_str(w, fresh[i]->module ? fresh[i]->module : "", STR_MAX);
+		put_str(w, fresh[i]->name, SYM_STR_MAX);
+		put_str(w, fresh[i]->module ? fresh[i]->module : "", SYM_STR_MAX);
 	}
 	rec_end(w, RECORD_SYMBOLS);
 }

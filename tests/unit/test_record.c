@@ -788,6 +788,46 @@ static void test_sanitized_names(void)
 	}
 }
 
+/* A full stack of symbols with absurdly long names: one record, names cut to the kernel's 512 bytes. */
+static void test_long_symbols(void)
+{
+	static char names[VISTA_MAX_STACK_DEPTH][700];
+	struct ksym syms[VISTA_MAX_STACK_DEPTH];
+	uint64_t stack[VISTA_MAX_STACK_DEPTH];
+	struct record_info info = test_info();
+	struct vista_event e = plain_event(1, 0);
+	struct kallsyms *ks;
+	struct format_names fn = { NULL, NULL, NULL, NULL };
+	struct record_writer *w;
+	struct replay_event ev;
+	struct replay *r;
+	const struct ksym *got;
+
+	for (int i = 0; i < VISTA_MAX_STACK_DEPTH; i++) {
+		memset(names[i], 'a' + i % 26, 699);
+		names[i][699] = '\0';
+		syms[i] = (struct ksym){ 0xffffffff81000000ULL + 0x1000 * (uint64_t)i, names[i], names[i] };
+		stack[i] = syms[i].addr + 8;
+	}
+	ks = kallsyms_from_symbols(syms, VISTA_MAX_STACK_DEPTH);
+	fn.ksyms = ks;
+	set_path("longsyms.vrec");
+	ok(fn.ksyms && record_writer_open(path, &info, &w, err, sizeof(err)) == 0 &&
+	       record_write_event(w, &e, stack, VISTA_MAX_STACK_DEPTH, &fn, err, sizeof(err)) == 0 &&
+	       record_writer_close(w, 0, err, sizeof(err)) == 0,
+	   "32 frames on 32 symbols with 699-byte names are recorded");
+	if (replay_open(path, &r, err, sizeof(err)) == 0 && replay_next(r, &ev, err, sizeof(err)) == 1) {
+		got = kallsyms_lookup(replay_symbols(r), stack[31], NULL);
+		ok(got && strlen(got->name) == 512 && strlen(got->module) == 512 && got->name[0] == 'a' + 31 % 26,
+		   "  their names come back cut to 512 bytes");
+		is_int(kallsyms_count(replay_symbols(r)), VISTA_MAX_STACK_DEPTH, "  all 32 of them");
+		replay_close(r);
+	} else {
+		fail_err("  replays");
+	}
+	kallsyms_free(ks);
+}
+
 /* Many events and a hook table larger than one record: buffer flushes and table chunks. */
 static const char *long_hook(const void *ctx, uint32_t id)
 {
@@ -909,6 +949,7 @@ int main(void)
 	test_bad_files();
 	test_corrupted();
 	test_sanitized_names();
+	test_long_symbols();
 	test_large();
 	test_changed_underneath();
 	test_write_errors();
