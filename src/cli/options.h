@@ -63,6 +63,8 @@ struct vista_options {
 	enum timestamp_mode timestamp;
 	/* vista additions */
 	const char *ready_file;    /* written once every hook is attached */
+	const char *record_file;   /* --record: the events also go to this recording */
+	const char *replay_file;   /* --replay: print a recording instead of tracing */
 	uint64_t ring_buffer_size; /* bytes, power of two, default 16 MiB */
 	bool verbose;              /* libbpf and verifier diagnostics on stderr */
 	/* positional: the pcap-filter expression, words joined with spaces */

@@ -54,6 +54,55 @@ int trace_setup_check(const struct vista_options *o, char *err, size_t len)
 	return 0;
 }
 
+int trace_setup_check_replay(const struct vista_options *o, char *err, size_t len)
+{
+	const struct {
+		bool given;
+		const char *flag;
+	} live_only[] = {
+		{ o->record_file != NULL, "--record" },
+		{ o->filter_addr != NULL, "--filter-addr" },
+		{ o->filter_ifname != NULL, "--filter-ifname" },
+		{ o->filter_kprobe_batch != 10, "--filter-kprobe-batch" },
+		{ o->filter_netns != NULL, "--filter-netns" },
+		{ o->filter_port != NULL, "--filter-port" },
+		{ o->filter_protocol != NULL, "--filter-protocol" },
+		{ o->filter_sk_func != NULL, "--filter-sk-func" },
+		{ o->filter_sk_mark != NULL, "--filter-sk-mark" },
+		{ o->filter_skb_drop_stack, "--filter-skb-drop-stack" },
+		{ o->filter_skb_func != NULL, "--filter-skb-func" },
+		{ o->filter_skb_mark != NULL, "--filter-skb-mark" },
+		{ o->filter_tcp_lifetime_set, "--filter-tcp-lifetime" },
+		{ o->filter_trace_iptables, "--filter-trace-iptables" },
+		{ o->filter_trace_sk, "--filter-trace-sk" },
+		{ o->filter_trace_skb, "--filter-trace-skb" },
+		{ o->filter_trace_tc, "--filter-trace-tc" },
+		{ o->filter_trace_tcp, "--filter-trace-tcp" },
+		{ o->filter_trace_xdp, "--filter-trace-xdp" },
+		{ o->filter_track_skb, "--filter-track-skb" },
+		{ o->all_kmods, "--all-kmods" },
+		{ o->n_kmods > 0, "--kmods" },
+		{ o->kernel_btf != NULL, "--kernel-btf" },
+		{ o->kprobe_backend != NULL, "--kprobe-backend" },
+		{ o->ring_buffer_size != 16u << 20, "--ring-buffer-size" },
+		{ o->ready_file != NULL, "--ready-file" },
+		{ o->pcap_file != NULL, "--pcap-file" },
+		{ o->pcap_mode_set, "--pcap-mode" },
+		{ o->pcap_snaplen_set, "--pcap-snaplen" },
+		{ o->pcap_filter != NULL, "a pcap-filter expression" },
+	};
+
+	for (size_t i = 0; i < sizeof(live_only) / sizeof(live_only[0]); i++) {
+		if (live_only[i].given) {
+			snprintf(err, len,
+				 "%s cannot be used with --replay: a replay traces nothing, it prints a recording",
+				 live_only[i].flag);
+			return -1;
+		}
+	}
+	return trace_setup_check(o, err, len);
+}
+
 static int build_filter(const struct vista_options *o, struct vista_filter *f, char *err, size_t len)
 {
 	uint32_t netns = 0;

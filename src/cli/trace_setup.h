@@ -17,6 +17,13 @@
 int trace_setup_check(const struct vista_options *o, char *err, size_t len);
 
 /*
+ * For --replay, which traces nothing: fails with one sentence naming the
+ * first option that only means something to a live trace (--record, the
+ * filters, the kernel and pcap options) or is not available yet.
+ */
+int trace_setup_check_replay(const struct vista_options *o, char *err, size_t len);
+
+/*
  * Fills *cfg from the options (filters resolved against the system, backend
  * chosen); on_event and ctx are left to the caller. note receives the
  * backend choice, to be logged once the session is open.

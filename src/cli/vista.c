@@ -21,6 +21,7 @@
 #include "core/format.h"
 #include "core/kallsyms.h"
 #include "core/log.h"
+#include "core/record.h"
 #include "core/session.h"
 
 #define ERR_LEN          512
@@ -41,6 +42,9 @@ struct printer {
 	bool want_stack;
 	bool output_failed; /* a closed pipe or a full disk */
 	int output_errno;
+	struct record_writer *rec; /* --record */
+	bool rec_failed;           /* then rec_err says why */
+	char rec_err[ERR_LEN];
 	char line[LINE_MAX_BYTES];
 };
 
@@ -119,16 +123,11 @@ static const char *drop_reason_cb(const void *ctx, uint32_t reason)
 	return session_drop_reason(ctx, reason);
 }
 
-static int on_event(void *ctx, const struct vista_event *e)
+/* Prints one event, live or replayed; returns non-zero to stop. */
+static int print_event(struct printer *p, const struct vista_event *e, const uint64_t *stack, int nstack)
 {
-	struct printer *p = ctx;
-	uint64_t stack[VISTA_MAX_STACK_DEPTH];
-	int nstack = 0;
-	size_t n;
+	size_t n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
 
-	if (e->stack_id >= 0)
-		nstack = session_stack(p->session, e->stack_id, stack, VISTA_MAX_STACK_DEPTH);
-	n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
 	if (n >= sizeof(p->line))
 		n = sizeof(p->line) - 1; /* only a huge stack gets here; the line is cut, not lost */
 	if (!emit(p, p->line, n))
@@ -137,19 +136,54 @@ static int on_event(void *ctx, const struct vista_event *e)
 	return p->limit && p->printed >= p->limit;
 }
 
+static int on_event(void *ctx, const struct vista_event *e)
+{
+	struct printer *p = ctx;
+	uint64_t stack[VISTA_MAX_STACK_DEPTH];
+	int nstack = 0;
+
+	if (e->stack_id >= 0)
+		nstack = session_stack(p->session, e->stack_id, stack, VISTA_MAX_STACK_DEPTH);
+	if (p->rec && record_write_event(p->rec, e, stack, nstack, &p->names, p->rec_err, sizeof(p->rec_err))) {
+		p->rec_failed = true;
+		return 1;
+	}
+	return print_event(p, e, stack, nstack);
+}
+
 static bool flush_output(struct printer *p)
 {
 	if (!p->output_failed && fflush(p->out)) {
 		p->output_failed = true;
 		p->output_errno = errno;
 	}
-	return !p->output_failed;
+	if (p->rec && !p->rec_failed && record_writer_flush(p->rec, p->rec_err, sizeof(p->rec_err)))
+		p->rec_failed = true;
+	return !p->output_failed && !p->rec_failed;
 }
 
 static void print_counts(struct printer *p)
 {
 	log_info("%llu events received, %llu lost", (unsigned long long)p->printed,
 		 (unsigned long long)session_lost(p->session));
+}
+
+/* Flushes, says why the run ended, and returns the exit status. */
+static int finish_output(struct printer *p)
+{
+	flush_output(p);
+	if (p->rec_failed) {
+		log_error("%s", p->rec_err);
+		return 1;
+	}
+	if (p->limit && p->printed >= p->limit)
+		log_info("Printed %llu events, exiting program..", (unsigned long long)p->printed);
+	/* EPIPE is the reader going away (vista | head): a normal end. */
+	if (p->output_failed && p->output_errno != EPIPE) {
+		log_error("writing traces failed: %s", strerror(p->output_errno));
+		return 1;
+	}
+	return 0;
 }
 
 static int run(struct printer *p)
@@ -169,19 +203,11 @@ static int run(struct printer *p)
 		}
 	}
 	/* Stopped by a signal: events already in the ring are printed, not silently dropped. */
-	if (stop_requested && !p->output_failed) {
+	if (stop_requested && !p->output_failed && !p->rec_failed) {
 		session_detach(p->session);
 		session_consume(p->session);
 	}
-	flush_output(p);
-	if (p->limit && p->printed >= p->limit)
-		log_info("Printed %llu events, exiting program..", (unsigned long long)p->printed);
-	/* EPIPE is the reader going away (vista | head): a normal end. */
-	if (p->output_failed && p->output_errno != EPIPE) {
-		log_error("writing traces failed: %s", strerror(p->output_errno));
-		return 1;
-	}
-	return 0;
+	return finish_output(p);
 }
 
 static int setup_printer(struct printer *p, const struct vista_options *o, char *err, size_t len)
@@ -216,6 +242,132 @@ static int load_symbols(struct printer *p, char *err, size_t len)
 	return 0;
 }
 
+/* Whether a and b are one regular file, under two names or as a name and an open descriptor. */
+static bool same_regular_file(const struct stat *a, const struct stat *b)
+{
+	return S_ISREG(a->st_mode) && S_ISREG(b->st_mode) && a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* --record: opened before anything is attached, so that a bad path costs nothing. */
+static int open_recording(struct printer *p, const struct vista_options *o, enum backend backend, int argc, char **argv,
+			  char *err, size_t len)
+{
+	struct record_info info;
+	struct stat rec, out;
+
+	if (!o->record_file)
+		return 0;
+	record_info_init(&info, argc, argv);
+	snprintf(info.backend, sizeof(info.backend), "%s", backend_name(backend));
+	info.options = (o->output_meta ? RECORD_OPT_META : 0) | (o->output_tuple ? RECORD_OPT_TUPLE : 0) |
+		       (o->output_stack ? RECORD_OPT_STACK : 0) |
+		       (o->filter_skb_drop_stack ? RECORD_OPT_DROP_STACK : 0);
+	info.timestamp = o->timestamp;
+	if (record_writer_open(o->record_file, &info, &p->rec, err, len))
+		return -1;
+	if (stat(o->record_file, &rec) == 0 && fstat(fileno(p->out), &out) == 0 && same_regular_file(&rec, &out)) {
+		snprintf(err, len, "the recording %s and the traces cannot go to the same file", o->record_file);
+		return -1;
+	}
+	/* The live lines and their replay take absolute times from one clock reading. */
+	p->state.realtime_offset_ns = record_info_clock_offset(&info);
+	return 0;
+}
+
+/* Ends the recording with the kernel's lost count; a failure not reported yet is, when report is set. */
+static int close_recording(struct printer *p, bool report)
+{
+	char err[ERR_LEN];
+	int rc;
+
+	if (!p->rec)
+		return 0;
+	rc = record_writer_close(p->rec, p->session ? session_lost(p->session) : 0, err, sizeof(err));
+	p->rec = NULL;
+	if (rc && report && !p->rec_failed)
+		log_error("%s", err);
+	return rc;
+}
+
+static void emit_header(struct printer *p)
+{
+	char header[256];
+	size_t n = format_header(header, sizeof(header), &p->fmt);
+
+	emit(p, header, n);
+}
+
+/* Asking a replay for parts its events were recorded without shows nothing there: say so once. */
+static void note_missing_parts(const struct vista_options *o, const struct record_info *info)
+{
+	char missing[64] = "";
+
+	if (o->output_meta && !(info->options & RECORD_OPT_META))
+		strcat(missing, " --output-meta");
+	if (o->output_tuple && !(info->options & RECORD_OPT_TUPLE))
+		strcat(missing, " --output-tuple");
+	if (o->output_stack && !(info->options & RECORD_OPT_STACK))
+		strcat(missing, " --output-stack");
+	if (*missing)
+		log_info("The recording was made without%s: its events do not have those parts", missing);
+}
+
+/*
+ * --replay: prints a recording exactly as the live run printed it, with
+ * no root, no BPF and no kernel file. Returns the exit status, or -1 with
+ * err set when it could not start.
+ */
+static int replay(struct printer *p, const struct vista_options *o, char *err, size_t len)
+{
+	const struct record_info *info;
+	struct replay_event ev;
+	struct replay *r = NULL;
+	struct stat in, out;
+	uint64_t lost;
+	bool with_stack;
+	int rc = 0, status = -1;
+
+	if (trace_setup_check_replay(o, err, len) || replay_open(o->replay_file, &r, err, len))
+		return -1;
+	if (o->output_file && stat(o->output_file, &out) == 0 && stat(o->replay_file, &in) == 0 &&
+	    same_regular_file(&in, &out)) {
+		snprintf(err, len, "--output-file %s would overwrite the recording being replayed", o->output_file);
+		goto out;
+	}
+	p->out = open_output(o->output_file, err, len);
+	if (!p->out || setup_printer(p, o, err, len))
+		goto out;
+	replay_set_format(r, &p->names, &p->state);
+	info = replay_info(r);
+	/* Drop stacks came with --filter-skb-drop-stack, a live-only option: they show as they did live. */
+	with_stack = o->output_stack || (info->options & RECORD_OPT_DROP_STACK);
+	log_info("Replaying %s: %llu events recorded by vista %s on %s (kernel %s, %s backend)", o->replay_file,
+		 (unsigned long long)replay_event_count(r), info->vista_version, info->hostname, info->kernel_release,
+		 info->backend);
+	note_missing_parts(o, info);
+	install_signals();
+	emit_header(p);
+	while (!stop_requested && (rc = replay_next(r, &ev, err, len)) == 1)
+		if (print_event(p, &ev.event, ev.stack, with_stack ? ev.nstack : 0))
+			break;
+	status = finish_output(p);
+	if (rc < 0) {
+		log_error("%s", err);
+		status = 1;
+	}
+	if (replay_lost(r, &lost))
+		log_info("%llu events replayed, %llu lost while recording", (unsigned long long)p->printed,
+			 (unsigned long long)lost);
+	else
+		log_info("%llu events replayed", (unsigned long long)p->printed);
+	if (rc == 0 && replay_warning(r))
+		log_info("Warning: %s", replay_warning(r));
+out:
+	p->names.ksyms = NULL; /* the replay's own table */
+	replay_close(r);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct vista_options opts;
@@ -246,6 +398,13 @@ int main(int argc, char **argv)
 		log_error("out of memory");
 		goto out;
 	}
+	if (opts.replay_file) {
+		status = replay(p, &opts, err, sizeof(err));
+		if (status >= 0)
+			goto out;
+		status = 1;
+		goto fail;
+	}
 	if (trace_setup_check(&opts, err, sizeof(err)))
 		goto fail;
 	if (geteuid() != 0) {
@@ -259,6 +418,8 @@ int main(int argc, char **argv)
 		goto fail;
 	if (setup_printer(p, &opts, err, sizeof(err)))
 		goto fail;
+	if (open_recording(p, &opts, cfg.backend, argc, argv, err, sizeof(err)))
+		goto fail;
 	cfg.on_event = on_event;
 	cfg.ctx = p;
 	if (session_open(&cfg, &p->session, err, sizeof(err)))
@@ -268,26 +429,28 @@ int main(int argc, char **argv)
 	log_info("%s", note);
 	if (load_symbols(p, err, sizeof(err)))
 		goto fail;
+	if (p->rec && record_write_hooks(p->rec, &p->names, (uint32_t)session_hook_count(p->session), err, sizeof(err)))
+		goto fail;
 	log_info("Attached %zu tracepoints", session_hook_count(p->session));
+	if (p->rec)
+		log_info("Recording the events to %s", opts.record_file);
 	if (opts.filter_kprobe_batch != 10)
 		log_info("--filter-kprobe-batch has no effect on the tracepoint backend");
 	install_signals();
 	if (opts.ready_file && trace_setup_write_ready_file(opts.ready_file, err, sizeof(err)))
 		goto fail;
 	log_info("Listening for events..");
-	{
-		char header[256];
-		size_t n = format_header(header, sizeof(header), &p->fmt);
-
-		emit(p, header, n);
-	}
+	emit_header(p);
 	status = run(p);
 	print_counts(p);
+	if (close_recording(p, true))
+		status = 1;
 	goto out;
 fail:
 	log_error("%s", err);
 out:
 	if (p) {
+		close_recording(p, false);
 		if (p->session) {
 			session_close(p->session);
 		}

@@ -387,6 +387,8 @@ int format_state_init(struct format_state *st)
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
 	st->realtime_offset_ns = ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec);
+	st->fixed_zone = false;
+	st->utc_offset_s = 0;
 	return 0;
 }
 
@@ -419,7 +421,12 @@ static void put_clock(struct out *o, const struct format_state *st, uint64_t ts_
 	struct tm tm;
 	char b[16];
 
-	localtime_r(&sec, &tm);
+	if (st->fixed_zone) {
+		sec += st->utc_offset_s;
+		gmtime_r(&sec, &tm);
+	} else {
+		localtime_r(&sec, &tm);
+	}
 	b[0] = (char)('0' + tm.tm_hour / 10);
 	b[1] = (char)('0' + tm.tm_hour % 10);
 	b[2] = ':';

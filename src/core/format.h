@@ -44,6 +44,13 @@ struct format_names {
 struct format_state {
 	struct format_last_seen *last; /* direct-mapped, bounded */
 	int64_t realtime_offset_ns;    /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	/*
+	 * A replay shows absolute times in the zone of the recording, not in
+	 * the one it is replayed in: then fixed_zone is set and times are
+	 * UTC + utc_offset_s. Otherwise they are local times.
+	 */
+	bool fixed_zone;
+	int32_t utc_offset_s;
 };
 
 int format_state_init(struct format_state *st);

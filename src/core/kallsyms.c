@@ -292,6 +292,45 @@ struct kallsyms *kallsyms_load(const char *path)
 	return ks;
 }
 
+struct kallsyms *kallsyms_from_symbols(const struct ksym *syms, size_t n)
+{
+	struct arena ar = { 0 };
+	struct raw_sym *raws;
+	struct kallsyms *ks;
+	int err = 0;
+
+	ks = calloc(1, sizeof(*ks));
+	raws = calloc(n ? n : 1, sizeof(*raws));
+	if (!ks || !raws) {
+		free(ks);
+		free(raws);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		raws[i].addr = syms[i].addr;
+		raws[i].seq = (uint32_t)i;
+		raws[i].name_off = arena_add(&ar, syms[i].name, strlen(syms[i].name));
+		raws[i].mod_off = syms[i].module ? arena_add(&ar, syms[i].module, strlen(syms[i].module)) : NO_MODULE;
+		if (raws[i].name_off == UINT32_MAX || (syms[i].module && raws[i].mod_off == UINT32_MAX))
+			err = ENOMEM;
+	}
+	/* An empty table is valid here: every lookup in it fails, as for an unknown address. */
+	if (!err && n) {
+		ks->arena = ar.buf;
+		ar.buf = NULL;
+		err = build_indexes(ks, raws, n);
+	}
+	free(raws);
+	free(ar.buf);
+	if (err) {
+		kallsyms_free(ks);
+		errno = err;
+		return NULL;
+	}
+	return ks;
+}
+
 void kallsyms_free(struct kallsyms *ks)
 {
 	if (!ks)

@@ -16,6 +16,13 @@ struct kallsyms;
 
 /* Loads and sorts the table; NULL with errno set on failure. */
 struct kallsyms *kallsyms_load(const char *path);
+
+/*
+ * A table of the given symbols only (names copied), for stacks symbolized
+ * without /proc/kallsyms, e.g. from a recording. Among symbols at one
+ * address the first is preferred. NULL with errno set on failure.
+ */
+struct kallsyms *kallsyms_from_symbols(const struct ksym *syms, size_t n);
 void kallsyms_free(struct kallsyms *ks);
 
 /* The symbol with the greatest address <= addr, or NULL; *offset = addr - sym->addr. */

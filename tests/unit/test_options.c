@@ -270,6 +270,25 @@ static void test_strings(void)
 	PARSE_ERR("flag needs an argument: --output-file", "--output-file");
 }
 
+static void test_record_replay(void)
+{
+	ok(!PARSE_NONE() && !o.record_file && !o.replay_file, "no --record, no --replay by default");
+	is_int(PARSE("--record", "/tmp/trace.vrec", "--output-stack"), 0, "--record FILE");
+	is_str(o.record_file, "/tmp/trace.vrec", "  stored");
+	ok(o.output_stack && !o.pcap_filter, "  takes one word");
+	is_int(PARSE("--replay=trace.vrec", "--output-tuple"), 0, "--replay=FILE");
+	is_str(o.replay_file, "trace.vrec", "  stored");
+	is_int(PARSE("--record=a.vrec", "--record="), 0, "--record= (empty)");
+	ok(!o.record_file, "  means no recording");
+	/* Both parse: that they exclude each other is checked with the other --replay rules (trace_setup). */
+	is_int(PARSE("--record", "a.vrec", "--replay", "b.vrec"), 0, "--record and --replay both parse");
+	ok(o.record_file && o.replay_file, "  both stored");
+	PARSE_ERR("flag needs an argument: --record", "--record");
+	PARSE_ERR("flag needs an argument: --replay", "--replay");
+	PARSE_ERR("unknown flag: --rec", "--rec", "x");
+	PARSE_ERR("unknown flag: --replay-file", "--replay-file=x");
+}
+
 static void test_unknown(void)
 {
 	PARSE_ERR("unknown flag: --foo", "--foo");
@@ -367,6 +386,9 @@ static const char expected_help[] =
     "is to capture packet after BPF prog.\n"
     "      --pcap-snaplen uint16            snapshot length of packet for pcap (default 256)\n"
     "      --ready-file string              write this file once every probe is attached (vista addition)\n"
+    "      --record string                  also write the events to this file, for --replay (vista addition)\n"
+    "      --replay string                  print the events of a --record file instead of tracing; needs no root "
+    "(vista addition)\n"
     "      --ring-buffer-size uint          bytes of the kernel's event ring buffer, a power of two (default 16777216) "
     "(vista addition)\n"
     "      --timestamp string               print timestamp per event (\"relative\", \"absolute\", "
@@ -398,6 +420,7 @@ int main(void)
 	test_help();
 	test_values();
 	test_choices();
+	test_record_replay();
 	test_kmods();
 	test_strings();
 	test_unknown();
