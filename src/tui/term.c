@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "tui/term.h"
+
+#include <curses.h>
+#include <stdlib.h>
+
+#include "tui/theme.h"
+
+#define ESC_DELAY_MS 25 /* a bare Esc is seen at once; escape sequences arrive faster */
+
+static SCREEN *screen;
+
+int term_start(const struct term_opts *o, char *err, size_t errlen)
+{
+	const char *term = o->term ? o->term : getenv("TERM");
+
+	if (!term || !*term) {
+		snprintf(err, errlen, "cannot start the screen: TERM is not set");
+		return -1;
+	}
+	/* newterm, unlike initscr, returns an error instead of exiting the process. */
+	screen = newterm(term, o->out ? o->out : stdout, o->in ? o->in : stdin);
+	if (!screen) {
+		snprintf(err, errlen, "cannot start the screen: unknown terminal type \"%s\"", term);
+		return -1;
+	}
+	set_term(screen);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(ESC_DELAY_MS);
+	curs_set(0);
+	theme_init(o->color);
+	if (o->mouse) {
+		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		/* No click detection delay: a press is a click. */
+		mouseinterval(0);
+	}
+	/* stdscr is only drawn on when the terminal is too small; it must not be refreshed over the panes. */
+	wnoutrefresh(stdscr);
+	return 0;
+}
+
+void term_stop(void)
+{
+	if (!screen)
+		return;
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+}
