@@ -190,9 +190,10 @@ int app_pump(struct app *a)
 	if (n > 0) {
 		struct pane *p = current(a);
 
-		a->dirty |= DIRTY_STATUS;
+		/* The info line has the position ("57/75"), which counts new rows too. */
+		a->dirty |= DIRTY_STATUS | DIRTY_INFO;
 		if (p->ops->ingested(p))
-			a->dirty |= DIRTY_BODY | DIRTY_INFO;
+			a->dirty |= DIRTY_BODY;
 	}
 	return n;
 }
@@ -250,6 +251,11 @@ void app_key(struct app *a, int key)
 	if (key == K_FN(KEY_MOUSE)) {
 		mouse(a);
 		return;
+	}
+	/* A message answers the previous key: the next one clears it. */
+	if (a->message[0]) {
+		a->message[0] = '\0';
+		a->dirty |= DIRTY_INFO;
 	}
 	if (a->help) {
 		/* Any key closes the help; it does nothing else (q included). */
@@ -377,7 +383,9 @@ static void draw_info(struct app *a)
 		p->ops->position(p, pos, sizeof(pos));
 	rw = snprintf(right, sizeof(right), "%s  ?:help q:quit ", pos);
 	if (a->message[0]) {
-		draw_text(w, 0, 0, cols - rw - 1, a->message, theme_attr(TH_PROMPT));
+		int x = draw_text(w, 0, 0, cols, " ", theme_attr(TH_INFO));
+
+		draw_text(w, 0, x, cols - rw - 1 - x, a->message, theme_attr(TH_PROMPT));
 	} else {
 		int x = draw_text(w, 0, 0, cols, " filter: ", theme_attr(TH_DIM));
 
@@ -392,8 +400,9 @@ static int status_item(WINDOW *w, int x, const char *text, bool alert)
 {
 	int cols = getmaxx(w);
 
-	x += draw_text(w, 0, x, cols - x, " | ", theme_attr(TH_STATUS));
-	return x + draw_text(w, 0, x, cols - x, text, theme_attr(alert ? TH_ALERT : TH_STATUS));
+	x += draw_text(w, 0, x, cols - x, "| ", theme_attr(TH_STATUS));
+	x += draw_text(w, 0, x, cols - x, text, theme_attr(alert ? TH_ALERT : TH_STATUS));
+	return x + draw_text(w, 0, x, cols - x, " ", theme_attr(TH_STATUS));
 }
 
 static void draw_status(struct app *a)
@@ -406,6 +415,7 @@ static void draw_status(struct app *a)
 	draw_fill(w, 0, 0, cols, theme_attr(TH_STATUS));
 	snprintf(item, sizeof(item), " %s ", events_view_mode(a->events));
 	x = draw_text(w, 0, 0, cols, item, theme_attr(TH_MODE));
+	x += draw_text(w, 0, x, cols - x, " ", theme_attr(TH_STATUS));
 	snprintf(item, sizeof(item), "%llu ev/s", (unsigned long long)event_store_rate(a->store));
 	x = status_item(w, x, item, false);
 	snprintf(item, sizeof(item), "total %llu", (unsigned long long)event_store_total(a->store));

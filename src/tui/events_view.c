@@ -149,7 +149,7 @@ static void search_next(struct events_view *v, int dir)
 	}
 }
 
-/* Incremental search: from where the prompt opened, on every change of the pattern. */
+/* Incremental search: from where the prompt opened, again on every change of the pattern. */
 static void search_again(struct events_view *v)
 {
 	uint64_t seq;
@@ -162,7 +162,8 @@ static void search_again(struct events_view *v)
 		settle(v);
 		return;
 	}
-	if (find(v, v->origin, +1, true, &seq)) {
+	/* Like n, from the row after the cursor, wrapping around. */
+	if (find(v, v->origin, +1, false, &seq)) {
 		jump_to(v, seq);
 	} else {
 		v->no_match = true;
@@ -224,7 +225,7 @@ static int prompt_key(struct events_view *v, int key)
 		/* Other keys do nothing while typing, so a stray arrow cannot lose the pattern. */
 		break;
 	}
-	app_mark(a, DIRTY_BODY | DIRTY_INFO);
+	app_mark(a, DIRTY_BODY | DIRTY_INFO | DIRTY_STATUS);
 	return PANE_HANDLED;
 }
 

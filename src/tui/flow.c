@@ -51,8 +51,13 @@ bool flow_extend(struct flow *f, const struct event_store *s)
 	size_t before = f->n;
 	uint64_t q;
 
-	if (!f->n || f->cut || flow_ended(f))
+	if (!f->n || f->cut || f->lost_tail || flow_ended(f))
 		return false;
+	if (!event_store_get(s, f->steps[f->n - 1].seq)) {
+		/* Its next event, if any came, can no longer be found from it. */
+		f->lost_tail = true;
+		return true;
+	}
 	for (q = event_store_next_in_life(s, f->steps[f->n - 1].seq); q != STORE_NO_SEQ;
 	     q = event_store_next_in_life(s, q)) {
 		if (!push_step(f, event_store_get(s, q), q))

@@ -36,6 +36,7 @@ struct flow {
 	size_t n, cap;
 	bool truncated; /* its first events were dropped by the store before the flow was built */
 	bool cut;       /* FLOW_MAX_STEPS reached */
+	bool lost_tail; /* the store dropped its last step before later ones could be linked */
 };
 
 /* Builds the life of event seq; returns 0, or -1 when the store no longer holds it or memory ran out. */

@@ -17,6 +17,7 @@
 struct flow_view {
 	struct pane base; /* first: the app sees a struct pane * */
 	struct flow flow;
+	size_t func_w; /* the FUNC column fits the longest (a drop with its reason) */
 	size_t cursor, top, list_rows;
 	char line[2048];
 	char stack[8192];
@@ -73,7 +74,7 @@ static void step_row(struct flow_view *v, size_t i, bool *changed)
 	start = t.len;
 	format_func(field, sizeof(field), e, &a->rows.names);
 	text_buf_str(&t, field);
-	text_buf_pad_to(&t, start + 24);
+	text_buf_pad_to(&t, start + v->func_w);
 	text_buf_str(&t, " ");
 	start = t.len;
 	iface_text(field, sizeof(field), e);
@@ -175,12 +176,14 @@ static void flow_draw(struct pane *p, WINDOW *w)
 		text_buf_str(&t, " (no addresses collected)");
 	if (f->truncated)
 		text_buf_str(&t, "  [earlier events of this skb were dropped by the UI]");
+	if (f->lost_tail)
+		text_buf_str(&t, "  [later events may have been dropped by the UI]");
 	if (f->cut)
 		text_buf_printf(&t, "  [only the first %d events]", FLOW_MAX_STEPS);
 	draw_text(w, 1, 0, cols, v->line, theme_attr(TH_ROW));
 
-	n = (size_t)snprintf(v->line, sizeof(v->line), "%9s %9s %3s %-24s %-16s %-11s %s", "+TIME", "DELTA", "CPU",
-			     "FUNC", "IFACE", "NETNS", "PROCESS");
+	n = (size_t)snprintf(v->line, sizeof(v->line), "%9s %9s %3s %-*s %-16s %-11s %s", "+TIME", "DELTA", "CPU",
+			     (int)v->func_w, "FUNC", "IFACE", "NETNS", "PROCESS");
 	draw_row(w, 2, v->line, n, 0, theme_attr(TH_HEADER), NULL, 0);
 
 	v->list_rows = rows - 3 - fate_h > 1 ? (size_t)(rows - 3 - fate_h) : 1;
@@ -225,6 +228,19 @@ static void flow_draw(struct pane *p, WINDOW *w)
 	}
 }
 
+static void measure(struct flow_view *v)
+{
+	char field[256];
+
+	v->func_w = 24;
+	for (size_t i = 0; i < v->flow.n; i++) {
+		size_t n = format_func(field, sizeof(field), &v->flow.steps[i].ev, &v->base.app->rows.names);
+
+		if (n > v->func_w)
+			v->func_w = n < sizeof(field) ? n : sizeof(field) - 1;
+	}
+}
+
 static int flow_key(struct pane *p, int key)
 {
 	struct flow_view *v = fv(p);
@@ -258,7 +274,10 @@ static void flow_click(struct pane *p, int y, int x)
 
 static bool flow_ingested(struct pane *p)
 {
-	return flow_extend(&fv(p)->flow, p->app->store);
+	if (!flow_extend(&fv(p)->flow, p->app->store))
+		return false;
+	measure(fv(p));
+	return true;
 }
 
 static void flow_position(const struct pane *p, char *buf, size_t len)
@@ -295,6 +314,7 @@ struct pane *flow_view_create(struct app *a, uint64_t seq)
 	}
 	v->base.ops = &flow_ops;
 	v->base.app = a;
+	measure(v);
 	/* Start on the event the user chose. */
 	for (size_t i = 0; i < v->flow.n; i++)
 		if (v->flow.steps[i].seq == seq)
