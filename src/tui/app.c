@@ -37,7 +37,7 @@ int app_init(struct app *a, const struct app_config *c, char *err, size_t errlen
 	a->limit = c->limit;
 	a->batch = c->batch ? c->batch : APP_DEFAULT_BATCH;
 	a->mouse = c->mouse;
-	if (row_ctx_init(&a->rows, a->src, a->store, c->start_ns, err, errlen))
+	if (row_ctx_init(&a->rows, a->src, a->store, event_source_time_origin(a->src), err, errlen))
 		return -1;
 	if (!add_pane(a, events_view_create(a, &c->style, c->stack)) || !add_pane(a, hooks_view_create(a)) ||
 	    !add_pane(a, drops_view_create(a))) {
@@ -91,7 +91,7 @@ void app_message(struct app *a, const char *fmt, ...)
 	vsnprintf(a->message, sizeof(a->message), fmt, ap);
 	va_end(ap);
 	a->message_until = a->now_ns + APP_MESSAGE_NS;
-	a->dirty |= DIRTY_INFO;
+	a->dirty |= DIRTY_TITLE;
 }
 
 static struct pane *current(const struct app *a)
@@ -113,7 +113,7 @@ void app_open_flow(struct app *a, uint64_t seq)
 	struct pane *p = flow_view_create(a, seq);
 
 	if (!p) {
-		app_message(a, "That event is no longer held (dropped by the UI)");
+		app_message(a, "Event no longer held (dropped by the UI)");
 		return;
 	}
 	close_drill(a);
@@ -148,7 +148,7 @@ void app_set_time(struct app *a, uint64_t now_ns)
 	}
 	if (a->message[0] && now_ns >= a->message_until) {
 		a->message[0] = '\0';
-		a->dirty |= DIRTY_INFO;
+		a->dirty |= DIRTY_TITLE;
 	}
 }
 
@@ -255,7 +255,7 @@ void app_key(struct app *a, int key)
 	/* A message answers the previous key: the next one clears it. */
 	if (a->message[0]) {
 		a->message[0] = '\0';
-		a->dirty |= DIRTY_INFO;
+		a->dirty |= DIRTY_TITLE;
 	}
 	if (a->help) {
 		/* Any key closes the help; it does nothing else (q included). */
@@ -342,15 +342,15 @@ static void draw_too_small(struct app *a)
 static void draw_title(struct app *a)
 {
 	WINDOW *w = a->title_w;
-	int cols = getmaxx(w), x;
-	char right[128];
+	int cols = getmaxx(w), x, n;
+	const char *right = a->message[0] ? a->message : "?:help q:quit";
 
 	draw_fill(w, 0, 0, cols, theme_attr(TH_TITLE));
 	x = draw_text(w, 0, 0, cols, TITLE, theme_attr(TH_TITLE));
 	for (size_t i = 0; i < a->npanes; i++) {
 		char tab[32];
-		int n = snprintf(tab, sizeof(tab), " %s ", a->panes[i]->ops->title);
 
+		n = snprintf(tab, sizeof(tab), " %s ", a->panes[i]->ops->title);
 		a->tab_x[i] = x;
 		a->tab_w[i] = n;
 		x += draw_text(w, 0, x, cols - x, tab, theme_attr(i == a->active ? TH_TAB_ACTIVE : TH_TAB));
@@ -362,37 +362,34 @@ static void draw_title(struct app *a)
 		snprintf(tab, sizeof(tab), "> %s ", a->drill->ops->title);
 		x += draw_text(w, 0, x, cols - x, tab, theme_attr(TH_TAB_ACTIVE));
 	}
-	snprintf(right, sizeof(right), "%s, %zu hooks ", event_source_backend_name(a->src),
-		 event_source_hook_count(a->src));
-	if ((int)strlen(right) < cols - x)
-		draw_text(w, 0, cols - (int)strlen(right), (int)strlen(right), right, theme_attr(TH_TITLE));
+	/* Messages answer a key, on the right, where they hide nothing of the trace. */
+	n = (int)strlen(right);
+	if (n > cols - x - 2)
+		n = cols - x - 2;
+	if (n > 0)
+		draw_textn(w, 0, cols - n - 1, n, right, (size_t)n, theme_attr(a->message[0] ? TH_MESSAGE : TH_TITLE));
 }
 
 static void draw_info(struct app *a)
 {
 	WINDOW *w = a->info_w;
 	struct pane *p = current(a);
-	int cols = getmaxx(w);
-	char right[96], pos[48] = "";
-	int rw;
+	int cols = getmaxx(w), x, rw;
+	char text[384], pos[48] = "";
 
 	werase(w);
 	if (p->ops->draw_prompt && p->ops->draw_prompt(p, w))
 		return;
 	if (p->ops->position)
 		p->ops->position(p, pos, sizeof(pos));
-	rw = snprintf(right, sizeof(right), "%s  ?:help q:quit ", pos);
-	if (a->message[0]) {
-		int x = draw_text(w, 0, 0, cols, " ", theme_attr(TH_INFO));
-
-		draw_text(w, 0, x, cols - rw - 1 - x, a->message, theme_attr(TH_PROMPT));
-	} else {
-		int x = draw_text(w, 0, 0, cols, " filter: ", theme_attr(TH_DIM));
-
-		draw_text(w, 0, x, cols - rw - 1 - x, a->filters[0] ? a->filters : "none", theme_attr(TH_INFO));
-	}
+	rw = (int)strlen(pos) + 1;
+	snprintf(text, sizeof(text), " %s, %zu hooks | ", event_source_backend_name(a->src),
+		 event_source_hook_count(a->src));
+	x = draw_text(w, 0, 0, cols - rw, text, theme_attr(TH_INFO));
+	x += draw_text(w, 0, x, cols - rw - x, "filter: ", theme_attr(TH_DIM));
+	draw_text(w, 0, x, cols - rw - 1 - x, a->filters[0] ? a->filters : "none", theme_attr(TH_INFO));
 	if (rw < cols)
-		draw_text(w, 0, cols - rw, rw, right, theme_attr(TH_DIM));
+		draw_text(w, 0, cols - rw, rw, pos, theme_attr(TH_DIM));
 }
 
 /* One "label value" segment of the status bar, separated from the previous one. */

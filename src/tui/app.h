@@ -43,7 +43,7 @@ enum app_dirty {
 struct app_config {
 	struct event_source *src;
 	struct event_store *store;
-	uint64_t start_ns;      /* "now" when the app starts: the origin of the TIME column */
+	uint64_t start_ns;      /* "now" when the app starts (the TIME column starts at the source's origin) */
 	struct row_style style; /* the optional columns shown at the start */
 	bool stack;             /* the stack detail shown at the start */
 	bool mouse;

@@ -87,7 +87,7 @@ static int drops_key(struct pane *p, int key)
 		if (!n)
 			return PANE_HANDLED;
 		if (!event_store_get(p->app->store, ds->v[v->order[v->cursor]].last_seq))
-			app_message(p->app, "The latest drop of this row is no longer held (dropped by the UI)");
+			app_message(p->app, "That drop is no longer held (dropped by the UI)");
 		else
 			app_open_flow(p->app, ds->v[v->order[v->cursor]].last_seq);
 		return PANE_HANDLED;

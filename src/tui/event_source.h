@@ -47,6 +47,8 @@ struct event_source_ops {
 	size_t (*symbol)(const struct event_source *src, uint64_t addr, char *buf, size_t len);
 
 	uint64_t (*lost)(const struct event_source *src); /* events the kernel could not deliver */
+	/* When the trace began, on the events' clock (CLOCK_MONOTONIC ns): the TIME column's 0. */
+	uint64_t (*time_origin)(const struct event_source *src);
 	const char *(*backend_name)(const struct event_source *src);
 	size_t (*hook_count)(const struct event_source *src);
 	/* The active filters in words ("addr 10.0.0.1 port 80"), "" when none. */
@@ -114,6 +116,11 @@ static inline size_t event_source_symbol(const struct event_source *src, uint64_
 static inline uint64_t event_source_lost(const struct event_source *src)
 {
 	return src->ops->lost(src);
+}
+
+static inline uint64_t event_source_time_origin(const struct event_source *src)
+{
+	return src->ops->time_origin(src);
 }
 
 static inline const char *event_source_backend_name(const struct event_source *src)

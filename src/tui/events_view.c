@@ -248,7 +248,7 @@ static void toggle_detail(struct events_view *v)
 	if (v->detail && !had) {
 		if (app_want_collect(a, VISTA_COLLECT_STACK, true)) {
 			v->stack_enabled_here = true;
-			app_message(a, "Stack detail on: kernel stacks are collected from now on");
+			app_message(a, "Stacks collected from now on");
 		}
 		return;
 	}

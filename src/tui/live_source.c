@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/format.h"
 #include "core/kallsyms.h"
@@ -17,6 +18,7 @@ struct live_source {
 	struct kallsyms *ksyms; /* NULL when /proc/kallsyms could not be read */
 	struct session_config cfg;
 	bool detached;
+	uint64_t opened_ns; /* CLOCK_MONOTONIC when every hook was attached */
 	/* The store and budget of the consume call in progress, for on_event. */
 	struct event_store *target;
 	size_t budget, taken;
@@ -107,6 +109,11 @@ static uint64_t live_lost(const struct event_source *src)
 	return session_lost(live(src)->session);
 }
 
+static uint64_t live_time_origin(const struct event_source *src)
+{
+	return live(src)->opened_ns;
+}
+
 static const char *live_backend_name(const struct event_source *src)
 {
 	return backend_name(live(src)->cfg.backend);
@@ -166,6 +173,7 @@ static const struct event_source_ops live_ops = {
 	.stack_text = live_stack_text,
 	.symbol = live_symbol,
 	.lost = live_lost,
+	.time_origin = live_time_origin,
 	.backend_name = live_backend_name,
 	.hook_count = live_hook_count,
 	.describe_filters = live_describe_filters,
@@ -189,6 +197,12 @@ int live_source_open(const struct session_config *cfg, struct event_source **out
 	if (session_open(&ls->cfg, &ls->session, err, errlen)) {
 		free(ls);
 		return -1;
+	}
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ls->opened_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	}
 	/* Read after attaching, so that the JIT symbols of vista's own programs are known too. */
 	ls->ksyms = kallsyms_load("/proc/kallsyms");

@@ -26,6 +26,7 @@ static const struct elem_style styles[TH__COUNT] = {
 	[TH_KEY] = { COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
 	[TH_CHANGE] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
 	[TH_GOOD] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+	[TH_MESSAGE] = { COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_BOLD },
 };
 
 static attr_t attrs[TH__COUNT];

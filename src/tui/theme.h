@@ -29,6 +29,7 @@ enum theme_elem {
 	TH_KEY,      /* a key name in the help overlay */
 	TH_CHANGE,   /* a changed interface or namespace in a flow */
 	TH_GOOD,     /* a consumed or transmitted fate */
+	TH_MESSAGE,  /* the answer to a key, in the top bar */
 	TH__COUNT
 };
 

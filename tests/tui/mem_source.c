@@ -15,6 +15,7 @@ struct mem_source {
 	size_t n, ready, next;
 	struct kallsyms *ksyms;
 	uint64_t lost;
+	uint64_t origin;
 	uint32_t collect;
 	bool detached;
 	const char *fail;
@@ -120,6 +121,11 @@ static uint64_t mem_lost(const struct event_source *src)
 	return mem(src)->lost;
 }
 
+static uint64_t mem_time_origin(const struct event_source *src)
+{
+	return mem(src)->origin;
+}
+
 static const char *mem_backend_name(const struct event_source *src)
 {
 	(void)src;
@@ -168,6 +174,7 @@ static const struct event_source_ops mem_ops = {
 	.stack_text = mem_stack_text,
 	.symbol = mem_symbol,
 	.lost = mem_lost,
+	.time_origin = mem_time_origin,
 	.backend_name = mem_backend_name,
 	.hook_count = mem_hook_count,
 	.describe_filters = mem_describe_filters,
@@ -176,13 +183,15 @@ static const struct event_source_ops mem_ops = {
 	.close = mem_close,
 };
 
-struct event_source *mem_source_create(const struct vista_event *events, size_t n, const char *kallsyms_path)
+struct event_source *mem_source_create(const struct vista_event *events, size_t n, uint64_t origin_ns,
+				       const char *kallsyms_path)
 {
 	struct mem_source *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
 	m->base.ops = &mem_ops;
+	m->origin = origin_ns;
 	m->collect = VISTA_COLLECT_META | VISTA_COLLECT_TUPLE;
 	m->events = malloc((n ? n : 1) * sizeof(*events));
 	if (!m->events) {

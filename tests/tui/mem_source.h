@@ -38,10 +38,12 @@ enum mem_hook {
 #define STACK_UDP       1
 
 /*
- * events are copied; kallsyms_path may be NULL (no symbols). Returns NULL
- * when memory or the file ran out.
+ * events are copied; origin_ns is the trace's start on the events' clock;
+ * kallsyms_path may be NULL (no symbols). Returns NULL when memory or the
+ * file ran out.
  */
-struct event_source *mem_source_create(const struct vista_event *events, size_t n, const char *kallsyms_path);
+struct event_source *mem_source_create(const struct vista_event *events, size_t n, uint64_t origin_ns,
+				       const char *kallsyms_path);
 /* Makes n more events ready to consume (SIZE_MAX: all of them). */
 void mem_source_release(struct event_source *src, size_t n);
 /* Sets what lost() reports. */

@@ -175,7 +175,7 @@ static int start(struct harness *h)
 	};
 
 	snprintf(kpath, sizeof(kpath), "%s/kallsyms.txt", h->dir);
-	h->src = mem_source_create(h->events, h->nevents, kpath);
+	h->src = mem_source_create(h->events, h->nevents, FIXTURE_T0_NS, kpath);
 	if (!h->src) {
 		script_error(h, "cannot create the source (reading %s)", kpath);
 		return -1;
@@ -206,6 +206,8 @@ static int start(struct harness *h)
 		term_stop();
 		return -1;
 	}
+	/* Wall-clock times as if the trace started at 2025-01-01 12:00:00 UTC. */
+	h->app.rows.clock.realtime_offset_ns = 1735732800LL * (int64_t)SEC - (int64_t)FIXTURE_T0_NS;
 	h->started = true;
 	frame(h);
 	return 0;

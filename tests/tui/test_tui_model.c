@@ -203,7 +203,7 @@ static struct event_store *fixture_store(size_t packets, struct event_source **s
 	size_t n = fixture_packets(events, packets);
 	struct event_store *s = store_of(1000);
 
-	*src = mem_source_create(events, n, NULL);
+	*src = mem_source_create(events, n, FIXTURE_T0_NS, NULL);
 	for (size_t i = 0; i < n; i++)
 		event_store_push(s, &events[i]);
 	free(events);
@@ -237,7 +237,7 @@ static void test_flows(void)
 	event_source_close(src);
 
 	/* A life in progress: transmitted, then extended as events arrive. */
-	src = mem_source_create(NULL, 0, NULL);
+	src = mem_source_create(NULL, 0, FIXTURE_T0_NS, NULL);
 	s = store_of(100);
 	{
 		struct vista_event q = ev(0xc000, H_QUEUE, 1, 0), x = ev(0xc000, H_XMIT, 2, 0);
