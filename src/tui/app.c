@@ -198,6 +198,18 @@ int app_pump(struct app *a)
 	return n;
 }
 
+bool app_work(struct app *a)
+{
+	a->working = false;
+	for (size_t i = 0; i < a->npanes; i++) {
+		struct pane *p = a->panes[i];
+
+		if (p->ops->work && p->ops->work(p, APP_WORK_BUDGET))
+			a->working = true;
+	}
+	return a->working;
+}
+
 static void switch_pane(struct app *a, size_t to)
 {
 	close_drill(a);
@@ -481,7 +493,7 @@ int app_timeout_ms(const struct app *a, int max_ms)
 {
 	uint64_t wait = (uint64_t)max_ms * 1000000ULL;
 
-	if (a->full_batch || a->quit)
+	if (a->full_batch || a->working || a->quit)
 		return 0;
 	if (a->dirty) {
 		uint64_t due = a->last_frame_ns + APP_FRAME_NS;

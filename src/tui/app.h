@@ -30,6 +30,7 @@
 #define APP_TICK_NS       1000000000ULL /* rates and kernel counters, once a second */
 #define APP_MESSAGE_NS    3000000000ULL /* how long a message stays on the info line */
 #define APP_DEFAULT_BATCH 8192          /* events moved per pass: keys are read between passes */
+#define APP_WORK_BUDGET   20000         /* rows a search examines per pass */
 
 enum app_dirty {
 	DIRTY_TITLE = 1 << 0,
@@ -67,6 +68,7 @@ struct app {
 	bool help;
 	bool quit;
 	bool full_batch; /* the last pump filled its batch: more events are waiting */
+	bool working;    /* a pane has work left (app_work) */
 	bool input_seen; /* a key arrived since the last frame: draw it at once */
 	unsigned dirty;
 
@@ -95,6 +97,8 @@ void app_read_input(struct app *a);
 void app_key(struct app *a, int key);
 /* Moves at most one batch of events from the source; returns the count, or -1 (a->error says why). */
 int app_pump(struct app *a);
+/* Gives each pane's pending work one slice; returns true while some is left. */
+bool app_work(struct app *a);
 /* Draws what changed, with one doupdate(); waits for the frame interval unless a key arrived or force. */
 void app_render(struct app *a, bool force);
 /* Milliseconds the loop may sleep before the app wants to run again (a tick, a pending frame). */

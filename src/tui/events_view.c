@@ -36,6 +36,14 @@ struct events_view {
 	struct search search, saved;
 	uint64_t origin, origin_top;
 	bool origin_follow;
+	struct search_job {
+		bool running;
+		int dir;
+		uint64_t from;   /* where it started, to tell a wrap around */
+		uint64_t lo, n;  /* the rows when it started */
+		uint64_t idx, i; /* visiting idx + dir * i (mod n), for i up to last */
+		uint64_t last;
+	} job;
 
 	char line[LINE_BYTES];
 	char stack[STACK_BYTES];
@@ -100,31 +108,6 @@ static size_t row(struct events_view *v, uint64_t seq)
 	return row_text(v->line, sizeof(v->line), &v->base.app->rows, seq, &v->style);
 }
 
-/*
- * The next row matching the search from `from` in direction dir (+1/-1),
- * wrapping around; from itself counts when inclusive.
- */
-static bool find(struct events_view *v, uint64_t from, int dir, bool inclusive, uint64_t *found)
-{
-	uint64_t lo, hi, n, idx;
-
-	range(v, &lo, &hi);
-	n = hi - lo;
-	if (!n || search_empty(&v->search))
-		return false;
-	idx = from < lo ? 0 : from >= hi ? n - 1 : from - lo;
-	for (uint64_t i = inclusive ? 0 : 1; i <= n; i++) {
-		uint64_t k = dir > 0 ? (idx + i) % n : (idx + n - i % n) % n;
-		size_t len = row(v, lo + k);
-
-		if (search_in(&v->search, v->line, len, 0) >= 0) {
-			*found = lo + k;
-			return true;
-		}
-	}
-	return false;
-}
-
 static void jump_to(struct events_view *v, uint64_t seq)
 {
 	v->cursor = seq;
@@ -132,45 +115,105 @@ static void jump_to(struct events_view *v, uint64_t seq)
 	settle(v);
 }
 
+static void back_to_origin(struct events_view *v)
+{
+	v->cursor = v->origin;
+	v->top = v->origin_top;
+	v->follow = v->origin_follow;
+	settle(v);
+}
+
+/*
+ * Starts looking for the next row matching the search from `from` in
+ * direction dir (+1/-1), around the rows there are now, from itself last
+ * (or first when inclusive). The rows are examined a batch at a time by
+ * events_work, between keys and events: a search of a million rows that
+ * match nothing must not freeze the screen.
+ */
+static void job_start(struct events_view *v, uint64_t from, int dir, bool inclusive)
+{
+	struct search_job *j = &v->job;
+	uint64_t lo, hi;
+
+	range(v, &lo, &hi);
+	j->running = !search_empty(&v->search) && hi > lo;
+	j->dir = dir;
+	j->from = from;
+	j->lo = lo;
+	j->n = hi - lo;
+	j->idx = from < lo ? 0 : from >= hi ? j->n - 1 : from - lo;
+	j->i = inclusive ? 0 : 1;
+	j->last = inclusive ? j->n - 1 : j->n;
+	if (!j->running)
+		v->no_match = !search_empty(&v->search);
+}
+
+/* The job found seq. */
+static void job_found(struct events_view *v, uint64_t seq)
+{
+	struct search_job *j = &v->job;
+
+	j->running = false;
+	v->no_match = false;
+	if (!v->prompt && ((j->dir > 0 && seq <= j->from) || (j->dir < 0 && seq >= j->from)))
+		app_message(v->base.app, "Search wrapped around");
+	jump_to(v, seq);
+}
+
+static void job_failed(struct events_view *v)
+{
+	v->job.running = false;
+	v->no_match = true;
+	if (v->prompt)
+		back_to_origin(v);
+	else
+		app_message(v->base.app, "Pattern not found: %s", v->search.pattern);
+}
+
+/* Examines up to budget rows; returns true while the job goes on. */
+static bool job_run(struct events_view *v, size_t budget)
+{
+	struct search_job *j = &v->job;
+
+	for (; budget && j->i <= j->last; budget--, j->i++) {
+		uint64_t k = j->dir > 0 ? (j->idx + j->i) % j->n : (j->idx + j->n - j->i % j->n) % j->n;
+		size_t len = row(v, j->lo + k);
+
+		/* A row the store dropped meanwhile has no text, and no match. */
+		if (search_in(&v->search, v->line, len, 0) >= 0) {
+			job_found(v, j->lo + k);
+			return false;
+		}
+	}
+	if (j->i > j->last) {
+		job_failed(v);
+		return false;
+	}
+	return true;
+}
+
 static void search_next(struct events_view *v, int dir)
 {
-	uint64_t seq;
-
 	if (search_empty(&v->search)) {
 		app_message(v->base.app, "No search yet: / starts one");
 		return;
 	}
-	if (find(v, v->cursor, dir, false, &seq)) {
-		if ((dir > 0 && seq <= v->cursor) || (dir < 0 && seq >= v->cursor))
-			app_message(v->base.app, "Search wrapped around");
-		jump_to(v, seq);
-	} else {
-		app_message(v->base.app, "Pattern not found: %s", v->search.pattern);
-	}
+	job_start(v, v->cursor, dir, false);
+	if (!v->job.running)
+		job_failed(v);
 }
 
 /* Incremental search: from where the prompt opened, again on every change of the pattern. */
 static void search_again(struct events_view *v)
 {
-	uint64_t seq;
-
 	v->no_match = false;
+	v->job.running = false;
 	if (search_empty(&v->search)) {
-		v->cursor = v->origin;
-		v->top = v->origin_top;
-		v->follow = v->origin_follow;
-		settle(v);
+		back_to_origin(v);
 		return;
 	}
 	/* Like n, from the row after the cursor, wrapping around. */
-	if (find(v, v->origin, +1, false, &seq)) {
-		jump_to(v, seq);
-	} else {
-		v->no_match = true;
-		v->cursor = v->origin;
-		v->top = v->origin_top;
-		settle(v);
-	}
+	job_start(v, v->origin, +1, false);
 }
 
 static int prompt_key(struct events_view *v, int key)
@@ -180,17 +223,17 @@ static int prompt_key(struct events_view *v, int key)
 	switch (key) {
 	case K_ESC:
 		v->prompt = false;
+		v->job.running = false;
+		v->no_match = false;
 		v->search = v->saved;
-		v->cursor = v->origin;
-		v->top = v->origin_top;
-		v->follow = v->origin_follow;
-		settle(v);
+		back_to_origin(v);
 		break;
 	case K_ENTER:
 	case '\n':
 	case K_FN(KEY_ENTER):
+		/* A search still running finishes on its own, and then says how it went. */
 		v->prompt = false;
-		if (v->no_match)
+		if (v->no_match && !v->job.running)
 			app_message(a, "Pattern not found: %s", v->search.pattern);
 		break;
 	case K_FN(KEY_BACKSPACE):
@@ -486,14 +529,28 @@ static bool events_draw_prompt(struct pane *p, WINDOW *w)
 	struct events_view *v = view(p);
 	int cols = getmaxx(w), x;
 
-	if (!v->prompt)
+	if (!v->prompt && !v->job.running)
 		return false;
 	x = draw_text(w, 0, 0, cols, "/", theme_attr(TH_PROMPT));
 	x += draw_text(w, 0, x, cols - x, v->search.pattern, theme_attr(TH_PROMPT));
-	if (v->no_match)
+	if (v->job.running)
+		draw_text(w, 0, x + 2, cols - x - 2, "(searching)", theme_attr(TH_DIM));
+	else if (v->no_match)
 		draw_text(w, 0, x + 2, cols - x - 2, "(no match)", theme_attr(TH_ALERT));
 	wmove(w, 0, x < cols ? x : cols - 1);
 	return true;
+}
+
+static bool events_work(struct pane *p, size_t budget)
+{
+	struct events_view *v = view(p);
+
+	if (!v->job.running)
+		return false;
+	if (job_run(v, budget))
+		return true;
+	app_mark(p->app, DIRTY_BODY | DIRTY_INFO | DIRTY_STATUS);
+	return false;
 }
 
 static bool events_grabs_keys(const struct pane *p)
@@ -527,6 +584,7 @@ static const struct pane_ops events_ops = {
 	.ingested = events_ingested,
 	.draw_prompt = events_draw_prompt,
 	.grabs_keys = events_grabs_keys,
+	.work = events_work,
 	.position = events_position,
 	.destroy = events_destroy,
 };

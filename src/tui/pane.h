@@ -37,6 +37,12 @@ struct pane_ops {
 	bool (*draw_prompt)(struct pane *p, WINDOW *w);
 	/* Whether the pane takes every key now (a prompt is open); may be NULL. */
 	bool (*grabs_keys)(const struct pane *p);
+	/*
+	 * Long work done a slice at a time between keys and events (a search
+	 * through a million rows): at most budget units now; returns true while
+	 * some is left. May be NULL.
+	 */
+	bool (*work)(struct pane *p, size_t budget);
 	/* Where the cursor is, for the info line ("412/5000"); may be NULL. */
 	void (*position)(const struct pane *p, char *buf, size_t len);
 	void (*destroy)(struct pane *p);

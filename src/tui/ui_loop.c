@@ -44,6 +44,7 @@ int ui_loop_run(struct app *a, volatile sig_atomic_t *stop)
 			break;
 		if (app_pump(a) < 0)
 			return -1;
+		app_work(a);
 		app_set_time(a, ui_loop_now());
 		app_render(a, false);
 	}

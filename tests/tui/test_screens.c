@@ -19,7 +19,8 @@
  *   start                 starts the UI at time 0
  *   release N|all         N more events become ready in the source
  *   pump                  the app takes every ready event (batch by batch)
- *   step                  one pass of the live loop: keys, one batch, a frame
+ *   step                  one pass of the live loop: keys, one batch, one slice of
+ *                         work (a search), a frame
  *   time SECONDS          the clock (since start)
  *   lost N                the kernel's lost counter
  *   fail MESSAGE          the source fails on its next read
@@ -155,10 +156,13 @@ static void frame(struct harness *h)
 	app_render(&h->app, true);
 }
 
+/* A key, and the work it started (a search) carried to its end. */
 static void press(struct harness *h, int key)
 {
 	queue_key(key);
 	app_read_input(&h->app);
+	while (app_work(&h->app))
+		;
 	frame(h);
 }
 
@@ -379,6 +383,7 @@ static void command(struct harness *h, char **w, int nw, const char *rest)
 		app_read_input(&h->app);
 		if (!h->app.quit)
 			app_pump(&h->app);
+		app_work(&h->app);
 		frame(h);
 	} else if (strcmp(c, "time") == 0 && nw == 2) {
 		app_set_time(&h->app, FIXTURE_T0_NS + (uint64_t)(strtod(w[1], NULL) * SEC));
