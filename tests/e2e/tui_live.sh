@@ -97,6 +97,17 @@ if start_top live --filter-addr "$IP_B"; then
 	tm send-keys -t top Escape
 	wait_screen "^ +TIME +SKB CPU PROCESS" 5 || true
 
+	# s: the detail area; stacks are collected from now on, for the next ping.
+	tm send-keys -t top s
+	ok "ping $IP_B again" in_a ping -c 1 -W 2 "$IP_B"
+	tm send-keys -t top G k
+	if wait_screen "^ stack$" 5 && screen | grep -Eq "^    [A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+"; then
+		pass "s shows the selected event's stack, symbolized"
+	else
+		fail "s shows the selected event's stack, symbolized" "$(screen)"
+	fi
+	tm send-keys -t top s
+
 	tm resize-window -t top -x 60 -y 20
 	if wait_screen "Terminal too small \(60x20\): vista-top needs at least 80x24" 5; then
 		pass "resized to 60x20: terminal too small"
