@@ -10,6 +10,7 @@
 #include "fixture.h"
 #include "mem_source.h"
 #include "tap.h"
+#include "tui/app.h"
 #include "tui/event_store.h"
 #include "tui/flow.h"
 #include "tui/row_format.h"
@@ -412,6 +413,39 @@ static void test_options(void)
 	}
 }
 
+/* The loop's pacing: how long it may sleep in poll() (no screen is needed for this). */
+static void test_timeout(void)
+{
+	struct event_source *src = mem_source_create(NULL, 0, FIXTURE_T0_NS, NULL);
+	struct event_store *s = store_of(10);
+	struct app_config c = { .src = src, .store = s, .start_ns = FIXTURE_T0_NS };
+	struct app a;
+	char err[128];
+
+	ok(app_init(&a, &c, err, sizeof(err)) == 0, "app without a screen");
+	a.dirty = 0;
+	is_int(app_timeout_ms(&a, 100), 100, "idle: sleep up to the drain interval");
+	is_int(app_timeout_ms(&a, 5000), 1000, "idle: wake for the next tick");
+	app_set_time(&a, FIXTURE_T0_NS + 990000000ULL);
+	is_int(app_timeout_ms(&a, 100), 10, "the tick is due in 10 ms");
+	a.dirty = DIRTY_STATUS;
+	a.last_frame_ns = FIXTURE_T0_NS + 980000000ULL;
+	is_int(app_timeout_ms(&a, 100), 10, "a frame due after the tick: wake for the tick");
+	a.last_frame_ns = FIXTURE_T0_NS + 962000000ULL;
+	is_int(app_timeout_ms(&a, 100), 5, "a frame due before the tick: wake for the frame (33 ms after the last)");
+	a.last_frame_ns = FIXTURE_T0_NS;
+	is_int(app_timeout_ms(&a, 100), 0, "a frame is due now");
+	a.dirty = 0;
+	a.full_batch = true;
+	is_int(app_timeout_ms(&a, 100), 0, "more events wait: no sleep");
+	a.full_batch = false;
+	a.working = true;
+	is_int(app_timeout_ms(&a, 100), 0, "a search is running: no sleep");
+	app_free(&a);
+	event_store_free(s);
+	event_source_close(src);
+}
+
 int main(void)
 {
 	test_ring();
@@ -421,5 +455,6 @@ int main(void)
 	test_search();
 	test_rows();
 	test_options();
+	test_timeout();
 	return tap_done();
 }
