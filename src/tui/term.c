@@ -3,6 +3,7 @@
 
 #include <curses.h>
 #include <stdlib.h>
+#include <term.h>
 
 #include "tui/theme.h"
 
@@ -13,11 +14,21 @@ static SCREEN *screen;
 int term_start(const struct term_opts *o, char *err, size_t errlen)
 {
 	const char *term = o->term ? o->term : getenv("TERM");
+	int known = 0;
 
 	if (!term || !*term) {
 		snprintf(err, errlen, "cannot start the screen: TERM is not set");
 		return -1;
 	}
+	/*
+	 * Ask terminfo first: newterm returns NULL for an unknown terminal too,
+	 * but leaks what it had set up for it; setupterm does not.
+	 */
+	if (setupterm(term, fileno(o->out ? o->out : stdout), &known) != OK) {
+		snprintf(err, errlen, "cannot start the screen: unknown terminal type \"%s\"", term);
+		return -1;
+	}
+	del_curterm(cur_term);
 	/* newterm, unlike initscr, returns an error instead of exiting the process. */
 	screen = newterm(term, o->out ? o->out : stdout, o->in ? o->in : stdin);
 	if (!screen) {

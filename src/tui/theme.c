@@ -34,10 +34,14 @@ static bool colored;
 
 void theme_init(bool want_color)
 {
+	bool defaults;
+
 	colored = want_color && has_colors() && start_color() == OK;
-	if (colored)
-		use_default_colors();
+	/* -1 is the terminal's own color only where the terminal supports that. */
+	defaults = colored && use_default_colors() == OK;
 	for (int i = 0; i < TH__COUNT; i++) {
+		short fg = styles[i].fg, bg = styles[i].bg;
+
 		if (!colored) {
 			attrs[i] = styles[i].mono_attr;
 			continue;
@@ -46,8 +50,12 @@ void theme_init(bool want_color)
 			attrs[i] = styles[i].color_attr;
 			continue;
 		}
+		if (!defaults) {
+			fg = fg == -1 ? COLOR_WHITE : fg;
+			bg = bg == -1 ? COLOR_BLACK : bg;
+		}
 		/* Pair 0 is the terminal default: element i uses pair i + 1. */
-		init_pair((short)(i + 1), styles[i].fg, styles[i].bg);
+		init_pair((short)(i + 1), fg, bg);
 		attrs[i] = COLOR_PAIR(i + 1) | styles[i].color_attr;
 	}
 }

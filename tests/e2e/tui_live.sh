@@ -32,6 +32,9 @@ wait_screen() {
 	return 1
 }
 
+# total: the events received so far, from the status bar.
+total() { screen | sed -n 's/.*| total \([0-9]*\) |.*/\1/p'; }
+
 # wait_file FILE SECONDS
 wait_file() {
 	local i
@@ -99,7 +102,14 @@ if start_top live --filter-addr "$IP_B"; then
 
 	# s: the detail area; stacks are collected from now on, for the next ping.
 	tm send-keys -t top s
+	wait_screen "Stacks collected from now on" 5 || diag "no answer to s yet"
+	before_total=$(total)
 	ok "ping $IP_B again" in_a ping -c 1 -W 2 "$IP_B"
+	# The reader drains at least every 100 ms: wait until the ping's events are in.
+	for ((i = 0; i < 50; i++)); do
+		[ "$(total)" -ge $((before_total + 10)) ] && break
+		sleep 0.1
+	done
 	tm send-keys -t top G k
 	if wait_screen "^ stack$" 5 && screen | grep -Eq "^    [A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+"; then
 		pass "s shows the selected event's stack, symbolized"
@@ -143,6 +153,49 @@ if start_top term; then
 	tm kill-server 2>/dev/null
 fi
 is "$(bpf_vista_objects_settle "$before")" "$before" "after SIGTERM: no vista BPF program or link left"
+
+# top_fails NAME ERE [ENV=VALUE...] -- ARGS...: vista-top in a terminal must
+# exit 1 with one line on stderr matching ERE, and leave no BPF object.
+top_fails() {
+	local name=$1 ere=$2 envs=() lines
+	shift 2
+	while [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	rm -f "$tmpdir/$name.status"
+	tm new-session -d -s "$name" -x 100 -y 30 \
+		"${LIMIT:-} env TERM=xterm-256color ${envs[*]} $VISTA_TOP $* 2>$tmpdir/$name.err; echo \$? >$tmpdir/$name.status; sleep 60"
+	if ! wait_file "$tmpdir/$name.status" "$E2E_RUN_TIMEOUT"; then
+		fail "$name: vista-top exits" "still running after $E2E_RUN_TIMEOUT s"
+		tm kill-session -t "$name"
+		return
+	fi
+	is "$(cat "$tmpdir/$name.status")" 1 "$name: exit status 1"
+	# An ASan build warns when an allocation fails: that line is the runtime's, not vista-top's.
+	lines=$(grep -cv "AddressSanitizer" "$tmpdir/$name.err")
+	is "$lines" 1 "$name: one line on stderr"
+	like "$(cat "$tmpdir/$name.err")" "$ere" "$name: the message matches /$ere/"
+	tm kill-session -t "$name"
+	is "$(bpf_vista_objects_settle "$before")" "$before" "$name: no vista BPF program or link left"
+}
+
+top_fails unknown-term '^vista-top: cannot start the screen: unknown terminal type "nosuchterm"$' \
+	TERM=nosuchterm -- --filter-addr "$IP_B"
+top_fails no-such-func '^vista-top: no skb tracepoint matches --filter-skb-func "no_such_tracepoint_xyz"$' \
+	-- --filter-skb-func no_such_tracepoint_xyz
+# 100 million events do not fit: ASan's allocator is told so, a plain build gets a memory limit.
+if ldd "$VISTA_TOP" 2>/dev/null | grep -q libasan; then
+	LIMIT=
+else
+	LIMIT="ulimit -v 4000000;"
+fi
+top_fails store-too-big '^vista-top: cannot allocate an event store of 100000000 events \([0-9]+ MiB\): out of memory$' \
+	ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=4096 -- --event-store-size 100000000
+LIMIT=
+top_fails bad-ready-file '^vista-top: cannot write the ready file /nonexistent-dir/ready: No such file or directory$' \
+	-- --ready-file /nonexistent-dir/ready --filter-addr "$IP_B"
 
 # As nobody: the one-line refusal. Run a copy from a directory nobody can enter.
 nobody_dir=$(mktemp -d /tmp/vista-e2e-nobody.XXXXXX)

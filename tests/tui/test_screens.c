@@ -14,7 +14,8 @@
  * Script commands (one per line, '#' starts a comment):
  *   size COLS ROWS        the terminal (before start; default 100x30)
  *   option WORD [VALUE]   before start: no-color, no-mouse, tuple, meta, stack,
- *                         timestamp MODE, store N, limit N, batch N
+ *                         timestamp MODE, store N, limit N, batch N, term vt100
+ *                         (a terminal without colors; xterm-256color otherwise)
  *   packets N | flood N   the events of the source (fixture.h)
  *   start                 starts the UI at time 0
  *   release N|all         N more events become ready in the source
@@ -62,6 +63,7 @@ struct harness {
 	/* before start */
 	int cols, rows;
 	bool color, mouse, stack;
+	const char *term;
 	struct row_style style;
 	uint64_t limit;
 	size_t batch, store_size;
@@ -198,7 +200,7 @@ static int start(struct harness *h)
 	if (!h->out || !h->in ||
 	    term_start(
 		&(struct term_opts){
-		    .color = h->color, .mouse = h->mouse, .term = "xterm-256color", .out = h->out, .in = h->in },
+		    .color = h->color, .mouse = h->mouse, .term = h->term, .out = h->out, .in = h->in },
 		err, sizeof(err))) {
 		script_error(h, "cannot start the virtual terminal: %s", err);
 		return -1;
@@ -322,6 +324,8 @@ static int option(struct harness *h, const char *word, const char *value)
 		h->style.meta = true;
 	else if (strcmp(word, "stack") == 0)
 		h->stack = true;
+	else if (strcmp(word, "term") == 0 && value)
+		h->term = strcmp(value, "vt100") == 0 ? "vt100" : "xterm-256color";
 	else if (strcmp(word, "timestamp") == 0 && value)
 		h->style.timestamp = strcmp(value, "relative") == 0   ? TIMESTAMP_RELATIVE
 				     : strcmp(value, "absolute") == 0 ? TIMESTAMP_ABSOLUTE
@@ -552,7 +556,9 @@ static void compare(struct harness *h)
 
 static void run_script(const char *dir, const char *path)
 {
-	struct harness h = { .dir = dir, .cols = 100, .rows = 30, .color = true, .mouse = true };
+	struct harness h = {
+		.dir = dir, .cols = 100, .rows = 30, .color = true, .mouse = true, .term = "xterm-256color"
+	};
 	const char *base = strrchr(path, '/');
 	char name[128], line[512];
 	FILE *f = fopen(path, "r");
