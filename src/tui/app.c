@@ -36,9 +36,9 @@ int app_init(struct app *a, const struct app_config *c, char *err, size_t errlen
 	a->now_ns = c->start_ns;
 	a->limit = c->limit;
 	a->batch = c->batch ? c->batch : APP_DEFAULT_BATCH;
-	a->mouse = c->mouse;
 	if (row_ctx_init(&a->rows, a->src, a->store, event_source_time_origin(a->src), err, errlen))
 		return -1;
+	/* The panes in Tab order; the Netfilter and TCP panes are added here the same way. */
 	if (!add_pane(a, events_view_create(a, &c->style, c->stack)) || !add_pane(a, hooks_view_create(a)) ||
 	    !add_pane(a, drops_view_create(a))) {
 		snprintf(err, errlen, "out of memory");
@@ -338,7 +338,7 @@ static void layout(struct app *a)
 	}
 }
 
-static void draw_too_small(struct app *a)
+static void draw_too_small(void)
 {
 	char msg[96];
 
@@ -348,7 +348,6 @@ static void draw_too_small(struct app *a)
 	draw_centered(stdscr, LINES / 2, msg, A_BOLD);
 	draw_centered(stdscr, LINES / 2 + 1, "q quits", A_NORMAL);
 	wnoutrefresh(stdscr);
-	(void)a;
 }
 
 static void draw_title(struct app *a)
@@ -451,7 +450,7 @@ void app_render(struct app *a, bool force)
 	a->last_frame_ns = a->now_ns;
 	a->input_seen = false;
 	if (a->too_small) {
-		draw_too_small(a);
+		draw_too_small();
 		a->dirty = 0;
 		doupdate();
 		return;

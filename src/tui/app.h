@@ -47,9 +47,8 @@ struct app_config {
 	uint64_t start_ns;      /* "now" when the app starts (the TIME column starts at the source's origin) */
 	struct row_style style; /* the optional columns shown at the start */
 	bool stack;             /* the stack detail shown at the start */
-	bool mouse;
-	uint64_t limit; /* --output-limit-lines: stop tracing after this many events; 0: never */
-	size_t batch;   /* 0: APP_DEFAULT_BATCH */
+	uint64_t limit;         /* --output-limit-lines: stop tracing after this many events; 0: never */
+	size_t batch;           /* 0: APP_DEFAULT_BATCH */
 };
 
 struct app {
@@ -59,7 +58,6 @@ struct app {
 	uint64_t now_ns;
 	uint64_t limit;
 	size_t batch;
-	bool mouse;
 
 	struct pane *panes[APP_MAX_PANES];
 	size_t npanes, active;

@@ -124,13 +124,13 @@ static void back_to_origin(struct events_view *v)
 }
 
 /*
- * Starts looking for the next row matching the search from `from` in
- * direction dir (+1/-1), around the rows there are now, from itself last
- * (or first when inclusive). The rows are examined a batch at a time by
- * events_work, between keys and events: a search of a million rows that
- * match nothing must not freeze the screen.
+ * Starts looking for the next row matching the search after `from` in
+ * direction dir (+1/-1), around the rows there are now, `from` itself last.
+ * The rows are examined a batch at a time by events_work, between keys and
+ * events: a search of a million rows that match nothing must not freeze
+ * the screen.
  */
-static void job_start(struct events_view *v, uint64_t from, int dir, bool inclusive)
+static void job_start(struct events_view *v, uint64_t from, int dir)
 {
 	struct search_job *j = &v->job;
 	uint64_t lo, hi;
@@ -142,8 +142,8 @@ static void job_start(struct events_view *v, uint64_t from, int dir, bool inclus
 	j->lo = lo;
 	j->n = hi - lo;
 	j->idx = from < lo ? 0 : from >= hi ? j->n - 1 : from - lo;
-	j->i = inclusive ? 0 : 1;
-	j->last = inclusive ? j->n - 1 : j->n;
+	j->i = 1;
+	j->last = j->n;
 	if (!j->running)
 		v->no_match = !search_empty(&v->search);
 }
@@ -198,7 +198,7 @@ static void search_next(struct events_view *v, int dir)
 		app_message(v->base.app, "No search yet: / starts one");
 		return;
 	}
-	job_start(v, v->cursor, dir, false);
+	job_start(v, v->cursor, dir);
 	if (!v->job.running)
 		job_failed(v);
 }
@@ -213,7 +213,7 @@ static void search_again(struct events_view *v)
 		return;
 	}
 	/* Like n, from the row after the cursor, wrapping around. */
-	job_start(v, v->origin, +1, false);
+	job_start(v, v->origin, +1);
 }
 
 static int prompt_key(struct events_view *v, int key)

@@ -3,7 +3,8 @@
  * The pane framework. The main area of the screen shows one pane at a time
  * (Events, Hooks, Drops; Netfilter and TCP come next), chosen with Tab and
  * Shift-Tab; a drill-down (the flow of an skb) covers the current pane
- * until Esc. A pane embeds struct pane as its first member and fills ops.
+ * until Esc. A pane embeds struct pane as its first member and fills ops;
+ * app_init adds it to the Tab order with its constructor.
  */
 #ifndef VISTA_TUI_PANE_H
 #define VISTA_TUI_PANE_H

@@ -182,7 +182,6 @@ int main(int argc, char **argv)
 			.start_ns = ui_loop_now(),
 			.style = { .tuple = opts.output_tuple, .meta = opts.output_meta, .timestamp = opts.timestamp },
 			.stack = opts.output_stack,
-			.mouse = topts.mouse,
 			.limit = opts.output_limit_lines,
 		};
 

@@ -175,7 +175,6 @@ static int start(struct harness *h)
 		.start_ns = FIXTURE_T0_NS,
 		.style = h->style,
 		.stack = h->stack,
-		.mouse = h->mouse,
 		.limit = h->limit,
 		.batch = h->batch,
 	};
