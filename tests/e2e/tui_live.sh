@@ -4,8 +4,9 @@
 # vista-top live, in a tmux session of a fixed size: it shows the ping
 # between two namespaces (net_dev_start_xmit, the addresses with `t`), opens
 # a flow with Enter, survives a resize below 80x24 and back, quits with q
-# (status 0) and on SIGTERM, and leaves no vista BPF program or link. Run as
-# the user nobody it refuses with one line and status 1.
+# (status 0) and on SIGTERM and SIGINT, and leaves no vista BPF program or
+# link. Every failure in a terminal is one line and status 1, and so is a run
+# as the user nobody.
 
 # shellcheck source=tests/e2e/lib.sh
 . "$E2E_LIB"
@@ -143,16 +144,19 @@ if start_top live --filter-addr "$IP_B"; then
 fi
 is "$(bpf_vista_objects_settle "$before")" "$before" "after q: no vista BPF program or link left"
 
-if start_top term; then
-	kill -TERM "$(cat "$tmpdir/term.ready")"
-	if wait_file "$tmpdir/term.status" "$E2E_STOP_TIMEOUT"; then
-		is "$(cat "$tmpdir/term.status")" 0 "SIGTERM quits with status 0"
-	else
-		fail "SIGTERM quits with status 0" "still running after $E2E_STOP_TIMEOUT s"
+for sig in TERM INT; do
+	if start_top "sig$sig"; then
+		kill -s "$sig" "$(cat "$tmpdir/sig$sig.ready")"
+		if wait_file "$tmpdir/sig$sig.status" "$E2E_STOP_TIMEOUT"; then
+			is "$(cat "$tmpdir/sig$sig.status")" 0 "SIG$sig quits with status 0"
+		else
+			fail "SIG$sig quits with status 0" "still running after $E2E_STOP_TIMEOUT s"
+		fi
+		is "$(cat "$tmpdir/sig$sig.err")" "" "SIG$sig: nothing on stderr"
+		tm kill-server 2>/dev/null
 	fi
-	tm kill-server 2>/dev/null
-fi
-is "$(bpf_vista_objects_settle "$before")" "$before" "after SIGTERM: no vista BPF program or link left"
+	is "$(bpf_vista_objects_settle "$before")" "$before" "after SIG$sig: no vista BPF program or link left"
+done
 
 # top_fails NAME ERE [ENV=VALUE...] -- ARGS...: vista-top in a terminal must
 # exit 1 with one line on stderr matching ERE, and leave no BPF object.
