@@ -11,6 +11,26 @@
 
 static SCREEN *screen;
 
+/*
+ * Home, End and Shift-Tab as terminals send them whatever their terminfo
+ * entry says (tmux and screen send \E[1~ for Home even when TERM claims an
+ * xterm): recognise the usual forms too.
+ */
+static void define_keys(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} keys[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME }, { "\033[H", KEY_HOME },
+		{ "\033OH", KEY_HOME },  { "\033[4~", KEY_END },  { "\033[8~", KEY_END },
+		{ "\033[F", KEY_END },   { "\033OF", KEY_END },   { "\033[Z", KEY_BTAB },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		define_key(keys[i].seq, keys[i].key);
+}
+
 int term_start(const struct term_opts *o, char *err, size_t errlen)
 {
 	const char *term = o->term ? o->term : getenv("TERM");
@@ -41,6 +61,7 @@ int term_start(const struct term_opts *o, char *err, size_t errlen)
 	nonl();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
+	define_keys();
 	nodelay(stdscr, TRUE);
 	set_escdelay(ESC_DELAY_MS);
 	curs_set(0);

@@ -91,6 +91,13 @@ if start_top live --filter-addr "$IP_B"; then
 	fi
 
 	unlike "$(screen)" "127\.0\.0\.1|-> *10\.199\.0\.[^12]" "only the filtered addresses"
+	# tmux sends Home as \E[1~ whatever TERM says: vista-top knows that form too.
+	tm send-keys -t top Home
+	if wait_screen "filter: addr $IP_B +1/[0-9]+$" 5; then
+		pass "Home selects the first event"
+	else
+		fail "Home selects the first event" "$(screen)"
+	fi
 	tm send-keys -t top G Enter
 	if wait_screen "^ Flow of skb 0x[0-9a-f]+: [0-9]+ events? in " 5; then
 		pass "Enter opens the flow of the selected skb"
