@@ -15,10 +15,11 @@ require_cmd tmux ping ip bpftool jq setpriv
 : "${VISTA_TOP:=$(dirname "$0")/../../vista-top}"
 [ -x "$VISTA_TOP" ] || BAIL_OUT "VISTA_TOP='$VISTA_TOP' is not an executable: build vista-top first"
 
-# A tmux server of this test's own, so nothing else's sessions are touched.
-TMUX_SOCK="vista-e2e-$$"
-tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
-at_exit "tmux -L '$TMUX_SOCK' kill-server 2>/dev/null"
+# A tmux server of this test's own, its socket in $tmpdir (removed at exit),
+# so nothing else's sessions are touched.
+TMUX_SOCK="$tmpdir/tmux.sock"
+tm() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
+at_exit "tmux -S '$TMUX_SOCK' kill-server 2>/dev/null"
 
 # screen: what the tmux pane shows now.
 screen() { tm capture-pane -p -t top; }
