@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A test-only event source: events from memory, released a few at a time
+ * by the test, with fixed hook names, drop reasons and stacks symbolized
+ * from a kallsyms file of the test's own. Renders are deterministic.
+ */
+#ifndef VISTA_TESTS_MEM_SOURCE_H
+#define VISTA_TESTS_MEM_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tui/event_source.h"
+
+#define MEM_HOOKS 10
+
+/* Hook ids of the fixture (names in mem_source.c). */
+enum mem_hook {
+	H_QUEUE,
+	H_START_XMIT,
+	H_XMIT,
+	H_RX,
+	H_RECEIVE,
+	H_KFREE,
+	H_CONSUME,
+	H_COPY_DGRAM,
+	H_GRO,
+	H_TCP_RETRANS,
+};
+
+/* Drop reasons the fixture uses (names in mem_source.c). */
+#define R_NOT_SPECIFIED  2
+#define R_NO_SOCKET      3
+#define R_NETFILTER_DROP 9
+
+/* Stacks: ids 0 and 1 exist. */
+#define STACK_NETFILTER 0
+#define STACK_UDP       1
+
+/*
+ * events are copied; origin_ns is the trace's start on the events' clock;
+ * kallsyms_path may be NULL (no symbols). Returns NULL when memory or the
+ * file ran out.
+ */
+struct event_source *mem_source_create(const struct vista_event *events, size_t n, uint64_t origin_ns,
+				       const char *kallsyms_path);
+/* Makes n more events ready to consume (SIZE_MAX: all of them). */
+void mem_source_release(struct event_source *src, size_t n);
+/* Sets what lost() reports. */
+void mem_source_set_lost(struct event_source *src, uint64_t lost);
+/* Makes the next consume fail with this message (NULL: succeed again). */
+void mem_source_fail(struct event_source *src, const char *message);
+/* How many consume calls were made, and the largest batch asked for. */
+size_t mem_source_consumes(const struct event_source *src);
+
+#endif
