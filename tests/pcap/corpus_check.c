@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "corpus.h"
 #include "packets.h"
 #include "tap.h"
 
@@ -27,114 +28,6 @@
 #define MIN_PACKETS     120
 #define LONG_INSNS      100 /* an expression longer than this exercises the interpreter's instruction budget */
 #define MIN_LONG        5
-#define BACKJUMP_MARK   "backjump"
-
-struct expr {
-	char *text;
-	char *want_err; /* bad_expressions.txt only */
-	bool backjump;  /* marked "# backjump" in expressions.txt */
-	unsigned line;
-	struct bpf_program en; /* compiled for DLT_EN10MB */
-	bool en_ok;
-};
-
-struct expr_list {
-	struct expr *v;
-	size_t n;
-};
-
-static char *trim(char *s)
-{
-	size_t n;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
-/*
- * One entry per line that is neither blank nor a comment. In expressions.txt
- * the only trailing comment allowed is the backjump mark; in bad_expressions.txt
- * (bad=true) a tab separates the expression from the expected error.
- */
-static int expr_list_read(const char *path, bool bad, struct expr_list *out, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL, *line, *mark;
-	size_t cap = 0, alloc = 0;
-	unsigned lineno = 0;
-	struct expr e = { 0 };
-
-	if (!f) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (getline(&buf, &cap, f) != -1) {
-		lineno++;
-		line = trim(buf);
-		if (!*line || *line == '#')
-			continue;
-		memset(&e, 0, sizeof(e));
-		e.line = lineno;
-		mark = bad ? strchr(line, '\t') : strchr(line, '#');
-		if (bad && !mark) {
-			snprintf(err, errlen, "%s:%u: no tab between the expression and its expected error", path,
-				 lineno);
-			goto fail;
-		}
-		if (mark) {
-			*mark++ = '\0';
-			mark = trim(mark);
-			if (!bad && strcmp(mark, BACKJUMP_MARK) != 0) {
-				snprintf(err, errlen, "%s:%u: unknown mark \"# %s\" (only \"# %s\" is allowed)", path,
-					 lineno, mark, BACKJUMP_MARK);
-				goto fail;
-			}
-			e.backjump = !bad;
-			if (bad && !(e.want_err = strdup(mark)))
-				goto nomem;
-		}
-		if (!(e.text = strdup(trim(line))))
-			goto nomem;
-		if (out->n == alloc) {
-			struct expr *v = realloc(out->v, (alloc ? alloc * 2 : 256) * sizeof(*v));
-
-			if (!v) {
-				free(e.text);
-				goto nomem;
-			}
-			out->v = v;
-			alloc = alloc ? alloc * 2 : 256;
-		}
-		out->v[out->n++] = e;
-	}
-	free(buf);
-	fclose(f);
-	return 0;
-nomem:
-	snprintf(err, errlen, "%s:%u: out of memory", path, lineno);
-fail:
-	free(e.want_err);
-	free(buf);
-	fclose(f);
-	return -1;
-}
-
-static void expr_list_free(struct expr_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].text);
-		free(l->v[i].want_err);
-		if (l->v[i].en_ok)
-			pcap_freecode(&l->v[i].en);
-	}
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
 
 /* Writes text to a fresh temporary file whose name goes to path (PATH_MAX bytes). */
 static int write_temp(char *path, const char *text)
@@ -263,19 +156,23 @@ static void test_expressions(struct expr_list *ex, const struct test_packet *pk,
 	for (size_t i = 0; i < ex->n; i++) {
 		struct expr *e = &ex->v[i];
 
-		e->en_ok = pcap_compile(en, &e->en, e->text, 1, PCAP_NETMASK_UNKNOWN) == 0;
-		if (!ok(e->en_ok, "compiles for DLT_EN10MB: %s", e->text)) {
+		e->en = calloc(1, sizeof(*e->en));
+		if (e->en && pcap_compile(en, e->en, e->text, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+			free(e->en);
+			e->en = NULL;
+		}
+		if (!ok(e->en != NULL, "compiles for DLT_EN10MB: %s", e->text)) {
 			printf("#   line %u: %s\n", e->line, pcap_geterr(en));
 			continue;
 		}
 		compiled++;
-		if (e->en.bf_len > LONG_INSNS)
+		if (e->en->bf_len > LONG_INSNS)
 			long_count++;
-		if (e->en.bf_len > longest)
-			longest = e->en.bf_len;
+		if (e->en->bf_len > longest)
+			longest = e->en->bf_len;
 		if (e->backjump)
-			ok(has_backward_jump(&e->en), "marked backjump and jumps backwards: %s", e->text);
-		else if (has_backward_jump(&e->en)) {
+			ok(has_backward_jump(e->en), "marked backjump and jumps backwards: %s", e->text);
+		else if (has_backward_jump(e->en)) {
 			unmarked_back++;
 			printf("# jumps backwards but is not marked \"# %s\": %s\n", BACKJUMP_MARK, e->text);
 		}
@@ -320,15 +217,15 @@ static void test_expressions(struct expr_list *ex, const struct test_packet *pk,
 		struct expr *e = &ex->v[i];
 		size_t hits;
 
-		if (!e->en_ok)
+		if (!e->en)
 			continue;
-		if (is_constant(&e->en)) {
+		if (is_constant(e->en)) {
 			constant++;
 			printf("# compiles to a constant verdict (not counted): %s\n", e->text);
 			continue;
 		}
 		considered++;
-		hits = count_matches(&e->en, pk, npk, false);
+		hits = count_matches(e->en, pk, npk, false);
 		if (hits == 0 || hits == npk) {
 			degenerate++;
 			printf("# %s every frame: %s\n", hits ? "matches" : "misses", e->text);
