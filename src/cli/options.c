@@ -275,6 +275,8 @@ static int set_timestamp(struct vista_options *o, const char *val, char *why, si
 static const struct opt_def opt_defs[] = {
 	BOOL_OPT("all-kmods", all_kmods, "attach to all available kernel modules"),
 	CUSTOM_OPT("filter-addr", "string", set_filter_addr, "filter IP address"),
+	STRING_OPT("filter-file", filter_file,
+		   "apply the filter commands of this file (see FILTER COMMANDS in vista(8)) (vista addition)"),
 	STRING_OPT("filter-ifname", filter_ifname,
 		   "filter skb ifname in --filter-netns (if not specified, use current netns)"),
 	CUSTOM_OPT("filter-kprobe-batch", "uint", set_filter_kprobe_batch,

@@ -17,6 +17,7 @@ struct vista_options {
 	/* --filter-* */
 	bool all_kmods;
 	const char *filter_addr; /* NULL when not given */
+	const char *filter_file; /* --filter-file: filter commands applied after the other filters */
 	const char *filter_ifname;
 	uint64_t filter_kprobe_batch; /* default 10, must be >= 1 */
 	const char *filter_netns;

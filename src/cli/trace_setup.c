@@ -10,6 +10,8 @@
 
 #include "cli/trace_setup.h"
 #include "core/netns.h"
+#include "filter/command.h"
+#include "filter/filter_set.h"
 #include "filter/structured.h"
 
 /* Capabilities that later issues bring; until then they fail loudly rather than being ignored. */
@@ -44,13 +46,6 @@ int trace_setup_check(const struct vista_options *o, char *err, size_t len)
 			return -1;
 		}
 	}
-	if (o->pcap_filter) {
-		snprintf(err, len,
-			 "pcap-filter expressions (\"%s\") are %s; use --filter-addr, --filter-port and "
-			 "--filter-protocol",
-			 o->pcap_filter, later + 3);
-		return -1;
-	}
 	return 0;
 }
 
@@ -62,6 +57,7 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 	} live_only[] = {
 		{ o->record_file != NULL, "--record" },
 		{ o->filter_addr != NULL, "--filter-addr" },
+		{ o->filter_file != NULL, "--filter-file" },
 		{ o->filter_ifname != NULL, "--filter-ifname" },
 		{ o->filter_kprobe_batch != 10, "--filter-kprobe-batch" },
 		{ o->filter_netns != NULL, "--filter-netns" },
@@ -103,11 +99,16 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 	return trace_setup_check(o, err, len);
 }
 
-static int build_filter(const struct vista_options *o, struct vista_filter *f, char *err, size_t len)
+/*
+ * The filter set the options describe: the --filter-* options first, the
+ * positional pcap-filter expression, then the commands of --filter-file,
+ * which may change any of them.
+ */
+static int build_filters(const struct vista_options *o, struct filter_set *fs, char *err, size_t len)
 {
-	uint32_t netns = 0;
+	struct vista_filter *f = &fs->kernel;
 
-	memset(f, 0, sizeof(*f));
+	filter_set_init(fs);
 	f->collect = (o->output_meta ? VISTA_COLLECT_META : 0) | (o->output_tuple ? VISTA_COLLECT_TUPLE : 0) |
 		     (o->output_stack ? VISTA_COLLECT_STACK : 0);
 	if (o->filter_addr && structured_set_addr(f, o->filter_addr, err, len))
@@ -118,19 +119,19 @@ static int build_filter(const struct vista_options *o, struct vista_filter *f, c
 		return -1;
 	if (o->filter_skb_mark && structured_set_mark(f, o->filter_skb_mark, err, len))
 		return -1;
-	if (o->filter_netns) {
-		if (netns_parse(o->filter_netns, &netns, err, len))
-			return -1;
-		f->netns = netns;
-		f->flags |= VISTA_F_NETNS;
+	if (o->filter_netns && filter_set_netns(fs, o->filter_netns, err, len))
+		return -1;
+	if (o->filter_ifname && filter_set_ifname(fs, o->filter_ifname, err, len))
+		return -1;
+	if (o->pcap_filter && filter_set_pcap(fs, o->pcap_filter, err, len)) {
+		char why[FILTER_PCAP_MAX];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, len, "invalid pcap-filter expression \"%s\": %s", o->pcap_filter, why);
+		return -1;
 	}
-	if (o->filter_ifname) {
-		/* An ifindex means something only inside its namespace: filter on both. */
-		if (netns_ifindex(netns, o->filter_ifname, &f->ifindex, err, len))
-			return -1;
-		f->flags |= VISTA_F_IFINDEX | VISTA_F_NETNS;
-		f->netns = netns ? netns : netns_current_inode();
-	}
+	if (o->filter_file && command_exec_file(fs, o->filter_file, err, len) < 0)
+		return -1;
 	return 0;
 }
 
@@ -159,7 +160,7 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 {
 	enum backend requested = BACKEND_AUTO;
 
-	if (build_filter(o, &cfg->filter, err, len))
+	if (build_filters(o, &cfg->filters, err, len))
 		return -1;
 	if (o->kprobe_backend && backend_from_name(o->kprobe_backend, &requested)) {
 		snprintf(err, len, "unknown backend \"%s\"", o->kprobe_backend);

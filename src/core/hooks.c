@@ -126,33 +126,40 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
 	return added;
 }
 
-int hooks_keep_matching(struct hook_table *t, const char *regex, const char *always_keep, char *err, size_t errlen)
+int hooks_regex_compile(regex_t *re, const char *regex, char *err, size_t errlen)
 {
-	size_t len, kept = 0;
-	int matched = 0;
-	char *anchored;
-	regex_t re;
+	size_t len = strlen(regex) + 8;
+	char *anchored = malloc(len);
 	int rc;
 
-	if (!regex)
-		return (int)t->n;
-	len = strlen(regex) + 8;
-	anchored = malloc(len);
 	if (!anchored) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	/* Full-match semantics: the whole name must match, as in the original tool. */
 	snprintf(anchored, len, "^(%s)$", regex);
-	rc = regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB);
+	rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
 	free(anchored);
 	if (rc) {
 		char why[128];
 
-		regerror(rc, &re, why, sizeof(why));
+		regerror(rc, re, why, sizeof(why));
 		snprintf(err, errlen, "invalid regular expression \"%s\": %s", regex, why);
 		return -1;
 	}
+	return 0;
+}
+
+int hooks_keep_matching(struct hook_table *t, const char *regex, const char *always_keep, char *err, size_t errlen)
+{
+	size_t kept = 0;
+	int matched = 0;
+	regex_t re;
+
+	if (!regex)
+		return (int)t->n;
+	if (hooks_regex_compile(&re, regex, err, errlen))
+		return -1;
 	for (size_t i = 0; i < t->n; i++) {
 		bool match = regexec(&re, t->v[i].name, 0, NULL, 0) == 0;
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <regex.h>
 
 struct btf;
 
@@ -56,6 +57,12 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
  * (bad expression) in err.
  */
 int hooks_keep_matching(struct hook_table *t, const char *regex, const char *always_keep, char *err, size_t errlen);
+
+/*
+ * Compiles a POSIX ERE that must match a whole hook name ("foo" matches
+ * only "foo"). Returns 0, or -1 with the reason in err; regfree() after use.
+ */
+int hooks_regex_compile(regex_t *re, const char *regex, char *err, size_t errlen);
 
 /* Keeps only the hook named name; returns 1, or 0 when it is absent. */
 int hooks_keep_named(struct hook_table *t, const char *name);

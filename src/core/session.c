@@ -5,15 +5,20 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <linux/membarrier.h>
+#include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/btf_enum.h"
 #include "core/hooks.h"
 #include "core/log.h"
 #include "core/prog_clone.h"
+#include "filter/pcap_expr.h"
 #include "vista.skel.h"
 
 #define DEFAULT_RINGBUF_BYTES (16u << 20)
@@ -26,6 +31,9 @@ struct session {
 	session_event_fn on_event;
 	void *ctx;
 	int ncpus;
+	struct filter_set filters; /* what the active slot holds */
+	uint32_t collect;
+	bool attached; /* programs may be running: a flip must wait for them */
 };
 
 static struct bpf_program *template_program(struct vista_bpf *skel, enum hook_template t)
@@ -193,13 +201,72 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return s->on_event(s->ctx, data) ? -ECANCELED : 0;
 }
 
-static void publish_filter(struct session *s, const struct vista_filter *f)
+/*
+ * Returns once no program still runs with the slot that was active before
+ * the last flip, so that it can be rewritten. BPF programs run inside RCU
+ * read-side sections, and MEMBARRIER_CMD_GLOBAL waits for an RCU grace period.
+ */
+static void wait_for_readers(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0)
+		usleep(50 * 1000); /* nohz_full CPUs refuse it: far longer than any program runs */
+}
+
+/* Fills hook enable bits for fs->func_regex; returns how many hooks it enables, or -1. */
+static int hook_bits_for(const struct session *s, const struct filter_set *fs, __u8 *bits, char *err, size_t errlen)
+{
+	int enabled = 0;
+	regex_t re;
+
+	if (fs->func_regex[0] && hooks_regex_compile(&re, fs->func_regex, err, errlen))
+		return -1;
+	for (size_t i = 0; i < s->hooks.n; i++) {
+		bool on = !fs->func_regex[0] || regexec(&re, s->hooks.v[i].name, 0, NULL, 0) == 0;
+
+		bits[i] = (on ? VISTA_HOOK_ENABLED : 0) | (s->hooks.v[i].stack ? VISTA_HOOK_STACK : 0);
+		enabled += on;
+	}
+	if (fs->func_regex[0])
+		regfree(&re);
+	if (!enabled) {
+		snprintf(err, errlen, "func \"%s\" matches none of the %zu traced hooks", fs->func_regex, s->hooks.n);
+		return -1;
+	}
+	return enabled;
+}
+
+/*
+ * Writes everything into the inactive slot, then flips: a program reads the
+ * slot index once, so it sees either the old set or the new one, whole.
+ * Nothing is written until every part (regex, pcap) is known to be good.
+ */
+static int publish(struct session *s, const struct filter_set *fs, uint32_t collect, char *err, size_t errlen)
 {
 	struct vista_bpf__bss *bss = s->skel->bss;
 	__u32 next = (bss->active_filter + 1) & 1;
+	__u8 *bits = malloc(VISTA_MAX_HOOKS);
+	struct vista_filter f = fs->kernel;
 
-	bss->filters[next] = *f;
+	if (!bits) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (hook_bits_for(s, fs, bits, err, errlen) < 0 ||
+	    (fs->pcap[0] && pcap_expr_compile(fs->pcap, &bss->pcap_progs[next], err, errlen))) {
+		free(bits);
+		return -1;
+	}
+	f.collect = collect;
+	f.flags = (f.flags & ~VISTA_F_PCAP) | (fs->pcap[0] ? VISTA_F_PCAP : 0);
+	bss->filters[next] = f;
+	memcpy(bss->hook_flags[next], bits, s->hooks.n);
+	free(bits);
 	__atomic_store_n(&bss->active_filter, next, __ATOMIC_RELEASE);
+	if (s->attached)
+		wait_for_readers();
+	s->filters = *fs;
+	s->collect = collect;
+	return 0;
 }
 
 int session_open(const struct session_config *cfg, struct session **out, char *err, size_t errlen)
@@ -232,12 +299,11 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 	if (load_templates(s, cfg, err, errlen))
 		goto out;
 
-	publish_filter(s, &cfg->filter);
-	for (size_t i = 0; i < s->hooks.n; i++)
-		s->skel->bss->hook_flags[0][i] = s->skel->bss->hook_flags[1][i] =
-		    VISTA_HOOK_ENABLED | (s->hooks.v[i].stack ? VISTA_HOOK_STACK : 0);
+	if (publish(s, &cfg->filters, cfg->filters.kernel.collect, err, errlen))
+		goto out;
 	if (attach_hooks(s, err, errlen))
 		goto out;
+	s->attached = true;
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_event, s, NULL);
 	if (!s->rb) {
 		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
@@ -299,10 +365,34 @@ int session_event_fd(const struct session *s)
 	return ring_buffer__epoll_fd(s->rb);
 }
 
-int session_set_filter(struct session *s, const struct vista_filter *f)
+int session_apply_filters(struct session *s, const struct filter_set *fs, char *err, size_t errlen)
 {
-	publish_filter(s, f);
-	return 0;
+	return publish(s, fs, s->collect, err, errlen);
+}
+
+int session_set_collect(struct session *s, uint32_t collect, char *err, size_t errlen)
+{
+	struct filter_set *now = malloc(sizeof(*now)); /* publish() must not read what it overwrites */
+	int rc;
+
+	if (!now) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	*now = s->filters;
+	rc = publish(s, now, collect, err, errlen);
+	free(now);
+	return rc;
+}
+
+const struct filter_set *session_filters(const struct session *s)
+{
+	return &s->filters;
+}
+
+uint32_t session_collect(const struct session *s)
+{
+	return s->collect;
 }
 
 size_t session_hook_count(const struct session *s)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/features.h"
+#include "filter/filter_set.h"
 #include "vista.h"
 
 struct session;
@@ -23,9 +24,10 @@ struct session_config {
 	const char *kernel_btf;     /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
 	enum backend backend;       /* resolved by backend_choose() */
 	bool trace_skb;             /* the skb hooks (all, or those matching skb_func_regex) */
-	const char *skb_func_regex; /* NULL: every skb hook */
+	const char *skb_func_regex; /* hooks attached; NULL: every skb hook */
 	bool drop_stack;            /* kfree_skb with a kernel stack for every drop */
-	struct vista_filter filter;
+	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */
+	struct filter_set filters;
 	size_t ringbuf_bytes; /* 0: the default (16 MiB) */
 	session_event_fn on_event;
 	void *ctx;
@@ -52,8 +54,20 @@ int session_consume(struct session *s);
  */
 int session_event_fd(const struct session *s);
 
-/* Replaces the structured filter atomically while tracing. */
-int session_set_filter(struct session *s, const struct vista_filter *f);
+/*
+ * Replaces every filter at once while tracing: structured filters, the pcap
+ * expression (compiled here), and func_regex, which enables or disables
+ * attached hooks without detaching anything. The change is visible to
+ * every event that starts after this returns (it waits for programs still
+ * running with the old set). Returns 0, or -1 with one sentence in err
+ * (libpcap's message, a bad regex, a regex matching no attached hook) and
+ * the previous set still active. fs->kernel.collect is ignored.
+ */
+int session_apply_filters(struct session *s, const struct filter_set *fs, char *err, size_t errlen);
+/* What events carry from now on (enum vista_collect), the filters unchanged. */
+int session_set_collect(struct session *s, uint32_t collect, char *err, size_t errlen);
+const struct filter_set *session_filters(const struct session *s);
+uint32_t session_collect(const struct session *s);
 
 size_t session_hook_count(const struct session *s);
 const char *session_hook_name(const struct session *s, uint32_t hook_id);

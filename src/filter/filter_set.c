@@ -15,9 +15,11 @@
 #include <string.h>
 
 #include "core/errmsg.h"
+#include "core/hooks.h"
 #include "core/netns.h"
 #include "core/strbuf.h"
 #include "filter/command.h"
+#include "filter/pcap_expr.h"
 #include "filter/structured.h"
 
 #define WHY_MAX 256
@@ -50,24 +52,22 @@ int filter_set_pcap(struct filter_set *fs, const char *expr, char *err, size_t e
 {
 	if (check_text("pcap expression", expr, sizeof(fs->pcap), err, errlen))
 		return -1;
+	/* Compiled now, so that a bad expression is refused where it was typed. */
+	if (pcap_expr_check(expr, err, errlen))
+		return -1;
 	set_text(fs->pcap, sizeof(fs->pcap), expr);
 	return 0;
 }
 
 int filter_set_func(struct filter_set *fs, const char *regex, char *err, size_t errlen)
 {
-	char why[WHY_MAX];
 	regex_t re;
-	int rc;
 
 	if (check_text("regular expression", regex, sizeof(fs->func_regex), err, errlen))
 		return -1;
-	/* The flags the session matches hook names with: what compiles here compiles there. */
-	rc = regcomp(&re, regex, REG_EXTENDED | REG_NOSUB);
-	if (rc) {
-		regerror(rc, &re, why, sizeof(why));
-		return errmsg_set(err, errlen, "invalid regular expression \"%.64s\": %s", regex, why);
-	}
+	/* The session's own compiler: what is accepted here matches there. */
+	if (hooks_regex_compile(&re, regex, err, errlen))
+		return -1;
 	regfree(&re);
 	set_text(fs->func_regex, sizeof(fs->func_regex), regex);
 	return 0;

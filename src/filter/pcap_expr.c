@@ -64,3 +64,17 @@ int pcap_expr_compile(const char *expr, struct vista_pcap *out, char *err, size_
 	free(next);
 	return 0;
 }
+
+int pcap_expr_check(const char *expr, char *err, size_t errlen)
+{
+	struct vista_cbpf_prog *scratch = malloc(sizeof(*scratch));
+	int rc;
+
+	if (!scratch) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = compile_for(DLT_FOR_L2, expr, scratch, err, errlen);
+	free(scratch);
+	return rc;
+}

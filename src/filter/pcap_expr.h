@@ -21,4 +21,7 @@
  */
 int pcap_expr_compile(const char *expr, struct vista_pcap *out, char *err, size_t errlen);
 
+/* Only checks that expr compiles: 0, or -1 with libpcap's message in err. */
+int pcap_expr_check(const char *expr, char *err, size_t errlen);
+
 #endif

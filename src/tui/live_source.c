@@ -9,7 +9,7 @@
 
 #include "core/format.h"
 #include "core/kallsyms.h"
-#include "filter/structured.h"
+#include "filter/filter_set.h"
 #include "tui/event_store.h"
 
 struct live_source {
@@ -129,29 +129,24 @@ static void live_describe_filters(const struct event_source *src, char *buf, siz
 	const struct session_config *cfg = &live(src)->cfg;
 	size_t n;
 
-	structured_describe(&cfg->filter, buf, len);
+	filter_set_describe(session_filters(live(src)->session), buf, len);
 	n = strlen(buf);
-	if (cfg->skb_func_regex && n + 1 < len)
+	/* Hooks left out at attach time are not a runtime filter, but the user asked for them. */
+	if (cfg->skb_func_regex && n + 1 < len) {
+		if (strcmp(buf, "none") == 0)
+			n = 0;
 		snprintf(buf + n, len - n, "%sfunc '%s'", n ? " " : "", cfg->skb_func_regex);
+	}
 }
 
 static int live_set_collect(struct event_source *src, uint32_t collect, char *err, size_t errlen)
 {
-	struct live_source *ls = live(src);
-	struct vista_filter f = ls->cfg.filter;
-
-	f.collect = collect;
-	if (session_set_filter(ls->session, &f)) {
-		snprintf(err, errlen, "cannot change what the kernel collects");
-		return -1;
-	}
-	ls->cfg.filter.collect = collect;
-	return 0;
+	return session_set_collect(live(src)->session, collect, err, errlen);
 }
 
 static uint32_t live_collect(const struct event_source *src)
 {
-	return live(src)->cfg.filter.collect;
+	return session_collect(live(src)->session);
 }
 
 static void live_close(struct event_source *src)

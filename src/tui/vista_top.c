@@ -138,7 +138,7 @@ static int prepare(int argc, char **argv, struct tui_options *topts, struct vist
 	 * Always collect metadata and the tuple: the t and m keys then show them
 	 * for past events too, and a flow needs interfaces and namespaces.
 	 */
-	cfg->filter.collect |= VISTA_COLLECT_META | VISTA_COLLECT_TUPLE;
+	cfg->filters.kernel.collect |= VISTA_COLLECT_META | VISTA_COLLECT_TUPLE;
 	return 0;
 }
 

@@ -41,6 +41,14 @@ CASES=(
 	"--filter-kprobe-batch 0                   => --filter-kprobe-batch"
 	"--kernel-btf /nonexistent.btf             => /nonexistent\.btf"
 	"--pcap-mode sideways                      => sideways"
+	"'tcp port'                                => pcap-filter expression \"tcp port\": can't parse filter expression: syntax error"
+	"'host 300.1.1.1'                          => invalid IPv4 address '300\.1\.1\.1'"
+	"'(tcp or udp'                             => \"\(tcp or udp\": .*syntax error"
+	"'tcp or udp)'                             => \"tcp or udp\)\": .*syntax error"
+	"'frobnicate 80'                           => \"frobnicate 80\": .*syntax error"
+	"--filter-file /nonexistent.filters        => /nonexistent\.filters"
+	"--filter-file /tmp                        => /tmp.*directory"
+	"--filter-file /dev/null                   => /dev/null.*regular file"
 	"@nobody --output-limit-lines 1            => root|[Pp]rivilege"
 )
 

@@ -93,8 +93,8 @@ static void test_pcap(void)
 	is_str(fs.pcap, "icmp and host 10.0.0.1", "  same expression");
 	is_int(exec_fresh(&fs, "pcap tcp port 80 and 'host 10.0.0.1'"), COMMAND_CHANGED, "unquoted pcap, quoted words");
 	is_str(fs.pcap, "tcp port 80 and host 10.0.0.1", "  words joined by one space");
-	is_int(exec_fresh(&fs, "pcap icmp port 80"), COMMAND_CHANGED, "unquoted pcap before a command name");
-	is_str(fs.pcap, "icmp port 80", "  takes it too: the rest of the line is the expression");
+	is_int(exec_fresh(&fs, "pcap tcp or port 80"), COMMAND_CHANGED, "unquoted pcap before a command name");
+	is_str(fs.pcap, "tcp or port 80", "  takes it too: the rest of the line is the expression");
 	ok(!(fs.kernel.flags & VISTA_F_PORT), "  no port filter");
 	is_int(exec_fresh(&fs, "pcap 'icmp' port 80"), COMMAND_CHANGED, "quoted pcap before another command");
 	is_str(fs.pcap, "icmp", "  the quoted word is the expression");
@@ -106,8 +106,12 @@ static void test_pcap(void)
 	is_int(exec_fresh(&fs, "pcap icmp; port 80"), COMMAND_CHANGED, "pcap ends at ';'");
 	is_str(fs.pcap, "icmp", "  expression before the ';'");
 	is_int(fs.kernel.port, 80, "  next command applied");
-	is_int(exec_fresh(&fs, "pcap 'icmp;x'"), COMMAND_CHANGED, "';' inside quotes");
-	is_str(fs.pcap, "icmp;x", "  is part of the expression");
+	is_int(exec_fresh(&fs, "func 'ip;x'"), COMMAND_CHANGED, "';' inside quotes");
+	is_str(fs.func_regex, "ip;x", "  is part of the value");
+	fails("pcap tcp port", "column 6: can't parse filter expression: syntax error");
+	fails("pcap host 300.1.1.1", "column 6: invalid IPv4 address '300.1.1.1'");
+	fails("pcap 'tcp or (udp'", "column 6: can't parse filter expression: syntax error");
+	fails("pcap frobnicate", "column 6: can't parse filter expression: syntax error");
 	is_int(exec(&fs, "pcap tcp"), COMMAND_CHANGED, "a second pcap replaces the first");
 	is_str(fs.pcap, "tcp", "  new expression");
 
@@ -124,10 +128,12 @@ static void test_pcap_length(void)
 	char line[COMMAND_LINE_MAX + 2], want[128];
 	struct filter_set fs, before;
 
-	/* 1023 bytes fit the field; 1024 do not. */
-	memcpy(line, "pcap ", 5);
-	memset(line + 5, 'x', FILTER_PCAP_MAX - 1);
-	line[5 + FILTER_PCAP_MAX - 1] = '\0';
+	/* 1023 bytes fit the field; 1024 do not (a valid expression padded with quoted blanks). */
+	memcpy(line, "pcap '", 6);
+	memset(line + 6, ' ', FILTER_PCAP_MAX - 1);
+	memcpy(line + 6, "tcp", 3);
+	line[6 + FILTER_PCAP_MAX - 1] = '\'';
+	line[6 + FILTER_PCAP_MAX] = '\0';
 	is_int(exec_fresh(&fs, line), COMMAND_CHANGED, "pcap of 1023 bytes accepted");
 	is_int(strlen(fs.pcap), FILTER_PCAP_MAX - 1, "  stored whole");
 	before = fs;
@@ -381,8 +387,8 @@ static void test_syntax(void)
 	is_int(fs.kernel.port, 81, "  port 81");
 	is_int(exec_fresh(&fs, "po'rt' 8\"2\""), COMMAND_CHANGED, "quoted and unquoted pieces make one word");
 	is_int(fs.kernel.port, 82, "  port 82");
-	is_int(exec_fresh(&fs, "pcap 'it\"s'\"'\""), COMMAND_CHANGED, "each quote kind inside the other");
-	is_str(fs.pcap, "it\"s'", "  taken literally");
+	is_int(exec_fresh(&fs, "func 'it\"s'\"'\""), COMMAND_CHANGED, "each quote kind inside the other");
+	is_str(fs.func_regex, "it\"s'", "  taken literally");
 
 	is_int(exec_fresh(&fs, "addr 10.0.0.2 port 80 proto tcp"), COMMAND_CHANGED, "commands without ';'");
 	is_str(describe(&fs), "addr 10.0.0.2 port 80 proto tcp", "  each ends after its value");
@@ -572,8 +578,9 @@ static void test_describe(void)
 
 	round_trip(line);
 	round_trip("pcap 'udp  port 53 '");
-	round_trip("pcap ' leading blank'");
-	round_trip("pcap x \"it's\" and \"a;b\" and '#c'");
+	round_trip("pcap ' udp port 53'");
+	round_trip("func ' leading blank'");
+	round_trip("func x \"it's\" and \"a;b\" and '#c'");
 	round_trip("func 'a\"b'\"'\"'c'");
 	round_trip("func '^(ip|ipv6)_rcv$'");
 	round_trip("addr fd00::1; mark 7");
@@ -652,9 +659,9 @@ static void test_append_word(void)
 		is_int(off, strlen(cases[i].quoted), "  offset advanced past it");
 		if (!cases[i].word[0])
 			continue;
-		snprintf(line, sizeof(line), "pcap %s", buf);
+		snprintf(line, sizeof(line), "func %s", buf);
 		exec_fresh(&fs, line);
-		is_str(fs.pcap, cases[i].word, "  read back as the same single word");
+		is_str(fs.func_regex, cases[i].word, "  read back as the same single word");
 	}
 }
 

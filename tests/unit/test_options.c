@@ -255,8 +255,9 @@ static void test_strings(void)
 {
 	is_int(PARSE("--filter-ifname", "veth0", "--filter-netns", "inode:4026531840", "--filter-skb-func", "ip_.*",
 		     "--filter-sk-func=tcp_.*", "--kernel-btf", "/tmp/vmlinux", "--output-file=/tmp/out", "--pcap-file",
-		     "/tmp/p.pcap", "--ready-file", "/run/ready"),
+		     "/tmp/p.pcap", "--ready-file", "/run/ready", "--filter-file", "/etc/vista.filters"),
 	       0, "string options");
+	is_str(o.filter_file, "/etc/vista.filters", "  --filter-file");
 	is_str(o.filter_ifname, "veth0", "  --filter-ifname");
 	is_str(o.filter_netns, "inode:4026531840", "  --filter-netns");
 	is_str(o.filter_skb_func, "ip_.*", "  --filter-skb-func");
@@ -341,6 +342,8 @@ static const char expected_help[] =
     "    Available options:\n"
     "      --all-kmods                      attach to all available kernel modules\n"
     "      --filter-addr string             filter IP address\n"
+    "      --filter-file string             apply the filter commands of this file (see FILTER COMMANDS in "
+    "vista(8)) (vista addition)\n"
     "      --filter-ifname string           filter skb ifname in --filter-netns (if not specified, "
     "use current netns)\n"
     "      --filter-kprobe-batch uint       batch size for kprobe attaching/detaching (default 10)\n"
