@@ -60,6 +60,7 @@
 #define CBPF_TXA  0x80
 
 #define CBPF_MEMWORDS       16
+#define CBPF_ETH_HLEN       14
 #define CBPF_MAX_BACK_JUMPS 64
 /* Bytes copied to the stack once per run; loads past them read the skb one by one. */
 #define CBPF_PREFIX 128
@@ -125,9 +126,9 @@ struct cbpf_ctx {
 };
 
 /*
- * Chooses the bytes an skb shows a pcap program: like pwru, from the MAC
- * header when mac_len says one was parsed or built, otherwise from the
- * network header. Returns false when the skb has neither yet.
+ * Chooses the bytes an skb shows a pcap program: from the MAC header when
+ * the skb has one, otherwise from the network header (an expression about
+ * the link layer then matches nothing). Returns false when it has neither yet.
  */
 static __always_inline bool cbpf_skb_view(struct sk_buff *skb, enum cbpf_layer layer, struct cbpf_view *v)
 {
@@ -140,8 +141,17 @@ static __always_inline bool cbpf_skb_view(struct sk_buff *skb, enum cbpf_layer l
 	__s64 before_data;
 	__u16 start;
 
+	/*
+	 * A link header is there when the MAC header is set and either its
+	 * length is known (receive side) or a whole Ethernet header fits
+	 * before the network header (transmit side: dev_queue_xmit sets the
+	 * MAC header but never mac_len).
+	 */
 	if (layer == CBPF_LAYER_AUTO)
-		layer = BPF_CORE_READ(skb, mac_len) && mac != (__u16)~0U ? CBPF_LAYER_L2 : CBPF_LAYER_L3;
+		layer = mac != (__u16)~0U && (BPF_CORE_READ(skb, mac_len) ||
+					      (network != (__u16)~0U && network >= mac + CBPF_ETH_HLEN))
+			    ? CBPF_LAYER_L2
+			    : CBPF_LAYER_L3;
 	if (layer == CBPF_LAYER_L2) {
 		if (mac == (__u16)~0U)
 			return false;

@@ -99,12 +99,7 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 	return trace_setup_check(o, err, len);
 }
 
-/*
- * The filter set the options describe: the --filter-* options first, the
- * positional pcap-filter expression, then the commands of --filter-file,
- * which may change any of them.
- */
-static int build_filters(const struct vista_options *o, struct filter_set *fs, char *err, size_t len)
+int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, char *err, size_t len)
 {
 	struct vista_filter *f = &fs->kernel;
 
@@ -160,7 +155,7 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 {
 	enum backend requested = BACKEND_AUTO;
 
-	if (build_filters(o, &cfg->filters, err, len))
+	if (trace_setup_filters(o, &cfg->filters, err, len))
 		return -1;
 	if (o->kprobe_backend && backend_from_name(o->kprobe_backend, &requested)) {
 		snprintf(err, len, "unknown backend \"%s\"", o->kprobe_backend);

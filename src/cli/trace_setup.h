@@ -32,6 +32,13 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 int trace_setup_config(const struct vista_options *o, struct session_config *cfg, char *note, size_t notelen, char *err,
 		       size_t len);
 
+/*
+ * The filter set the options describe: the --filter-* options first, the
+ * positional pcap-filter expression, then the commands of --filter-file,
+ * which may change any of them. Also what vista reads again on SIGUSR2.
+ */
+int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, char *err, size_t len);
+
 /* Writes our pid to path (--ready-file), once every hook is attached. */
 int trace_setup_write_ready_file(const char *path, char *err, size_t len);
 

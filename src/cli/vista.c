@@ -30,10 +30,12 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t counts_requested;
+static volatile sig_atomic_t reload_requested;
 
 struct printer {
 	FILE *out;
 	struct session *session;
+	const struct vista_options *opts; /* read again on SIGUSR2 */
 	struct format_opts fmt;
 	struct format_names names;
 	struct format_state state;
@@ -54,6 +56,12 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
 static void on_counts_signal(int sig)
 {
 	(void)sig;
@@ -70,6 +78,8 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_counts_signal;
 	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_reload_signal;
+	sigaction(SIGUSR2, &sa, NULL);
 	/* A closed stdout shows up as EPIPE on write, which ends the run cleanly. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -186,6 +196,30 @@ static int finish_output(struct printer *p)
 	return 0;
 }
 
+/*
+ * SIGUSR2: the filter options and --filter-file are read again and applied
+ * to the running session at once; nothing is detached, no event is lost.
+ * A bad file leaves the filters as they were and tracing goes on.
+ */
+static void reload_filters(struct printer *p)
+{
+	struct filter_set *fs = malloc(sizeof(*fs));
+	char *desc = malloc(FILTER_DESCRIBE_MAX);
+	char err[ERR_LEN];
+
+	if (!fs || !desc)
+		log_error("filters unchanged: out of memory");
+	else if (trace_setup_filters(p->opts, fs, err, sizeof(err)) ||
+		 session_apply_filters(p->session, fs, err, sizeof(err)))
+		log_error("filters unchanged: %s", err);
+	else {
+		filter_set_describe(fs, desc, FILTER_DESCRIBE_MAX);
+		log_info("Filters now: %s", desc);
+	}
+	free(desc);
+	free(fs);
+}
+
 static int run(struct printer *p)
 {
 	while (!stop_requested) {
@@ -201,6 +235,10 @@ static int run(struct printer *p)
 			counts_requested = 0;
 			print_counts(p);
 		}
+		if (reload_requested) {
+			reload_requested = 0;
+			reload_filters(p);
+		}
 	}
 	/* Stopped by a signal: events already in the ring are printed, not silently dropped. */
 	if (stop_requested && !p->output_failed && !p->rec_failed) {
@@ -212,6 +250,7 @@ static int run(struct printer *p)
 
 static int setup_printer(struct printer *p, const struct vista_options *o, char *err, size_t len)
 {
+	p->opts = o;
 	p->fmt.meta = o->output_meta;
 	p->fmt.tuple = o->output_tuple;
 	p->fmt.timestamp = o->timestamp;
