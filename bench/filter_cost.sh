@@ -29,7 +29,7 @@ ns_setup
 env --default-signal ip netns exec "$NS_B" "$BENCH_UDPFLOOD" sink "$PORT" </dev/null &
 track_pid $!
 
-FILTERS=(none addr port proto netns nomatch_addr nomatch_port)
+FILTERS=(none addr port proto netns nomatch_addr nomatch_port pcap_short pcap_long pcap_nomatch)
 declare -A FILTER_ARGS=(
 	[none]=""
 	[addr]="--filter-addr $IP_B"
@@ -38,6 +38,9 @@ declare -A FILTER_ARGS=(
 	[netns]="--filter-netns /run/netns/$NS_B"
 	[nomatch_addr]="--filter-addr 192.0.2.1"
 	[nomatch_port]="--filter-port 1"
+	[pcap_short]="udp"
+	[pcap_long]="(ip6 and tcp) or (udp and (port 53 or port $PORT) and (host 192.0.2.1 or host $IP_B) and udp[4:2] > 8) or (icmp and icmp[icmptype] == icmp-echo)"
+	[pcap_nomatch]="tcp port 1"
 )
 declare -A LABEL=(
 	[none]="no filter"
@@ -47,6 +50,9 @@ declare -A LABEL=(
 	[netns]="--filter-netns (the receiving namespace)"
 	[nomatch_addr]="--filter-addr matching no packet"
 	[nomatch_port]="--filter-port matching no packet"
+	[pcap_short]="pcap 'udp' (matches the flood)"
+	[pcap_long]="a long pcap expression matching the flood (${#FILTER_ARGS[pcap_long]} chars)"
+	[pcap_nomatch]="pcap 'tcp port 1' matching no packet"
 )
 
 tui_frame_time() {
@@ -74,8 +80,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	n=${#FILTERS[@]}
 	for ((k = 0; k < n; k++)); do
 		flt=${FILTERS[(k + r - 1) % n]}
-		# shellcheck disable=SC2086 # the arguments are words
+		# The arguments are words (a pcap expression is split and joined back by vista); no globbing of its [].
+		set -f
+		# shellcheck disable=SC2086
 		vista_start --output-meta --output-tuple --output-file "$bench_tmp/trace.out" ${FILTER_ARGS[$flt]}
+		set +f
 		timeout -k 5 $((SECS + 30)) ip netns exec "$NS_A" "$BENCH_UDPFLOOD" send "$IP_B" "$PORT" "$PPS" "$SECS" >/dev/null ||
 			die "udpflood failed"
 		read -r t c < <(prog_stats "$VISTA_PID")
