@@ -30,6 +30,8 @@ esac
 export PATH
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/shell/netns.sh
+. "$BENCH_DIR/../tests/shell/netns.sh"
 : "${BENCH_QUICK:=0}"
 : "${BENCH_FRAGMENT:=/dev/stdout}"
 : "${BENCH_GOALS:=/dev/null}"
@@ -173,7 +175,6 @@ raw() { printf '%s\t%s\n' "$1" "${*:2}" >>"$BENCH_RAW"; }
 
 _BENCH_PIDS=()
 _BENCH_AT_EXIT=()
-_BENCH_NS=()
 bench_tmp=$(mktemp -d "${TMPDIR:-/tmp}/vista-bench.XXXXXX") || die "mktemp -d failed"
 
 # track_pid PID: a background process, stopped at exit (SIGINT, then SIGKILL).
@@ -181,36 +182,6 @@ track_pid() { _BENCH_PIDS+=("$1"); }
 
 # at_exit 'COMMAND': eval'ed at exit, before the namespaces go (last in, first run).
 at_exit() { _BENCH_AT_EXIT+=("$1"); }
-
-# pid_alive PID: the process exists and is not a zombie.
-pid_alive() {
-	local stat
-	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
-	stat=${stat##*) }
-	case $stat in
-	Z* | X*) return 1 ;;
-	esac
-	return 0
-}
-
-# pid_wait_gone PID SECONDS: waits for PID to end; 1 when it did not.
-pid_wait_gone() {
-	local i
-	for ((i = 0; i < $2 * 50; i++)); do
-		pid_alive "$1" || return 0
-		sleep_s 0.02
-	done
-	! pid_alive "$1"
-}
-
-# pid_stop PID SIGNAL SECONDS: SIGNAL, then SIGKILL after SECONDS; reaps a child.
-pid_stop() {
-	if pid_alive "$1"; then
-		kill -s "$2" "$1" 2>/dev/null || true
-		pid_wait_gone "$1" "$3" || kill -s KILL "$1" 2>/dev/null || true
-	fi
-	wait "$1" 2>/dev/null || true
-}
 
 _bench_exit() {
 	local status=$? i
@@ -237,61 +208,19 @@ trap 'exit 143' TERM
 IP_A=10.198.0.1
 IP_B=10.198.0.2
 
-_ns_run() {
-	local out
-	out=$("$@" 2>&1) || die "namespace setup: '$*' failed: $out"
-}
+IP6_A=fd00:198::1
+IP6_B=fd00:198::2
 
 # ns_setup: creates $NS_A ($IP_A on $VETH_A) and $NS_B ($IP_B on $VETH_B).
 ns_setup() {
-	local i
-	NS_A="vista-bench-$$-a"
-	NS_B="vista-bench-$$-b"
-	VETH_A="vba$$"
-	VETH_B="vbb$$"
-	VETH_A=${VETH_A:0:15}
-	VETH_B=${VETH_B:0:15}
-	_ns_run ip netns add "$NS_A"
-	_BENCH_NS+=("$NS_A")
-	_ns_run ip netns add "$NS_B"
-	_BENCH_NS+=("$NS_B")
-	_ns_run ip link add "$VETH_A" netns "$NS_A" type veth peer name "$VETH_B" netns "$NS_B"
-	_ns_run ip -n "$NS_A" addr add "$IP_A/24" dev "$VETH_A"
-	_ns_run ip -n "$NS_B" addr add "$IP_B/24" dev "$VETH_B"
-	for i in "$NS_A" "$NS_B"; do
-		_ns_run ip -n "$i" link set lo up
-	done
-	_ns_run ip -n "$NS_A" link set "$VETH_A" up
-	_ns_run ip -n "$NS_B" link set "$VETH_B" up
-	for ((i = 0; i < 100; i++)); do
-		ip -n "$NS_A" -o link show dev "$VETH_A" | grep -q LOWER_UP &&
-			ip -n "$NS_B" -o link show dev "$VETH_B" | grep -q LOWER_UP && break
-		sleep_s 0.05
-	done
-	[ "$i" -lt 100 ] || die "$VETH_A/$VETH_B have no carrier after 5 s"
+	netns_pair_create "vista-bench-$$" die
 	# One ping each way: ARP resolved before anything is measured.
 	ip netns exec "$NS_A" ping -c 1 -W 2 "$IP_B" >/dev/null || die "no ping from $IP_A to $IP_B"
 	ip netns exec "$NS_B" ping -c 1 -W 2 "$IP_A" >/dev/null || die "no ping from $IP_B to $IP_A"
 }
 
-in_a() { ip netns exec "$NS_A" "$@"; }
-in_b() { ip netns exec "$NS_B" "$@"; }
-
 # ns_cleanup: ends what runs in the namespaces and deletes them.
-ns_cleanup() {
-	local ns pid pids
-	for ns in "${_BENCH_NS[@]}"; do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		for pid in $pids; do
-			kill -s TERM "$pid" 2>/dev/null
-		done
-		for pid in $pids; do
-			pid_wait_gone "$pid" 2 || kill -s KILL "$pid" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	_BENCH_NS=()
-}
+ns_cleanup() { netns_cleanup; }
 
 # ================================================================ processes
 

@@ -43,6 +43,8 @@ esac
 export PATH
 
 _E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/shell/netns.sh
+. "$_E2E_DIR/../shell/netns.sh"
 : "${VISTA:=$_E2E_DIR/../../vista}"
 
 # Seconds vista gets to become ready, to exit after SIGINT, to fail.
@@ -245,43 +247,12 @@ tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/vista-e2e.XXXXXX") || BAIL_OUT "mktemp -d fa
 _E2E_VISTA_PIDS=()
 _E2E_PIDS=()
 _E2E_AT_EXIT=()
-_E2E_NS=()
 
 # track_pid PID: a background process of the test, killed at exit.
 track_pid() { _E2E_PIDS+=("$1"); }
 
 # at_exit 'COMMAND': eval'ed at exit, before the namespaces go (last in, first run).
 at_exit() { _E2E_AT_EXIT+=("$1"); }
-
-# _pid_alive PID: the process exists and is not a zombie.
-_pid_alive() {
-	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	stat=${stat##*) }
-	case $stat in
-	Z* | X*) return 1 ;;
-	esac
-	return 0
-}
-
-# _pid_wait_gone PID SECONDS: waits for PID to end; 1 when it did not.
-_pid_wait_gone() {
-	local i
-	for ((i = 0; i < $2 * 10; i++)); do
-		_pid_alive "$1" || return 0
-		sleep 0.1
-	done
-	! _pid_alive "$1"
-}
-
-# _pid_stop PID SIGNAL SECONDS: SIGNAL, then SIGKILL after SECONDS; reaps a child.
-_pid_stop() {
-	if _pid_alive "$1"; then
-		kill -s "$2" "$1" 2>/dev/null
-		_pid_wait_gone "$1" "$3" || kill -s KILL "$1" 2>/dev/null
-	fi
-	wait "$1" 2>/dev/null
-}
 
 _e2e_exit() {
 	local status=$? i
@@ -293,10 +264,10 @@ _e2e_exit() {
 		[ "$status" -ne 0 ] || status=1
 	fi
 	for i in "${_E2E_VISTA_PIDS[@]}"; do
-		_pid_stop "$i" INT 5
+		pid_stop "$i" INT 5
 	done
 	for i in "${_E2E_PIDS[@]}"; do
-		_pid_stop "$i" TERM 2
+		pid_stop "$i" TERM 2
 	done
 	for ((i = ${#_E2E_AT_EXIT[@]} - 1; i >= 0; i--)); do
 		eval "${_E2E_AT_EXIT[i]}"
@@ -316,77 +287,16 @@ IP_A=10.199.0.1
 IP_B=10.199.0.2
 IP6_A=fd00:199::1
 IP6_B=fd00:199::2
-_e2e_ns_seq=0
-
-_ns_run() {
-	local out
-	out=$("$@" 2>&1) || BAIL_OUT "ns_pair_setup: '$*' failed: $out"
-}
 
 # ns_pair_setup: two fresh network namespaces joined by a veth pair (see the top).
 ns_pair_setup() {
-	local sfx="" i
 	require_root
 	require_cmd ip
-	_e2e_ns_seq=$((_e2e_ns_seq + 1))
-	[ "$_e2e_ns_seq" -eq 1 ] || sfx=$_e2e_ns_seq
-	NS_A="vista-e2e-$$-a$sfx"
-	NS_B="vista-e2e-$$-b$sfx"
-	VETH_A="va$$$sfx"
-	VETH_B="vb$$$sfx"
-	VETH_A=${VETH_A:0:15}
-	VETH_B=${VETH_B:0:15}
-	export NS_A NS_B VETH_A VETH_B IP_A IP_B IP6_A IP6_B
-
-	_ns_run ip netns add "$NS_A"
-	_E2E_NS+=("$NS_A")
-	_ns_run ip netns add "$NS_B"
-	_E2E_NS+=("$NS_B")
-	_ns_run ip link add "$VETH_A" netns "$NS_A" type veth peer name "$VETH_B" netns "$NS_B"
-	_ns_run ip -n "$NS_A" addr add "$IP_A/24" dev "$VETH_A"
-	_ns_run ip -n "$NS_B" addr add "$IP_B/24" dev "$VETH_B"
-	_ns_run ip -n "$NS_A" -6 addr add "$IP6_A/64" dev "$VETH_A" nodad
-	_ns_run ip -n "$NS_B" -6 addr add "$IP6_B/64" dev "$VETH_B" nodad
-	for i in "$NS_A" "$NS_B"; do
-		_ns_run ip -n "$i" link set lo up
-	done
-	_ns_run ip -n "$NS_A" link set "$VETH_A" up
-	_ns_run ip -n "$NS_B" link set "$VETH_B" up
-
-	NETNS_INODE_A=$(stat -L -c %i "/run/netns/$NS_A") || BAIL_OUT "stat /run/netns/$NS_A"
-	NETNS_INODE_B=$(stat -L -c %i "/run/netns/$NS_B") || BAIL_OUT "stat /run/netns/$NS_B"
-	IFINDEX_A=$(ip -n "$NS_A" -o link show dev "$VETH_A" | cut -d: -f1)
-	IFINDEX_B=$(ip -n "$NS_B" -o link show dev "$VETH_B" | cut -d: -f1)
-	export NETNS_INODE_A NETNS_INODE_B IFINDEX_A IFINDEX_B
-
-	# Both ends up with carrier before the test sends anything.
-	for ((i = 0; i < 50; i++)); do
-		ip -n "$NS_A" -o link show dev "$VETH_A" | grep -q LOWER_UP &&
-			ip -n "$NS_B" -o link show dev "$VETH_B" | grep -q LOWER_UP && return 0
-		sleep 0.1
-	done
-	BAIL_OUT "ns_pair_setup: $VETH_A/$VETH_B have no carrier after 5 s"
+	netns_pair_create "vista-e2e-$$" BAIL_OUT
 }
-
-# in_a CMD...: runs CMD in $NS_A (in_b: in $NS_B).
-in_a() { ip netns exec "$NS_A" "$@"; }
-in_b() { ip netns exec "$NS_B" "$@"; }
 
 # ns_cleanup: ends what runs in the test's namespaces and deletes them.
-ns_cleanup() {
-	local ns pid pids
-	for ns in "${_E2E_NS[@]}"; do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		for pid in $pids; do
-			kill -s TERM "$pid" 2>/dev/null
-		done
-		for pid in $pids; do
-			_pid_wait_gone "$pid" 2 || kill -s KILL "$pid" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	_E2E_NS=()
-}
+ns_cleanup() { netns_cleanup; }
 
 # ================================================================ running vista
 
@@ -422,15 +332,15 @@ vista_start() {
 			pass "vista ready: $*"
 			return 0
 		fi
-		_pid_alive "$VISTA_PID" || break
+		pid_alive "$VISTA_PID" || break
 		sleep 0.1
 	done
 	if [ -e "$ready" ]; then
 		pass "vista ready: $*"
 		return 0
 	fi
-	if _pid_alive "$VISTA_PID"; then
-		_pid_stop "$VISTA_PID" INT 5
+	if pid_alive "$VISTA_PID"; then
+		pid_stop "$VISTA_PID" INT 5
 		VISTA_STATUS=$?
 		tap_ok 1 "vista ready: $* (not ready after $E2E_READY_TIMEOUT s)"
 	else
@@ -455,7 +365,7 @@ vista_stop() {
 		return 1
 	fi
 	kill -s INT "$pid" 2>/dev/null
-	if _pid_wait_gone "$pid" "$E2E_STOP_TIMEOUT"; then
+	if pid_wait_gone "$pid" "$E2E_STOP_TIMEOUT"; then
 		wait "$pid" 2>/dev/null
 		VISTA_STATUS=$?
 	else

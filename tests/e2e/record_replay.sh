@@ -166,7 +166,7 @@ fi
 
 if vista_start "$tmpdir/full" --record /dev/full --filter-netns "$NSB"; then
 	for ((i = 0; i < 50; i++)); do
-		_pid_alive "$VISTA_PID" || break
+		pid_alive "$VISTA_PID" || break
 		sleep 0.1
 	done
 	wait "$VISTA_PID"
