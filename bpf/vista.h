@@ -25,8 +25,17 @@
 #define VISTA_HOOK_ID_MAGIC      0x7e57ab1e7e57ab1eULL
 #define VISTA_HOOK_ID_MAGIC_HALF 0x7e57ab1e
 
+/*
+ * Every record in the ring buffer starts with a struct vista_event. An skb
+ * event is just that; an event of another kind is followed by that kind's
+ * own struct (defined below with the kind), so a reader that knows the kind
+ * knows the record's size, and an skb event costs no bytes for the others.
+ */
 enum vista_event_kind {
 	VISTA_EV_SKB = 1,
+	VISTA_EV_NETFILTER = 2, /* + struct vista_nf: a netfilter table's verdict on an skb */
+	VISTA_EV_TCP = 3,       /* + struct vista_tcp: a TCP connection's life (at close, or reset) */
+	VISTA_EV_SK = 4,        /* + struct vista_sk: a socket-level event */
 };
 
 enum vista_event_flags {
