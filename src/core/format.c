@@ -324,8 +324,13 @@ size_t format_func(char *buf, size_t len, const struct vista_event *e, const str
  */
 static bool is_tracer_frame(const struct ksym *sym)
 {
-	/* __traceiter_*: the kernel iterates this way when several programs share a tracepoint. */
-	static const char *const glue[] = { "bpf_trace_run", "__bpf_trace_", "bpf_prog_", "__traceiter_" };
+	/*
+	 * __traceiter_*: the kernel iterates this way when several programs share a tracepoint.
+	 * __bpf_prog_enter*, bpf_trampoline_*: a BPF trampoline that ran the program (fentry, or
+	 * another tool's program attached to ours).
+	 */
+	static const char *const glue[] = { "bpf_trace_run", "__bpf_trace_", "bpf_prog_",
+					    "__traceiter_",  "__bpf_prog_",  "bpf_trampoline_" };
 
 	if (!sym || (sym->module && strcmp(sym->module, "bpf") == 0))
 		return true;
