@@ -220,3 +220,60 @@ int tp_skb_location(__u64 *ctx)
 {
 	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED);
 }
+
+/*
+ * Kernel functions. A kprobe or kprobe-multi program serves every function
+ * whose skb sits at the same position, and finds the hook from the address
+ * of the function that ran (func_hooks, filled by user space).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized by user space */
+	__type(key, __u64);
+	__type(value, __u32);
+} func_hooks SEC(".maps");
+
+static __always_inline __u32 hook_of_ip(void *ctx)
+{
+	__u64 ip = bpf_get_func_ip(ctx);
+	__u32 *id = bpf_map_lookup_elem(&func_hooks, &ip);
+
+	if (!id) {
+		/* Some kernels report a kprobe's address after the function's 4-byte ENDBR64 (IBT). */
+		ip -= 4;
+		id = bpf_map_lookup_elem(&func_hooks, &ip);
+	}
+	return id ? *id : VISTA_HOOK_UNKNOWN;
+}
+
+#define KPROBE_SKB_TEMPLATE(pos, parm)                                                                              \
+	SEC("?kprobe")                                                                                              \
+	int kprobe_skb_##pos(struct pt_regs *ctx)                                                                   \
+	{                                                                                                           \
+		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm##_CORE(ctx), hook_of_ip(ctx), 0, 0, 0); \
+	}                                                                                                           \
+	SEC("?kprobe.multi")                                                                                        \
+	int kmulti_skb_##pos(struct pt_regs *ctx)                                                                   \
+	{                                                                                                           \
+		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm##_CORE(ctx), hook_of_ip(ctx), 0, 0, 0); \
+	}
+
+KPROBE_SKB_TEMPLATE(0, 1)
+KPROBE_SKB_TEMPLATE(1, 2)
+KPROBE_SKB_TEMPLATE(2, 3)
+KPROBE_SKB_TEMPLATE(3, 4)
+KPROBE_SKB_TEMPLATE(4, 5)
+
+/* fentry: one clone per function, like the tracepoints (ctx[i] is argument i). */
+#define FENTRY_SKB_TEMPLATE(pos)                                                                \
+	SEC("?fentry/vista_template")                                                           \
+	int fentry_skb_##pos(__u64 *ctx)                                                        \
+	{                                                                                       \
+		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, 0); \
+	}
+
+FENTRY_SKB_TEMPLATE(0)
+FENTRY_SKB_TEMPLATE(1)
+FENTRY_SKB_TEMPLATE(2)
+FENTRY_SKB_TEMPLATE(3)
+FENTRY_SKB_TEMPLATE(4)

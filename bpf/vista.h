@@ -16,6 +16,8 @@
 #define VISTA_COMM_LEN        16
 #define VISTA_IFNAME_LEN      16
 #define VISTA_MAX_HOOKS       4096
+/* The hook id a kprobe program uses for an address it does not know: never enabled. */
+#define VISTA_HOOK_UNKNOWN (VISTA_MAX_HOOKS - 1)
 #define VISTA_MAX_STACK_DEPTH 32
 
 /*

@@ -470,11 +470,16 @@ int main(int argc, char **argv)
 		goto fail;
 	if (p->rec && record_write_hooks(p->rec, &p->names, (uint32_t)session_hook_count(p->session), err, sizeof(err)))
 		goto fail;
-	log_info("Attached %zu tracepoints", session_hook_count(p->session));
+	if (session_backend(p->session) == BACKEND_TRACEPOINT)
+		log_info("Attached %zu tracepoints", session_attached_count(p->session));
+	else
+		log_info("Attached %zu hooks (%zu functions skipped: the kernel cannot trace them)",
+			 session_attached_count(p->session), session_skipped_count(p->session));
 	if (p->rec)
 		log_info("Recording the events to %s", opts.record_file);
-	if (opts.filter_kprobe_batch != 10)
-		log_info("--filter-kprobe-batch has no effect on the tracepoint backend");
+	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) != BACKEND_KPROBE)
+		log_info("--filter-kprobe-batch has no effect on the %s backend",
+			 backend_name(session_backend(p->session)));
 	install_signals();
 	if (opts.ready_file && trace_setup_write_ready_file(opts.ready_file, err, sizeof(err)))
 		goto fail;

@@ -33,11 +33,6 @@ int backend_from_name(const char *name, enum backend *out)
 	return -1;
 }
 
-bool backend_implemented(enum backend b)
-{
-	return b == BACKEND_TRACEPOINT;
-}
-
 static bool kprobes_configured(void)
 {
 	/* Either the perf kprobe PMU or the legacy tracefs interface exists when CONFIG_KPROBES=y. */
@@ -153,13 +148,6 @@ int backend_choose(enum backend requested, enum backend *chosen, char *note, siz
 				 backend_name(requested), why);
 			return -1;
 		}
-		if (!backend_implemented(requested)) {
-			snprintf(note, len,
-				 "the %s backend is not available yet in this version of vista (use --kprobe-backend "
-				 "tracepoint)",
-				 backend_name(requested));
-			return -1;
-		}
 		*chosen = requested;
 		snprintf(note, len, "Using the %s backend (requested)", backend_name(requested));
 		return 0;
@@ -170,14 +158,13 @@ int backend_choose(enum backend requested, enum backend *chosen, char *note, siz
 		enum backend b = preference[i];
 		int usable = backend_probe(b, why, sizeof(why)) == 0;
 
-		if (usable && backend_implemented(b)) {
+		if (usable) {
 			*chosen = b;
 			snprintf(note, len, "Using the %s backend (auto-detected)", backend_name(b));
 			return 0;
 		}
 		if (used < len)
-			used += snprintf(note + used, len - used, "%s%s: %s", i ? "; " : "", backend_name(b),
-					 usable ? "supported by this kernel, not implemented yet" : why);
+			used += snprintf(note + used, len - used, "%s%s: %s", i ? "; " : "", backend_name(b), why);
 	}
 	if (backend_probe(BACKEND_TRACEPOINT, why, sizeof(why))) {
 		snprintf(note, len, "no tracing backend works on this kernel: %s", why);

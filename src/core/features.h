@@ -18,9 +18,6 @@ const char *backend_name(enum backend b);
 /* Returns 0, or -1 for an unknown name. */
 int backend_from_name(const char *name, enum backend *out);
 
-/* Whether this version of vista has the backend (the others are on the way). */
-bool backend_implemented(enum backend b);
-
 /*
  * Tries the backend on the running kernel by loading and attaching a
  * minimal program. Returns 0 when it works, or -1 with the reason in why.
@@ -30,7 +27,7 @@ int backend_probe(enum backend b, char *why, size_t len);
 /*
  * Picks the backend for a session: requested (BACKEND_AUTO to detect).
  * Returns 0 and a one-line explanation of the choice in note, or -1 with
- * the error in note (the requested backend is unusable or not implemented).
+ * the error in note (the requested backend is unusable on this kernel).
  */
 int backend_choose(enum backend requested, enum backend *chosen, char *note, size_t len);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "core/hooks.h"
+#include "core/kallsyms.h"
 
 #include <bpf/btf.h>
 #include <errno.h>
@@ -10,6 +11,11 @@
 
 #define TRACE_TYPEDEF_PREFIX "btf_trace_"
 #define MAX_SKB_ARG          5
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 static const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, uint32_t id)
 {
@@ -124,6 +130,102 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
 		}
 	}
 	return added;
+}
+
+int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen)
+{
+	uint32_t n = btf__type_cnt(btf);
+	int added = 0;
+
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *type = btf__type_by_id(btf, id);
+		const struct btf_type *proto;
+		const struct btf_param *params;
+		int nparams;
+
+		if (!btf_is_func(type))
+			continue;
+		proto = btf__type_by_id(btf, type->type);
+		if (!proto || !btf_is_func_proto(proto))
+			continue;
+		params = btf_params(proto);
+		nparams = btf_vlen(proto);
+		for (int i = 0; i < nparams && i < MAX_SKB_ARG; i++) {
+			int r;
+
+			if (!is_ptr_to_struct(btf, params[i].type, "sk_buff"))
+				continue;
+			r = hooks_append(t, btf__name_by_offset(btf, type->name_off),
+					 (enum hook_template)(TMPL_FUNC_SKB_ARG0 + i), id);
+			if (r < 0) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			added += r;
+			break;
+		}
+	}
+	return added;
+}
+
+/* Names in tracefs' available_filter_functions ("name" or "name [module]"), sorted; NULL if unreadable. */
+static char **read_ftrace_list(const char *path, size_t *count)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char **v = NULL, line[512];
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \t\n")] = '\0';
+		if (n == cap) {
+			char **nv = realloc(v, (cap = cap ? cap * 2 : 4096) * sizeof(*v));
+
+			if (!nv)
+				break;
+			v = nv;
+		}
+		if (!(v[n] = strdup(line)))
+			break;
+		n++;
+	}
+	if (ferror(f) && n == 0) {
+		/* Reading it can fail after opening (EPERM on locked-down kernels). */
+		fclose(f);
+		free(v);
+		return NULL;
+	}
+	fclose(f);
+	qsort(v, n, sizeof(*v), cmp_str);
+	*count = n;
+	return v;
+}
+
+size_t hooks_keep_attachable(struct hook_table *t, const struct kallsyms *ks, const char *ftrace_list)
+{
+	size_t nlist = 0, kept = 0, dropped = 0;
+	char **list = read_ftrace_list(ftrace_list, &nlist);
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct hook *h = &t->v[i];
+		const char *key = h->name;
+
+		if (hook_is_function(h)) {
+			h->addr = ks ? kallsyms_address(ks, h->name) : 0;
+			/* Traceable means known to ftrace; without its list, at least present in kallsyms. */
+			if (list ? !bsearch(&key, list, nlist, sizeof(*list), cmp_str) : !h->addr) {
+				dropped++;
+				continue;
+			}
+		}
+		t->v[kept++] = *h;
+	}
+	t->n = kept;
+	for (size_t i = 0; i < nlist; i++)
+		free(list[i]);
+	free(list);
+	return dropped;
 }
 
 int hooks_regex_compile(regex_t *re, const char *regex, char *err, size_t errlen)

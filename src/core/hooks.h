@@ -23,19 +23,34 @@ enum hook_template {
 	TMPL_SKB_ARG4,
 	TMPL_KFREE_SKB_REASON, /* kfree_skb(skb, location, reason, ...) */
 	TMPL_SKB_LOCATION,     /* consume_skb(skb, location), old kfree_skb(skb, location) */
+	/* Kernel functions (kprobe, kprobe-multi, fentry backends), by the skb's argument position. */
+	TMPL_FUNC_SKB_ARG0,
+	TMPL_FUNC_SKB_ARG1,
+	TMPL_FUNC_SKB_ARG2,
+	TMPL_FUNC_SKB_ARG3,
+	TMPL_FUNC_SKB_ARG4,
 	TMPL__COUNT,
 };
 
 #define HOOK_NAME_LEN 64
 
+struct bpf_link;
+
 struct hook {
-	char name[HOOK_NAME_LEN]; /* tracepoint name, e.g. "kfree_skb" */
+	char name[HOOK_NAME_LEN]; /* tracepoint or function name, e.g. "kfree_skb", "ip_rcv" */
 	enum hook_template tmpl;
-	uint32_t btf_id; /* id of the btf_trace_<name> typedef */
-	int prog_fd;     /* -1 until loaded */
-	int link_fd;     /* -1 until attached */
-	bool stack;      /* collect a kernel stack at this hook regardless of --output-stack */
+	uint32_t btf_id;       /* id of the btf_trace_<name> typedef, or of the function (BTF_KIND_FUNC) */
+	uint64_t addr;         /* a function's address (kallsyms), 0 for tracepoints */
+	int prog_fd;           /* -1 until loaded */
+	int link_fd;           /* -1 until attached */
+	struct bpf_link *link; /* a kprobe's link (libbpf), NULL otherwise */
+	bool stack;            /* collect a kernel stack at this hook regardless of --output-stack */
 };
+
+static inline bool hook_is_function(const struct hook *h)
+{
+	return h->tmpl >= TMPL_FUNC_SKB_ARG0 && h->tmpl <= TMPL_FUNC_SKB_ARG4;
+}
 
 struct hook_table {
 	struct hook *v;
@@ -57,6 +72,23 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
  * (bad expression) in err.
  */
 int hooks_keep_matching(struct hook_table *t, const char *regex, const char *always_keep, char *err, size_t errlen);
+
+/*
+ * Appends every kernel function whose first five parameters include a
+ * struct sk_buff pointer (const or not, possibly through typedefs), with
+ * the position of the first one. Returns the number added, or -1.
+ */
+int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen);
+
+struct kallsyms;
+
+/*
+ * Keeps, among the function hooks, those the kernel can attach to: listed
+ * in ftrace_list (tracefs available_filter_functions) when it can be read,
+ * else present in kallsyms; sets their addr. Other hooks are kept as they
+ * are. Returns how many functions were dropped.
+ */
+size_t hooks_keep_attachable(struct hook_table *t, const struct kallsyms *ks, const char *ftrace_list);
 
 /*
  * Compiles a POSIX ERE that must match a whole hook name ("foo" matches

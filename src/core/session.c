@@ -16,17 +16,26 @@
 
 #include "core/btf_enum.h"
 #include "core/hooks.h"
+#include "core/kallsyms.h"
 #include "core/log.h"
 #include "core/prog_clone.h"
 #include "filter/pcap_expr.h"
 #include "vista.skel.h"
 
 #define DEFAULT_RINGBUF_BYTES (16u << 20)
+#define MAX_FUNC_POSITIONS    (TMPL_FUNC_SKB_ARG4 - TMPL_FUNC_SKB_ARG0 + 1)
+/* What ftrace can attach to; kprobe-multi and fentry refuse anything else. */
+static const char *const ftrace_lists[] = { "/sys/kernel/tracing/available_filter_functions",
+					    "/sys/kernel/debug/tracing/available_filter_functions" };
 
 struct session {
 	struct vista_bpf *skel;
 	struct ring_buffer *rb;
 	struct hook_table hooks;
+	enum backend backend;
+	struct bpf_link *multi_links[MAX_FUNC_POSITIONS]; /* kprobe-multi: one link per skb position */
+	size_t skipped;                                   /* functions the kernel would not let us trace */
+	size_t nattached;
 	struct btf_enum_names *drop_reasons;
 	session_event_fn on_event;
 	void *ctx;
@@ -36,8 +45,31 @@ struct session {
 	bool attached; /* programs may be running: a flip must wait for them */
 };
 
-static struct bpf_program *template_program(struct vista_bpf *skel, enum hook_template t)
+static struct bpf_program *function_template(struct vista_bpf *skel, enum backend b, int pos)
 {
+	struct bpf_program *fentry[] = { skel->progs.fentry_skb_0, skel->progs.fentry_skb_1, skel->progs.fentry_skb_2,
+					 skel->progs.fentry_skb_3, skel->progs.fentry_skb_4 };
+	struct bpf_program *kprobe[] = { skel->progs.kprobe_skb_0, skel->progs.kprobe_skb_1, skel->progs.kprobe_skb_2,
+					 skel->progs.kprobe_skb_3, skel->progs.kprobe_skb_4 };
+	struct bpf_program *kmulti[] = { skel->progs.kmulti_skb_0, skel->progs.kmulti_skb_1, skel->progs.kmulti_skb_2,
+					 skel->progs.kmulti_skb_3, skel->progs.kmulti_skb_4 };
+
+	switch (b) {
+	case BACKEND_FENTRY:
+		return fentry[pos];
+	case BACKEND_KPROBE:
+		return kprobe[pos];
+	case BACKEND_KPROBE_MULTI:
+		return kmulti[pos];
+	default:
+		return NULL;
+	}
+}
+
+static struct bpf_program *template_program(const struct session *s, enum hook_template t)
+{
+	struct vista_bpf *skel = s->skel;
+
 	switch (t) {
 	case TMPL_SKB_ARG0:
 		return skel->progs.tp_skb_0;
@@ -53,6 +85,12 @@ static struct bpf_program *template_program(struct vista_bpf *skel, enum hook_te
 		return skel->progs.tp_kfree_skb_reason;
 	case TMPL_SKB_LOCATION:
 		return skel->progs.tp_skb_location;
+	case TMPL_FUNC_SKB_ARG0:
+	case TMPL_FUNC_SKB_ARG1:
+	case TMPL_FUNC_SKB_ARG2:
+	case TMPL_FUNC_SKB_ARG3:
+	case TMPL_FUNC_SKB_ARG4:
+		return function_template(skel, s->backend, t - TMPL_FUNC_SKB_ARG0);
 	default:
 		return NULL;
 	}
@@ -74,6 +112,71 @@ static struct btf *load_btf(const char *path, char *err, size_t errlen)
 	return btf;
 }
 
+/*
+ * The function backends trace kernel functions, plus the kfree_skb and
+ * consume_skb tracepoints, which alone carry the drop reason and the
+ * caller; a function of the same name as a kept tracepoint is left out.
+ */
+static int add_functions(struct session *s, const struct btf *btf, char *err, size_t errlen)
+{
+	struct hook_table *t = &s->hooks;
+	struct kallsyms *ks;
+	size_t kept = 0;
+	int n;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].name, "kfree_skb") == 0 || strcmp(t->v[i].name, "consume_skb") == 0)
+			t->v[kept++] = t->v[i];
+	t->n = kept;
+	n = hooks_discover_skb_functions(btf, t, err, errlen);
+	if (n < 0)
+		return -1;
+	kept = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; hook_is_function(&t->v[i]) && j < t->n; j++)
+			dup |= !hook_is_function(&t->v[j]) && strcmp(t->v[i].name, t->v[j].name) == 0;
+		if (!dup)
+			t->v[kept++] = t->v[i];
+	}
+	t->n = kept;
+	ks = kallsyms_load("/proc/kallsyms");
+	if (!ks) {
+		snprintf(err, errlen, "cannot read kernel symbols from /proc/kallsyms: %s", strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(ftrace_lists) / sizeof(ftrace_lists[0]); i++) {
+		if (access(ftrace_lists[i], R_OK) == 0 || i + 1 == sizeof(ftrace_lists) / sizeof(ftrace_lists[0])) {
+			s->skipped = hooks_keep_attachable(t, ks, ftrace_lists[i]);
+			break;
+		}
+	}
+	kallsyms_free(ks);
+	return 0;
+}
+
+/* The id of the hook's tracepoint typedef or function in the running kernel's BTF. */
+static int resolve_btf_id(struct hook *h, const struct btf *kernel_btf, char *err, size_t errlen)
+{
+	char tname[HOOK_NAME_LEN + 16];
+	int id;
+
+	if (hook_is_function(h))
+		id = btf__find_by_name_kind(kernel_btf, h->name, BTF_KIND_FUNC);
+	else {
+		snprintf(tname, sizeof(tname), "btf_trace_%s", h->name);
+		id = btf__find_by_name_kind(kernel_btf, tname, BTF_KIND_TYPEDEF);
+	}
+	if (id < 0) {
+		snprintf(err, errlen, "%s %s is described by --kernel-btf but not by the running kernel",
+			 hook_is_function(h) ? "function" : "tracepoint", h->name);
+		return -1;
+	}
+	h->btf_id = id;
+	return 0;
+}
+
 /* Chooses the hooks this session attaches to, with their attach ids in the running kernel. */
 static int select_hooks(struct session *s, const struct session_config *cfg, const struct btf *btf,
 			const struct btf *kernel_btf, char *err, size_t errlen)
@@ -87,6 +190,8 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		snprintf(err, errlen, "the kernel BTF describes no tracepoint that carries an skb");
 		return -1;
 	}
+	if (cfg->backend != BACKEND_TRACEPOINT && add_functions(s, btf, err, errlen))
+		return -1;
 	if (cfg->trace_skb) {
 		const char *keep = cfg->drop_stack ? "kfree_skb" : NULL;
 
@@ -94,7 +199,8 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		if (n < 0)
 			return -1;
 		if (n == 0) {
-			snprintf(err, errlen, "no skb tracepoint matches --filter-skb-func \"%s\"",
+			snprintf(err, errlen, "no skb %s matches --filter-skb-func \"%s\"",
+				 cfg->backend == BACKEND_TRACEPOINT ? "tracepoint" : "function or tracepoint",
 				 cfg->skb_func_regex);
 			return -1;
 		}
@@ -110,23 +216,12 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		}
 		drop->stack = true;
 	}
-	/* The kernel verifies tp_btf programs against its own BTF ids. */
-	for (size_t i = 0; i < t->n; i++) {
-		char tname[HOOK_NAME_LEN + 16];
-		int id;
-
-		snprintf(tname, sizeof(tname), "btf_trace_%s", t->v[i].name);
-		id = btf__find_by_name_kind(kernel_btf, tname, BTF_KIND_TYPEDEF);
-		if (id < 0) {
-			snprintf(err, errlen,
-				 "tracepoint %s is described by --kernel-btf but not by the running kernel",
-				 t->v[i].name);
+	/* The kernel verifies tp_btf and fentry programs against its own BTF ids. */
+	for (size_t i = 0; i < t->n; i++)
+		if (resolve_btf_id(&t->v[i], kernel_btf, err, errlen))
 			return -1;
-		}
-		t->v[i].btf_id = id;
-	}
-	if (t->n > VISTA_MAX_HOOKS) {
-		snprintf(err, errlen, "too many hooks (%zu, at most %d)", t->n, VISTA_MAX_HOOKS);
+	if (t->n >= VISTA_HOOK_UNKNOWN) {
+		snprintf(err, errlen, "too many hooks (%zu, at most %d)", t->n, VISTA_HOOK_UNKNOWN - 1);
 		return -1;
 	}
 	return 0;
@@ -136,6 +231,7 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->kernel_btf);
 	bool used[TMPL__COUNT] = { 0 };
+	size_t functions = 0;
 
 	s->skel = vista_bpf__open_opts(&open_opts);
 	if (!s->skel) {
@@ -145,18 +241,20 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 	bpf_map__set_max_entries(s->skel->maps.events, cfg->ringbuf_bytes ? cfg->ringbuf_bytes : DEFAULT_RINGBUF_BYTES);
 	for (size_t i = 0; i < s->hooks.n; i++) {
 		const struct hook *h = &s->hooks.v[i];
-		struct bpf_program *p = template_program(s->skel, h->tmpl);
+		struct bpf_program *p = template_program(s, h->tmpl);
 
+		functions += hook_is_function(h);
 		if (used[h->tmpl])
 			continue;
 		used[h->tmpl] = true;
 		/* Each template is verified once, against the first hook that uses it. */
 		bpf_program__set_autoload(p, true);
-		if (bpf_program__set_attach_target(p, 0, h->name)) {
-			snprintf(err, errlen, "cannot target tracepoint %s: %s", h->name, strerror(errno));
+		if (bpf_program__type(p) == BPF_PROG_TYPE_TRACING && bpf_program__set_attach_target(p, 0, h->name)) {
+			snprintf(err, errlen, "cannot target %s: %s", h->name, strerror(errno));
 			return -1;
 		}
 	}
+	bpf_map__set_max_entries(s->skel->maps.func_hooks, functions ? functions : 1);
 	if (vista_bpf__load(s->skel)) {
 		int e = errno;
 
@@ -167,28 +265,107 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 	return 0;
 }
 
-static int attach_hooks(struct session *s, char *err, size_t errlen)
+/* A clone of the template for this hook, attached (tracepoints, fentry). */
+static int attach_clone(struct session *s, uint32_t id, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < s->hooks.n; i++) {
-		struct hook *h = &s->hooks.v[i];
-		char name[HOOK_NAME_LEN + 8];
-		struct clone_target target = {
-			.name = name,
-			.hook_id = (uint32_t)i,
-			.attach_type = BPF_TRACE_RAW_TP,
-			.attach_btf_id = h->btf_id,
-		};
+	struct hook *h = &s->hooks.v[id];
+	char name[HOOK_NAME_LEN + 8];
+	struct clone_target target = {
+		.name = name,
+		.hook_id = id,
+		.attach_type = hook_is_function(h) ? BPF_TRACE_FENTRY : BPF_TRACE_RAW_TP,
+		.attach_btf_id = h->btf_id,
+	};
 
-		snprintf(name, sizeof(name), "vista_%s", h->name);
-		h->prog_fd = prog_clone_load(template_program(s->skel, h->tmpl), &target, err, errlen);
-		if (h->prog_fd < 0)
-			return -1;
-		h->link_fd = bpf_raw_tracepoint_open(NULL, h->prog_fd);
-		if (h->link_fd < 0) {
-			snprintf(err, errlen, "attaching to tracepoint %s failed: %s", h->name, strerror(errno));
+	snprintf(name, sizeof(name), "vista_%s", h->name);
+	h->prog_fd = prog_clone_load(template_program(s, h->tmpl), &target, err, errlen);
+	if (h->prog_fd < 0)
+		return -1;
+	h->link_fd = bpf_raw_tracepoint_open(NULL, h->prog_fd);
+	if (h->link_fd < 0) {
+		snprintf(err, errlen, "attaching to %s %s failed: %s", hook_is_function(h) ? "function" : "tracepoint",
+			 h->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* kprobe-multi: one link per skb position, over every function of that position. */
+static int attach_multi(struct session *s, char *err, size_t errlen)
+{
+	const char **syms = calloc(s->hooks.n ? s->hooks.n : 1, sizeof(*syms));
+
+	if (!syms) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int pos = 0; pos < MAX_FUNC_POSITIONS; pos++) {
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms);
+
+		for (size_t i = 0; i < s->hooks.n; i++)
+			if ((int)s->hooks.v[i].tmpl == TMPL_FUNC_SKB_ARG0 + pos)
+				syms[opts.cnt++] = s->hooks.v[i].name;
+		if (!opts.cnt)
+			continue;
+		s->multi_links[pos] = bpf_program__attach_kprobe_multi_opts(
+		    function_template(s->skel, BACKEND_KPROBE_MULTI, pos), NULL, &opts);
+		if (!s->multi_links[pos]) {
+			snprintf(err, errlen, "attaching kprobe-multi to %zu functions failed: %s", opts.cnt,
+				 strerror(errno));
+			free(syms);
 			return -1;
 		}
 	}
+	free(syms);
+	return 0;
+}
+
+static int attach_hooks(struct session *s, char *err, size_t errlen)
+{
+	int map = bpf_map__fd(s->skel->maps.func_hooks);
+	size_t attached = 0;
+
+	for (uint32_t i = 0; i < s->hooks.n; i++) {
+		struct hook *h = &s->hooks.v[i];
+
+		if (!hook_is_function(h) || s->backend == BACKEND_FENTRY) {
+			char why[256];
+
+			if (attach_clone(s, i, why, sizeof(why)) == 0) {
+				attached++;
+				continue;
+			}
+			/* A tracepoint must attach; a function the kernel refuses is skipped and counted. */
+			if (!hook_is_function(h)) {
+				snprintf(err, errlen, "%s", why);
+				return -1;
+			}
+			s->skipped++;
+			continue;
+		}
+		/* kprobe, kprobe-multi: the programs find the hook from the function's address. */
+		if (bpf_map_update_elem(map, &h->addr, &i, BPF_ANY)) {
+			snprintf(err, errlen, "cannot index function %s: %s", h->name, strerror(errno));
+			return -1;
+		}
+		if (s->backend == BACKEND_KPROBE) {
+			h->link = bpf_program__attach_kprobe(template_program(s, h->tmpl), false, h->name);
+			if (h->link)
+				attached++;
+			else
+				s->skipped++;
+		}
+	}
+	if (s->backend == BACKEND_KPROBE_MULTI) {
+		if (attach_multi(s, err, errlen))
+			return -1;
+		attached = s->hooks.n;
+	}
+	if (!attached) {
+		snprintf(err, errlen, "the kernel refused every hook");
+		return -1;
+	}
+	s->nattached = attached;
 	return 0;
 }
 
@@ -282,11 +459,7 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 	s->on_event = cfg->on_event;
 	s->ctx = cfg->ctx;
 	s->ncpus = libbpf_num_possible_cpus();
-	if (cfg->backend != BACKEND_TRACEPOINT) {
-		snprintf(err, errlen, "the %s backend is not available yet in this version of vista",
-			 backend_name(cfg->backend));
-		goto out;
-	}
+	s->backend = cfg->backend;
 	btf = load_btf(cfg->kernel_btf, err, errlen);
 	if (!btf)
 		goto out;
@@ -328,7 +501,14 @@ void session_detach(struct session *s)
 		if (s->hooks.v[i].link_fd >= 0)
 			close(s->hooks.v[i].link_fd);
 		s->hooks.v[i].link_fd = -1;
+		bpf_link__destroy(s->hooks.v[i].link);
+		s->hooks.v[i].link = NULL;
 	}
+	for (int pos = 0; pos < MAX_FUNC_POSITIONS; pos++) {
+		bpf_link__destroy(s->multi_links[pos]);
+		s->multi_links[pos] = NULL;
+	}
+	s->attached = false;
 }
 
 void session_close(struct session *s)
@@ -393,6 +573,21 @@ const struct filter_set *session_filters(const struct session *s)
 uint32_t session_collect(const struct session *s)
 {
 	return s->collect;
+}
+
+size_t session_attached_count(const struct session *s)
+{
+	return s->nattached;
+}
+
+size_t session_skipped_count(const struct session *s)
+{
+	return s->skipped;
+}
+
+enum backend session_backend(const struct session *s)
+{
+	return s->backend;
 }
 
 size_t session_hook_count(const struct session *s)

@@ -70,6 +70,11 @@ const struct filter_set *session_filters(const struct session *s);
 uint32_t session_collect(const struct session *s);
 
 size_t session_hook_count(const struct session *s);
+/* Hooks with a program attached (the hook table may hold functions the kernel refused). */
+size_t session_attached_count(const struct session *s);
+/* Functions found in BTF but left out because the kernel cannot trace them (not in ftrace, refused). */
+size_t session_skipped_count(const struct session *s);
+enum backend session_backend(const struct session *s);
 const char *session_hook_name(const struct session *s, uint32_t hook_id);
 /* Name of a drop reason (enum skb_drop_reason in the kernel's BTF), or NULL. */
 const char *session_drop_reason(const struct session *s, uint32_t reason);
