@@ -38,6 +38,7 @@ int app_init(struct app *a, const struct app_config *c, char *err, size_t errlen
 	a->batch = c->batch ? c->batch : APP_DEFAULT_BATCH;
 	if (row_ctx_init(&a->rows, a->src, a->store, event_source_time_origin(a->src), err, errlen))
 		return -1;
+	event_source_clock(a->src, &a->rows.clock);
 	/* The panes in Tab order; the Netfilter and TCP panes are added here the same way. */
 	if (!add_pane(a, events_view_create(a, &c->style, c->stack)) || !add_pane(a, hooks_view_create(a)) ||
 	    !add_pane(a, drops_view_create(a))) {
@@ -184,7 +185,7 @@ int app_pump(struct app *a)
 		a->dirty |= DIRTY_STATUS;
 	} else if (!n && !event_source_active(a->src)) {
 		a->stopped = true;
-		snprintf(a->stop_reason, sizeof(a->stop_reason), "no more events");
+		event_source_end_reason(a->src, a->stop_reason, sizeof(a->stop_reason));
 		a->dirty |= DIRTY_STATUS;
 	}
 	if (n > 0) {

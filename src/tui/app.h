@@ -77,7 +77,7 @@ struct app {
 	uint64_t last_frame_ns, next_tick_ns;
 	uint64_t lost; /* the source's kernel-side loss, read once a tick */
 	bool stopped;  /* tracing ended (limit reached, or a source that ran dry) */
-	char stop_reason[96];
+	char stop_reason[640];
 	char filters[256];
 	char message[192];
 	uint64_t message_until;

@@ -211,8 +211,6 @@ static int start(struct harness *h)
 		term_stop();
 		return -1;
 	}
-	/* Wall-clock times as if the trace started at 2025-01-01 12:00:00 UTC. */
-	h->app.rows.clock.realtime_offset_ns = 1735732800LL * (int64_t)SEC - (int64_t)FIXTURE_T0_NS;
 	h->started = true;
 	frame(h);
 	return 0;
