@@ -12,6 +12,7 @@
 #include "tui/help_view.h"
 #include "tui/hooks_view.h"
 #include "tui/keys.h"
+#include "tui/term.h"
 #include "tui/text_buf.h"
 #include "tui/theme.h"
 
@@ -47,6 +48,7 @@ int app_init(struct app *a, const struct app_config *c, char *err, size_t errlen
 		return -1;
 	}
 	a->events = a->panes[0];
+	cmd_prompt_init(&a->cmd, a);
 	event_source_describe_filters(a->src, a->filters, sizeof(a->filters));
 	/* The first tick sets the baseline of the rates. */
 	event_store_tick(a->store, c->start_ns);
@@ -75,6 +77,7 @@ void app_free(struct app *a)
 	for (size_t i = 0; i < a->npanes; i++)
 		a->panes[i]->ops->destroy(a->panes[i]);
 	a->npanes = 0;
+	cmd_prompt_free(&a->cmd);
 	free_windows(a);
 	row_ctx_free(&a->rows);
 }
@@ -134,6 +137,12 @@ bool app_want_collect(struct app *a, uint32_t bits, bool on)
 		return false;
 	}
 	return true;
+}
+
+void app_filters_changed(struct app *a)
+{
+	event_source_describe_filters(a->src, a->filters, sizeof(a->filters));
+	a->dirty |= DIRTY_INFO;
 }
 
 void app_set_time(struct app *a, uint64_t now_ns)
@@ -276,10 +285,17 @@ void app_key(struct app *a, int key)
 		a->dirty |= DIRTY_ALL;
 		return;
 	}
-	if (!(p->ops->grabs_keys && p->ops->grabs_keys(p))) {
+	if (a->cmd.open && key != K_CTRL('l')) {
+		cmd_prompt_key(&a->cmd, key);
+		return;
+	}
+	if (a->cmd.open || !(p->ops->grabs_keys && p->ops->grabs_keys(p))) {
 		switch (key) {
 		case 'q':
 			a->quit = true;
+			return;
+		case ':':
+			cmd_prompt_open(&a->cmd);
 			return;
 		case '?':
 		case K_FN(KEY_F(1)):
@@ -313,8 +329,12 @@ void app_read_input(struct app *a)
 	int rc;
 
 	while ((rc = wget_wch(stdscr, &ch)) != ERR) {
+		int key = rc == KEY_CODE_YES ? K_FN((int)ch) : (int)ch;
+
 		a->input_seen = true;
-		app_key(a, rc == KEY_CODE_YES ? K_FN((int)ch) : (int)ch);
+		if (rc == KEY_CODE_YES && term_alt_char((int)ch) >= 0)
+			key = K_ALT(term_alt_char((int)ch));
+		app_key(a, key);
 		if (a->quit)
 			return;
 	}
@@ -390,6 +410,10 @@ static void draw_info(struct app *a)
 	char text[384], pos[48] = "";
 
 	werase(w);
+	if (a->cmd.open) {
+		cmd_prompt_draw(&a->cmd, w);
+		return;
+	}
 	if (p->ops->draw_prompt && p->ops->draw_prompt(p, w))
 		return;
 	if (p->ops->position)
@@ -476,7 +500,7 @@ void app_render(struct app *a, bool force)
 		draw_info(a);
 		wnoutrefresh(a->info_w);
 	}
-	prompt = p->ops->grabs_keys && p->ops->grabs_keys(p);
+	prompt = a->cmd.open || (p->ops->grabs_keys && p->ops->grabs_keys(p));
 	if (a->help) {
 		werase(a->help_w);
 		help_view_draw(a->help_w);
