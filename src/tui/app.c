@@ -394,8 +394,16 @@ static void draw_title(struct app *a)
 		snprintf(tab, sizeof(tab), "> %s ", a->drill->ops->title);
 		x += draw_text(w, 0, x, cols - x, tab, theme_attr(TH_TAB_ACTIVE));
 	}
-	/* Messages answer a key, on the right, where they hide nothing of the trace. */
+	/*
+	 * Messages answer a key, on the right, where they hide nothing of the
+	 * trace; one too long for the room beside the pane names covers them
+	 * until the next key.
+	 */
 	n = (int)strlen(right);
+	if (n > cols - x - 2 && a->message[0]) {
+		x = (int)strlen(TITLE);
+		draw_fill(w, 0, x, cols - x, theme_attr(TH_TITLE));
+	}
 	if (n > cols - x - 2)
 		n = cols - x - 2;
 	if (n > 0)

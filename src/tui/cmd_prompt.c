@@ -76,7 +76,8 @@ static void complete(void *ctx, const char *line, size_t cursor, char *insert, s
 	if (!comp.what || comp.n == 1)
 		return;
 	if (!comp.n) {
-		note(c, NOTE_HINT, "no %s starts so", comp.what);
+		note(c, NOTE_HINT, "no %s starts with \"%.*s\"", comp.what, (int)(cursor - comp.word),
+		     line + comp.word);
 		return;
 	}
 	list[0] = '\0';
@@ -135,26 +136,14 @@ static bool blank(const char *s)
 	return s[strspn(s, " \t")] == '\0';
 }
 
-static void run(struct cmd_prompt *c)
+/* Runs a line entered: applied whole, shown, or refused with the line back for correcting. */
+static void execute(struct cmd_prompt *c, const char *line)
 {
 	struct app *a = c->app;
-	const char *line = line_edit_accepted(c->editor, COMMAND_LINE_MAX - 1);
 	char err[COMMAND_LINE_MAX], desc[COMMAND_LINE_MAX];
 	struct filter_set fs;
 	int effects;
 
-	if (!line) {
-		note(c, NOTE_ERROR, "the line is too long (more than %d bytes)", COMMAND_LINE_MAX - 1);
-		return;
-	}
-	if (blank(line)) {
-		close_prompt(c);
-		return;
-	}
-	if (line_edit_remember(c->editor, line, err, sizeof(err)) && !c->history_warned) {
-		app_message(a, "Command history not saved: %s", err);
-		c->history_warned = true;
-	}
 	/* A copy: nothing changes unless the whole line is good and the source takes it. */
 	fs = *event_source_filters(a->src);
 	effects = command_exec(&fs, line, err, sizeof(err));
@@ -178,6 +167,27 @@ static void run(struct cmd_prompt *c)
 	close_prompt(c);
 	app_message(a, "%s: %s", effects & COMMAND_CHANGED ? "Filters applied" : "Filters unchanged",
 		    desc[0] ? desc : "none");
+}
+
+static void run(struct cmd_prompt *c)
+{
+	const char *line = line_edit_accepted(c->editor, COMMAND_LINE_MAX - 1);
+	char err[COMMAND_LINE_MAX];
+
+	if (!line) {
+		note(c, NOTE_ERROR, "the line is too long (more than %d bytes)", COMMAND_LINE_MAX - 1);
+		return;
+	}
+	if (blank(line)) {
+		close_prompt(c);
+		return;
+	}
+	execute(c, line);
+	/* Last, so that a problem with the file is what the top bar says. */
+	if (line_edit_remember(c->editor, line, err, sizeof(err)) && !c->history_warned) {
+		app_message(c->app, "Command history not saved: %s", err);
+		c->history_warned = true;
+	}
 }
 
 void cmd_prompt_key(struct cmd_prompt *c, int key)

@@ -168,6 +168,7 @@ int completion_complete(const char *line, size_t cursor, const struct event_sour
 		start--;
 	word = line + start;
 	wlen = cursor - start;
+	out->word = start;
 	parse_context(line, start, &c);
 	if (c.quoted || (wlen && (word[0] == '\'' || word[0] == '"')))
 		return 0;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <term.h>
 #include <unistd.h>
 
 #include "tui/keys.h"
@@ -20,11 +21,23 @@
 #define QUEUE_LEN      8     /* the longest sequence one key becomes */
 #define LINE_MAX_BYTES 16384 /* UTF-8 of the line handed out (the caller's limit is lower) */
 
-struct line_edit {
+/*
+ * The editor proper is made once per process and kept: libedit looks the
+ * terminal up with tgetent() at each el_init(), and curses keeps what that
+ * loads in a cache of four, leaking entries that fall out of it. A
+ * struct line_edit (one at a time) borrows it with a history of its own.
+ */
+static struct {
 	EditLine *el;
-	HistoryW *hist;
+	HistoryW *idle;        /* the history while no line_edit has it */
 	int master;            /* the pseudo-terminal libedit believes it edits on */
 	FILE *in, *out, *null; /* its slave side, and where libedit's output goes */
+	struct line_edit *user;
+} shared = { .master = -1 };
+
+struct line_edit {
+	EditLine *el; /* shared.el while this one uses it */
+	HistoryW *hist;
 	wchar_t queue[QUEUE_LEN];
 	int qhead, qlen;
 	line_edit_complete_fn complete;
@@ -40,7 +53,7 @@ static int read_queued(EditLine *el, wchar_t *c)
 {
 	struct line_edit *le;
 
-	if (el_wget(el, EL_CLIENTDATA, &le) != 0 || le->qhead == le->qlen)
+	if (el_wget(el, EL_CLIENTDATA, &le) != 0 || !le || le->qhead == le->qlen)
 		return 0;
 	*c = le->queue[le->qhead++];
 	return 1;
@@ -82,7 +95,7 @@ static unsigned char complete_key(EditLine *el, int ch)
 	size_t cursor;
 
 	(void)ch;
-	if (el_wget(el, EL_CLIENTDATA, &le) != 0 || !le->complete)
+	if (el_wget(el, EL_CLIENTDATA, &le) != 0 || !le || !le->complete)
 		return CC_ERROR;
 	cursor = to_utf8(li->buffer, (size_t)(li->cursor - li->buffer), line, sizeof(line));
 	if (cursor >= sizeof(line) ||
@@ -261,111 +274,145 @@ int line_edit_remember(struct line_edit *le, const char *line, char *err, size_t
 	return 0;
 }
 
-static int open_pty(struct line_edit *le, char *err, size_t errlen)
+static int open_pty(char *err, size_t errlen)
 {
 	char name[128];
 	int slave;
 
-	le->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (le->master < 0 || grantpt(le->master) || unlockpt(le->master) ||
-	    ptsname_r(le->master, name, sizeof(name))) {
-		snprintf(err, errlen, "cannot open a pseudo-terminal for the command line: %s", strerror(errno));
+	shared.master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (shared.master < 0 || grantpt(shared.master) || unlockpt(shared.master) ||
+	    ptsname_r(shared.master, name, sizeof(name))) {
+		snprintf(err, errlen, "cannot open a pseudo-terminal: %s", strerror(errno));
 		return -1;
 	}
 	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0) {
-		snprintf(err, errlen, "cannot open the pseudo-terminal %s for the command line: %s", name,
-			 strerror(errno));
+		snprintf(err, errlen, "cannot open the pseudo-terminal %s: %s", name, strerror(errno));
 		return -1;
 	}
-	le->in = fdopen(slave, "r");
-	if (!le->in) {
+	shared.in = fdopen(slave, "r");
+	if (!shared.in) {
 		close(slave);
 	} else {
 		int fd = dup(slave);
 
-		le->out = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (!le->out && fd >= 0)
+		shared.out = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!shared.out && fd >= 0)
 			close(fd);
 	}
-	le->null = fopen("/dev/null", "we");
-	if (!le->in || !le->out || !le->null) {
+	shared.null = fopen("/dev/null", "we");
+	if (!shared.in || !shared.out || !shared.null) {
 		snprintf(err, errlen, "cannot set up the command line: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-int line_edit_create(const char *history_path, line_edit_complete_fn complete, void *ctx, struct line_edit **out,
-		     char *err, size_t errlen)
+static int open_editor(char *err, size_t errlen)
 {
-	struct line_edit *le = calloc(1, sizeof(*le));
-	HistEventW ev;
+	TERMINAL *screen_term = cur_term;
 
-	if (!le) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	le->master = -1;
-	le->complete = complete;
-	le->ctx = ctx;
-	if (history_path) {
-		le->history_path = strdup(history_path);
-		if (!le->history_path) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-	}
-	if (open_pty(le, err, errlen))
+	if (open_pty(err, errlen))
 		goto fail;
-	le->hist = history_winit();
-	/* libedit checks at init that it has a terminal: the pty's slave, whose modes are its own to change. */
-	le->el = le->hist ? el_init("vista-top", le->in, le->out, le->null) : NULL;
-	if (!le->el) {
+	shared.idle = history_winit();
+	/*
+	 * libedit checks at init that it has a terminal: the pty's slave, whose
+	 * modes are its own to change. It also looks $TERM up with tgetent(),
+	 * which makes the result curses' current terminal, and the screen's:
+	 * the screen gets its own back (or it would restore the wrong modes
+	 * when it ends).
+	 */
+	shared.el = shared.idle ? el_init("vista-top", shared.in, shared.out, shared.null) : NULL;
+	if (cur_term != screen_term)
+		set_curterm(screen_term);
+	if (!shared.el) {
 		snprintf(err, errlen, "cannot set up the command line: out of memory");
 		goto fail;
 	}
-	history_w(le->hist, &ev, H_SETSIZE, LINE_EDIT_HISTORY_SIZE);
-	history_w(le->hist, &ev, H_SETUNIQUE, 1);
-	el_wset(le->el, EL_CLIENTDATA, le);
-	el_wset(le->el, EL_EDITOR, L"emacs");
-	el_wset(le->el, EL_HIST, history_w, le->hist);
-	el_wset(le->el, EL_GETCFN, read_queued);
-	el_wset(le->el, EL_ADDFN, L"vista-complete", L"complete a command or interface name", complete_key);
-	el_wset(le->el, EL_BIND, L"^I", L"vista-complete", NULL);
+	el_wset(shared.el, EL_EDITOR, L"emacs");
+	el_wset(shared.el, EL_HIST, history_w, shared.idle);
+	el_wset(shared.el, EL_GETCFN, read_queued);
+	el_wset(shared.el, EL_ADDFN, L"vista-complete", L"complete a command or interface name", complete_key);
+	el_wset(shared.el, EL_BIND, L"^I", L"vista-complete", NULL);
 	/* Commands that would wait for more keys than one call has, or end the input, get plain ones. */
-	el_wset(le->el, EL_BIND, L"^D", L"ed-delete-next-char", NULL);
-	el_wset(le->el, EL_BIND, L"\033[3~", L"ed-delete-next-char", NULL);
-	el_wset(le->el, EL_BIND, L"^R", L"ed-search-prev-history", NULL);
-	el_wset(le->el, EL_BIND, L"^S", L"ed-search-next-history", NULL);
-	el_wset(le->el, EL_BIND, L"^V", L"ed-unassigned", NULL);
-	el_set(le->el, EL_SETFP, 1, le->null);
-	el_set(le->el, EL_UNBUFFERED, 1);
-	if (le->history_path)
-		load_history(le);
-	*out = le;
+	el_wset(shared.el, EL_BIND, L"^D", L"ed-delete-next-char", NULL);
+	el_wset(shared.el, EL_BIND, L"\033[3~", L"ed-delete-next-char", NULL);
+	el_wset(shared.el, EL_BIND, L"^R", L"ed-search-prev-history", NULL);
+	el_wset(shared.el, EL_BIND, L"^S", L"ed-search-next-history", NULL);
+	el_wset(shared.el, EL_BIND, L"^V", L"ed-unassigned", NULL);
+	el_set(shared.el, EL_SETFP, 1, shared.null);
+	el_set(shared.el, EL_UNBUFFERED, 1);
 	return 0;
 fail:
-	line_edit_free(le);
+	line_edit_shutdown();
 	return -1;
+}
+
+void line_edit_shutdown(void)
+{
+	if (shared.user)
+		return;
+	if (shared.el)
+		el_end(shared.el);
+	if (shared.idle)
+		history_wend(shared.idle);
+	if (shared.in)
+		fclose(shared.in);
+	if (shared.out)
+		fclose(shared.out);
+	if (shared.null)
+		fclose(shared.null);
+	if (shared.master >= 0)
+		close(shared.master);
+	memset(&shared, 0, sizeof(shared));
+	shared.master = -1;
+}
+
+int line_edit_create(const char *history_path, line_edit_complete_fn complete, void *ctx, struct line_edit **out,
+		     char *err, size_t errlen)
+{
+	struct line_edit *le;
+	HistEventW ev;
+
+	if (shared.user) {
+		snprintf(err, errlen, "the command line is in use already");
+		return -1;
+	}
+	if (!shared.el && open_editor(err, errlen))
+		return -1;
+	le = calloc(1, sizeof(*le));
+	if (!le || !(le->hist = history_winit()) || (history_path && !(le->history_path = strdup(history_path)))) {
+		snprintf(err, errlen, "out of memory");
+		line_edit_free(le);
+		return -1;
+	}
+	le->complete = complete;
+	le->ctx = ctx;
+	history_w(le->hist, &ev, H_SETSIZE, LINE_EDIT_HISTORY_SIZE);
+	history_w(le->hist, &ev, H_SETUNIQUE, 1);
+	if (le->history_path)
+		load_history(le);
+	le->el = shared.el;
+	shared.user = le;
+	el_wset(le->el, EL_CLIENTDATA, le);
+	el_wset(le->el, EL_HIST, history_w, le->hist);
+	restart(le);
+	*out = le;
+	return 0;
 }
 
 void line_edit_free(struct line_edit *le)
 {
 	if (!le)
 		return;
-	if (le->el)
-		el_end(le->el);
+	if (le->el) {
+		el_wset(le->el, EL_HIST, history_w, shared.idle);
+		el_wset(le->el, EL_CLIENTDATA, NULL);
+		restart(le);
+		shared.user = NULL;
+	}
 	if (le->hist)
 		history_wend(le->hist);
-	if (le->in)
-		fclose(le->in);
-	if (le->out)
-		fclose(le->out);
-	if (le->null)
-		fclose(le->null);
-	if (le->master >= 0)
-		close(le->master);
 	free(le->history_path);
 	free(le);
 }

@@ -29,12 +29,17 @@ struct line_edit;
 typedef void (*line_edit_complete_fn)(void *ctx, const char *line, size_t cursor, char *insert, size_t len);
 
 /*
- * history_path may be NULL (no history file). Returns 0, or -1 with one
- * sentence in err (no pseudo-terminal to be had, out of memory).
+ * history_path may be NULL (no history file). One editor at a time: the
+ * libedit instance and pseudo-terminal behind it are made at the first
+ * call and kept for the next ones (line_edit_shutdown frees them). Returns
+ * 0, or -1 with one sentence in err (no pseudo-terminal to be had, out of
+ * memory, another editor open).
  */
 int line_edit_create(const char *history_path, line_edit_complete_fn complete, void *ctx, struct line_edit **out,
 		     char *err, size_t errlen);
 void line_edit_free(struct line_edit *le);
+/* Frees what the editors share, once none is left (at exit). */
+void line_edit_shutdown(void);
 
 /* NULL, or why the history file could not be read (then it is not written either). */
 const char *line_edit_history_problem(const struct line_edit *le);

@@ -242,8 +242,7 @@ static int replay_apply_filters(struct event_source *src, const struct filter_se
 {
 	(void)src;
 	(void)fs;
-	snprintf(err, errlen,
-		 "filters cannot change in a replay: the recording holds only the events its live run let through");
+	snprintf(err, errlen, "a replay cannot change filters: its events were filtered when recorded");
 	return -1;
 }
 

@@ -22,6 +22,7 @@
 #include "filter/filter_set.h"
 #include "tui/app.h"
 #include "tui/event_store.h"
+#include "tui/line_edit.h"
 #include "tui/live_source.h"
 #include "tui/replay_source.h"
 #include "tui/term.h"
@@ -295,6 +296,7 @@ out:
 	/* Windows first: delscreen (in term_stop) frees what is left of them. */
 	if (app_ready)
 		app_free(&app);
+	line_edit_shutdown();
 	term_stop();
 	stderr_capture_stop(&cap);
 	if (status)

@@ -98,15 +98,25 @@ static const char *mem_drop_reason(const struct event_source *src, uint32_t reas
 	}
 }
 
-static size_t mem_stack_text(const struct event_source *src, const struct vista_event *e, char *buf, size_t len)
+int mem_source_stack(int32_t stack_id, uint64_t *ips)
 {
 	int n = 0;
 
-	if (e->stack_id < 0 || e->stack_id > 1)
+	if (stack_id < 0 || stack_id > 1)
 		return 0;
-	while (n < 5 && stacks[e->stack_id][n])
+	while (n < 5 && stacks[stack_id][n]) {
+		ips[n] = stacks[stack_id][n];
 		n++;
-	return format_stack(buf, len, stacks[e->stack_id], n, mem(src)->ksyms);
+	}
+	return n;
+}
+
+static size_t mem_stack_text(const struct event_source *src, const struct vista_event *e, char *buf, size_t len)
+{
+	uint64_t ips[5];
+	int n = mem_source_stack(e->stack_id, ips);
+
+	return n ? format_stack(buf, len, ips, n, mem(src)->ksyms) : 0;
 }
 
 static size_t mem_symbol(const struct event_source *src, uint64_t addr, char *buf, size_t len)

@@ -57,6 +57,8 @@ void mem_source_set_lost(struct event_source *src, uint64_t lost);
 void mem_source_fail(struct event_source *src, const char *message);
 /* How many consume calls were made, and the largest batch asked for. */
 size_t mem_source_consumes(const struct event_source *src);
+/* The frames of the fixture's stack stack_id into ips (room for 5); returns how many, 0 for none. */
+int mem_source_stack(int32_t stack_id, uint64_t *ips);
 /* How many filter sets were applied. */
 size_t mem_source_applies(const struct event_source *src);
 
