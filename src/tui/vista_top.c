@@ -165,9 +165,9 @@ static int prepare(int argc, char **argv, struct tui_options *topts, struct vist
 	log_set_verbose(opts->verbose);
 	if (check_tui_options(opts, err, len))
 		return -1;
-	/* A replay needs neither root nor BPF: only a terminal. */
+	/* A replay needs neither root nor BPF: only a terminal, checked once the file is known to be good. */
 	if (opts->replay_file)
-		return trace_setup_check_replay(opts, err, len) || need_terminal(err, len) ? -1 : 0;
+		return trace_setup_check_replay(opts, err, len);
 	if (trace_setup_check(opts, err, len))
 		return -1;
 	if (geteuid() != 0) {
@@ -261,7 +261,8 @@ int main(int argc, char **argv)
 	}
 	if (event_store_create((size_t)topts.store_size, &store, err, sizeof(err)))
 		goto out;
-	if (open_source(&opts, &cfg, argc, argv, &src, err, sizeof(err)))
+	if (open_source(&opts, &cfg, argc, argv, &src, err, sizeof(err)) ||
+	    (opts.replay_file && need_terminal(err, sizeof(err))))
 		goto out;
 	install_signals();
 	stderr_capture_start(&cap);
