@@ -76,7 +76,7 @@ done
 
 TMUX_SOCK=$bench_tmp/tmux.sock
 tm() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
-at_exit "tmux -S '$TMUX_SOCK' kill-server 2>/dev/null"
+at_exit "tmux -S '$TMUX_SOCK' kill-server 2>/dev/null || true"
 
 # key_ms KEY ERE WANT: sends KEY and polls the pane until a line matches ERE
 # (WANT=1) or none does (WANT=0); prints the milliseconds, or dies after 10 s.
