@@ -340,6 +340,8 @@ static int open_editor(char *err, size_t errlen)
 	el_wset(shared.el, EL_BIND, L"^R", L"ed-search-prev-history", NULL);
 	el_wset(shared.el, EL_BIND, L"^S", L"ed-search-next-history", NULL);
 	el_wset(shared.el, EL_BIND, L"^V", L"ed-unassigned", NULL);
+	/* Ctrl-W as in shells and readline: the word before the cursor (libedit's emacs mode kills a region). */
+	el_wset(shared.el, EL_BIND, L"^W", L"ed-delete-prev-word", NULL);
 	el_set(shared.el, EL_SETFP, 1, shared.null);
 	el_set(shared.el, EL_UNBUFFERED, 1);
 	return 0;

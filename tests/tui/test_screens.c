@@ -35,6 +35,7 @@
  *   fail MESSAGE          the source fails on its next read
  *   key NAME...           keys: a character, or Up Down Left Right PgUp PgDn
  *                         Home End Enter Esc Tab BTab F1 Space Backspace Del C-x M-x
+ *                         M-Backspace
  *   queue NAME...         keys queued without being read (see step)
  *   type TEXT             each character of TEXT as a key
  *   click X Y | wheel up|down
@@ -164,6 +165,8 @@ static int parse_key(const char *name)
 	/* Alt keys arrive as curses reports them: the codes term.c defines for Esc and a character. */
 	if (name[0] == 'M' && name[1] == '-' && name[2] && !name[3] && term_alt_code(name[2]) >= 0)
 		return K_FN(term_alt_code(name[2]));
+	if (strcmp(name, "M-Backspace") == 0)
+		return K_FN(term_alt_code(0x7f));
 	if (name[0] && !name[1])
 		return (unsigned char)name[0];
 	return -1;
