@@ -38,9 +38,9 @@
 #define HOOKS 12
 
 static const char *const hook_names[HOOKS] = {
-	"net_dev_queue",	 "net_dev_start_xmit", "net_dev_xmit", "netif_rx_entry", "netif_rx", "netif_receive_skb",
-	"napi_gro_receive_entry", "kfree_skb",		"consume_skb",	"skb_copy_datagram_iovec", "tcp_probe",
-	"qdisc_dequeue",
+	"net_dev_queue",     "net_dev_start_xmit",     "net_dev_xmit", "netif_rx_entry", "netif_rx",
+	"netif_receive_skb", "napi_gro_receive_entry", "kfree_skb",    "consume_skb",    "skb_copy_datagram_iovec",
+	"tcp_probe",         "qdisc_dequeue",
 };
 
 static const char *hook_name_cb(const void *ctx, uint32_t id)
@@ -114,8 +114,7 @@ static int write_recording(const char *path, uint64_t n)
 
 	record_info_init(&info, 0, NULL);
 	snprintf(info.backend, sizeof(info.backend), "tracepoint");
-	snprintf(info.command_line, sizeof(info.command_line), "bench_tui write %s %llu", path,
-		 (unsigned long long)n);
+	snprintf(info.command_line, sizeof(info.command_line), "bench_tui write %s %llu", path, (unsigned long long)n);
 	info.start_monotonic_ns = 1000000000LL;
 	info.options = RECORD_OPT_META | RECORD_OPT_TUPLE | RECORD_OPT_DROP_STACK;
 	if (record_writer_open(path, &info, &w, err, sizeof(err)) ||
@@ -192,8 +191,9 @@ static int run(const char *path, int rounds)
 	setenv("COLUMNS", "120", 1);
 	if (!out || !in || replay_source_open(path, &src, err, sizeof(err)) ||
 	    event_store_create(EVENT_STORE_DEFAULT_SIZE, &store, err, sizeof(err)) ||
-	    term_start(&(struct term_opts){ .color = true, .mouse = false, .term = "xterm-256color", .out = out, .in = in },
-		       err, sizeof(err)) ||
+	    term_start(
+		&(struct term_opts){ .color = true, .mouse = false, .term = "xterm-256color", .out = out, .in = in },
+		err, sizeof(err)) ||
 	    app_init(&a,
 		     &(struct app_config){ .src = src,
 					   .store = store,
