@@ -226,7 +226,8 @@ static int open_source(const struct vista_options *o, const struct session_confi
 	if (o->record_file && open_recording(o, cfg, argc, argv, &info, &rec, err, len))
 		return -1;
 	if (live_source_open(cfg, o->record_file ? &rec : NULL, src, err, len)) {
-		if (o->filter_skb_func)
+		/* skb_func_as_filter made --filter-skb-func the func filter: the complaint is about the option. */
+		if (o->filter_skb_func && !cfg->skb_func_regex)
 			name_func_option(cfg, err, len);
 		return -1;
 	}
