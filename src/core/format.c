@@ -419,12 +419,14 @@ static uint64_t relative_ns(struct format_state *st, const struct vista_event *e
 	return delta;
 }
 
-static void put_clock(struct out *o, const struct format_state *st, uint64_t ts_ns)
+size_t format_clock(char *buf, size_t len, const struct format_state *st, uint64_t ts_ns)
 {
 	int64_t wall = (int64_t)ts_ns + st->realtime_offset_ns;
 	time_t sec = (time_t)(wall / 1000000000LL);
+	int ms = (int)((wall / 1000000LL) % 1000);
+	struct out o = out_init(buf, len);
 	struct tm tm;
-	char b[16];
+	char b[FORMAT_CLOCK_LEN];
 
 	if (st->fixed_zone) {
 		sec += st->utc_offset_s;
@@ -441,11 +443,12 @@ static void put_clock(struct out *o, const struct format_state *st, uint64_t ts_
 	b[6] = (char)('0' + tm.tm_sec / 10);
 	b[7] = (char)('0' + tm.tm_sec % 10);
 	b[8] = '.';
-	int ms = (int)((wall / 1000000LL) % 1000);
 	b[9] = (char)('0' + ms / 100);
 	b[10] = (char)('0' + ms / 10 % 10);
 	b[11] = (char)('0' + ms % 10);
-	put_mem(o, b, 12);
+	put_mem(&o, b, FORMAT_CLOCK_LEN);
+	finish(&o, buf, len);
+	return o.need;
 }
 
 size_t format_header(char *buf, size_t len, const struct format_opts *opts)
@@ -470,7 +473,10 @@ size_t format_event(char *buf, size_t len, const struct vista_event *e, const ui
 	size_t n;
 
 	if (opts->timestamp == TIMESTAMP_ABSOLUTE) {
-		put_clock(&o, st, e->ts_ns);
+		char clock[FORMAT_CLOCK_LEN + 1];
+
+		format_clock(clock, sizeof(clock), st, e->ts_ns);
+		put_mem(&o, clock, FORMAT_CLOCK_LEN);
 		put_ch(&o, ' ');
 	}
 	/* %18s skb, %6s cpu, %16s [comm(pid)], %24s func: the vista columns. */

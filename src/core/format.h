@@ -56,10 +56,17 @@ struct format_state {
 int format_state_init(struct format_state *st);
 void format_state_free(struct format_state *st);
 
+/* Bytes of format_clock()'s text, "HH:MM:SS.mmm", without its NUL. */
+#define FORMAT_CLOCK_LEN 12
+
 /*
  * Each writes into buf (always NUL-terminated when len > 0) and returns the
  * length the full text needs, like snprintf: a result >= len means it was cut.
+ * format_clock gives the wall-clock time of an event (ts_ns on the events'
+ * clock) as "HH:MM:SS.mmm", local or in st's fixed zone: the column that
+ * --timestamp absolute starts each line with.
  */
+size_t format_clock(char *buf, size_t len, const struct format_state *st, uint64_t ts_ns);
 size_t format_header(char *buf, size_t len, const struct format_opts *o);
 size_t format_event(char *buf, size_t len, const struct vista_event *e, const uint64_t *stack, int nstack,
 		    const struct format_names *names, const struct format_opts *o, struct format_state *st);

@@ -6,6 +6,12 @@
 #include <time.h>
 
 static bool verbose_mode;
+static const char *program = "vista";
+
+void log_set_program(const char *name)
+{
+	program = name;
+}
 
 void log_set_verbose(bool verbose)
 {
@@ -37,7 +43,7 @@ void log_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vista: ", stderr);
+	fprintf(stderr, "%s: ", program);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

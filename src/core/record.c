@@ -493,15 +493,17 @@ int record_write_hooks(struct record_writer *w, const struct format_names *names
 static void put_event_names(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 			    const struct format_names *names)
 {
-	const struct ksym *fresh[VISTA_MAX_STACK_DEPTH];
+	const struct ksym *fresh[VISTA_MAX_STACK_DEPTH + 1];
 	int nfresh = 0;
 
 	if (first_time(w, &w->hooks, e->hook_id) == 1 && names->hook_name)
 		put_one_name(w, RECORD_HOOKS, e->hook_id, names->hook_name(names->ctx, e->hook_id));
 	if ((e->flags & VISTA_EVF_HAS_REASON) && first_time(w, &w->reasons, e->reason) == 1 && names->drop_reason)
 		put_one_name(w, RECORD_DROP_REASONS, e->reason, names->drop_reason(names->ctx, e->reason));
-	for (int i = 0; i < nstack && names->ksyms && !w->error; i++) {
-		const struct ksym *sym = kallsyms_lookup(names->ksyms, stack[i], NULL);
+	/* The location of a free (who called kfree_skb), which vista-top names too. */
+	for (int i = -1; i < nstack && names->ksyms && !w->error; i++) {
+		uint64_t ip = i < 0 ? e->location : stack[i];
+		const struct ksym *sym = ip ? kallsyms_lookup(names->ksyms, ip, NULL) : NULL;
 
 		if (sym && first_time(w, &w->symbols, sym->addr) == 1)
 			fresh[nfresh++] = sym;

@@ -42,8 +42,9 @@
  *     each u32 id, str name. A name comes before the first event that uses it.
  *   RECORD_SYMBOLS (4): entries until the payload ends, each u64 address,
  *     str name, str module ("" for vmlinux): the kernel symbols that the
- *     frames of the following events resolve to, so stacks render without
- *     /proc/kallsyms. A frame with no symbol before it has none recorded.
+ *     frames and the locations (the caller of a free) of the following
+ *     events resolve to, so stacks render without /proc/kallsyms. A frame
+ *     or location with no symbol before it has none recorded.
  *   RECORD_EVENT (5):
  *     0   u16     n: bytes of the event that follow (RECORD_EVENT_BYTES in 1.0)
  *     2   u16     frames: kernel stack frames after the event
@@ -140,7 +141,7 @@ int record_write_hooks(struct record_writer *w, const struct format_names *names
  * Records one event and its stack (nstack frames, at most
  * VISTA_MAX_STACK_DEPTH), preceded by whatever a replay will need to render
  * it and was not recorded yet: its hook's name, its drop reason's name, and
- * the symbols its frames resolve to in names->ksyms. names may be NULL:
+ * the symbols its frames and location resolve to in names->ksyms. names may be NULL:
  * then only the event is recorded, and a replay shows numbers for names.
  */
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,

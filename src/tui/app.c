@@ -12,6 +12,7 @@
 #include "tui/help_view.h"
 #include "tui/hooks_view.h"
 #include "tui/keys.h"
+#include "tui/term.h"
 #include "tui/text_buf.h"
 #include "tui/theme.h"
 
@@ -38,6 +39,7 @@ int app_init(struct app *a, const struct app_config *c, char *err, size_t errlen
 	a->batch = c->batch ? c->batch : APP_DEFAULT_BATCH;
 	if (row_ctx_init(&a->rows, a->src, a->store, event_source_time_origin(a->src), err, errlen))
 		return -1;
+	event_source_clock(a->src, &a->rows.clock);
 	/* The panes in Tab order; the Netfilter and TCP panes are added here the same way. */
 	if (!add_pane(a, events_view_create(a, &c->style, c->stack)) || !add_pane(a, hooks_view_create(a)) ||
 	    !add_pane(a, drops_view_create(a))) {
@@ -46,6 +48,7 @@ int app_init(struct app *a, const struct app_config *c, char *err, size_t errlen
 		return -1;
 	}
 	a->events = a->panes[0];
+	cmd_prompt_init(&a->cmd, a);
 	event_source_describe_filters(a->src, a->filters, sizeof(a->filters));
 	/* The first tick sets the baseline of the rates. */
 	event_store_tick(a->store, c->start_ns);
@@ -74,6 +77,7 @@ void app_free(struct app *a)
 	for (size_t i = 0; i < a->npanes; i++)
 		a->panes[i]->ops->destroy(a->panes[i]);
 	a->npanes = 0;
+	cmd_prompt_free(&a->cmd);
 	free_windows(a);
 	row_ctx_free(&a->rows);
 }
@@ -135,6 +139,12 @@ bool app_want_collect(struct app *a, uint32_t bits, bool on)
 	return true;
 }
 
+void app_filters_changed(struct app *a)
+{
+	event_source_describe_filters(a->src, a->filters, sizeof(a->filters));
+	a->dirty |= DIRTY_INFO;
+}
+
 void app_set_time(struct app *a, uint64_t now_ns)
 {
 	a->now_ns = now_ns;
@@ -184,7 +194,7 @@ int app_pump(struct app *a)
 		a->dirty |= DIRTY_STATUS;
 	} else if (!n && !event_source_active(a->src)) {
 		a->stopped = true;
-		snprintf(a->stop_reason, sizeof(a->stop_reason), "no more events");
+		event_source_end_reason(a->src, a->stop_reason, sizeof(a->stop_reason));
 		a->dirty |= DIRTY_STATUS;
 	}
 	if (n > 0) {
@@ -275,10 +285,17 @@ void app_key(struct app *a, int key)
 		a->dirty |= DIRTY_ALL;
 		return;
 	}
-	if (!(p->ops->grabs_keys && p->ops->grabs_keys(p))) {
+	if (a->cmd.open && key != K_CTRL('l')) {
+		cmd_prompt_key(&a->cmd, key);
+		return;
+	}
+	if (a->cmd.open || !(p->ops->grabs_keys && p->ops->grabs_keys(p))) {
 		switch (key) {
 		case 'q':
 			a->quit = true;
+			return;
+		case ':':
+			cmd_prompt_open(&a->cmd);
 			return;
 		case '?':
 		case K_FN(KEY_F(1)):
@@ -312,8 +329,12 @@ void app_read_input(struct app *a)
 	int rc;
 
 	while ((rc = wget_wch(stdscr, &ch)) != ERR) {
+		int key = rc == KEY_CODE_YES ? K_FN((int)ch) : (int)ch;
+
 		a->input_seen = true;
-		app_key(a, rc == KEY_CODE_YES ? K_FN((int)ch) : (int)ch);
+		if (rc == KEY_CODE_YES && term_alt_char((int)ch) >= 0)
+			key = K_ALT(term_alt_char((int)ch));
+		app_key(a, key);
 		if (a->quit)
 			return;
 	}
@@ -373,8 +394,16 @@ static void draw_title(struct app *a)
 		snprintf(tab, sizeof(tab), "> %s ", a->drill->ops->title);
 		x += draw_text(w, 0, x, cols - x, tab, theme_attr(TH_TAB_ACTIVE));
 	}
-	/* Messages answer a key, on the right, where they hide nothing of the trace. */
+	/*
+	 * Messages answer a key, on the right, where they hide nothing of the
+	 * trace; one too long for the room beside the pane names covers them
+	 * until the next key.
+	 */
 	n = (int)strlen(right);
+	if (n > cols - x - 2 && a->message[0]) {
+		x = (int)strlen(TITLE);
+		draw_fill(w, 0, x, cols - x, theme_attr(TH_TITLE));
+	}
 	if (n > cols - x - 2)
 		n = cols - x - 2;
 	if (n > 0)
@@ -389,6 +418,10 @@ static void draw_info(struct app *a)
 	char text[384], pos[48] = "";
 
 	werase(w);
+	if (a->cmd.open) {
+		cmd_prompt_draw(&a->cmd, w);
+		return;
+	}
 	if (p->ops->draw_prompt && p->ops->draw_prompt(p, w))
 		return;
 	if (p->ops->position)
@@ -475,7 +508,7 @@ void app_render(struct app *a, bool force)
 		draw_info(a);
 		wnoutrefresh(a->info_w);
 	}
-	prompt = p->ops->grabs_keys && p->ops->grabs_keys(p);
+	prompt = a->cmd.open || (p->ops->grabs_keys && p->ops->grabs_keys(p));
 	if (a->help) {
 		werase(a->help_w);
 		help_view_draw(a->help_w);

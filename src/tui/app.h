@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tui/cmd_prompt.h"
 #include "tui/event_source.h"
 #include "tui/event_store.h"
 #include "tui/pane.h"
@@ -61,8 +62,9 @@ struct app {
 
 	struct pane *panes[APP_MAX_PANES];
 	size_t npanes, active;
-	struct pane *events; /* the Events pane; its mode is in the status bar */
-	struct pane *drill;  /* a flow over the current pane, or NULL */
+	struct pane *events;   /* the Events pane; its mode is in the status bar */
+	struct pane *drill;    /* a flow over the current pane, or NULL */
+	struct cmd_prompt cmd; /* the `:` command line, over the info line while open */
 	bool help;
 	bool quit;
 	bool full_batch; /* the last pump filled its batch: more events are waiting */
@@ -77,7 +79,7 @@ struct app {
 	uint64_t last_frame_ns, next_tick_ns;
 	uint64_t lost; /* the source's kernel-side loss, read once a tick */
 	bool stopped;  /* tracing ended (limit reached, or a source that ran dry) */
-	char stop_reason[96];
+	char stop_reason[640];
 	char filters[256];
 	char message[192];
 	uint64_t message_until;
@@ -109,5 +111,7 @@ void app_message(struct app *a, const char *fmt, ...) __attribute__((format(prin
 void app_open_flow(struct app *a, uint64_t seq);
 /* Makes the source collect these parts of events too (VISTA_COLLECT_*); false when it cannot. */
 bool app_want_collect(struct app *a, uint32_t bits, bool on);
+/* The source's filters changed: the info line shows the new ones. */
+void app_filters_changed(struct app *a);
 
 #endif

@@ -20,6 +20,7 @@ const struct help_entry help_entries[] = {
 	{ "s", "stack detail of the selected event" },
 	{ "/", "search (Enter keeps it, Esc cancels)" },
 	{ "n / N", "next / previous match" },
+	{ ":", "filter command line (Tab completes, Up: history)" },
 	{ "Enter", "the flow of the selected skb (Events, Drops)" },
 	{ "Esc", "back from a flow" },
 	{ "? F1", "this help" },

@@ -7,7 +7,7 @@
 #include "tui/text_buf.h"
 
 #define TIME_W  11
-#define CLOCK_W 12
+#define CLOCK_W FORMAT_CLOCK_LEN
 #define DELTA_W 9
 #define SKB_W   18
 #define CPU_W   3
@@ -154,10 +154,7 @@ static void put_time(struct text_buf *t, struct row_ctx *c, const struct store_e
 	char field[64];
 
 	if (st->timestamp == TIMESTAMP_ABSOLUTE) {
-		/* format_event starts with the wall clock in this mode: take just that part. */
-		struct format_opts o = { .timestamp = TIMESTAMP_ABSOLUTE };
-
-		format_event(field, CLOCK_W + 1, &ent->ev, NULL, 0, &c->names, &o, &c->clock);
+		format_clock(field, sizeof(field), &c->clock, ent->ev.ts_ns);
 		text_buf_right(t, field, CLOCK_W);
 		return;
 	}

@@ -3,6 +3,7 @@
 
 #include <curses.h>
 #include <stdlib.h>
+#include <string.h>
 #include <term.h>
 
 #include "tui/theme.h"
@@ -10,6 +11,38 @@
 #define ESC_DELAY_MS 25 /* a bare Esc is seen at once; escape sequences arrive faster */
 
 static SCREEN *screen;
+
+/*
+ * The Alt keys of the command line's editor (word moves and edits), and
+ * Ctrl-Left/Right as Alt-b/Alt-f. Terminals send Alt-x as Esc x in one
+ * write; curses joins the two only when they come within the Esc delay,
+ * so that Esc typed before a key stays Esc.
+ */
+static const char alt_chars[] = "bfdulc\177\010";
+
+int term_alt_code(int c)
+{
+	return c > 0 && c < 128 && strchr(alt_chars, c) ? TERM_KEY_ALT_BASE + c : -1;
+}
+
+int term_alt_char(int code)
+{
+	int c = code - TERM_KEY_ALT_BASE;
+
+	return c > 0 && c < 128 && strchr(alt_chars, c) ? c : -1;
+}
+
+static void define_alt_keys(void)
+{
+	char seq[3] = "\033";
+
+	for (const char *c = alt_chars; *c; c++) {
+		seq[1] = *c;
+		define_key(seq, term_alt_code(*c));
+	}
+	define_key("\033[1;5D", term_alt_code('b'));
+	define_key("\033[1;5C", term_alt_code('f'));
+}
 
 /*
  * Home, End and Shift-Tab as terminals send them whatever their terminfo
@@ -29,6 +62,7 @@ static void define_keys(void)
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		define_key(keys[i].seq, keys[i].key);
+	define_alt_keys();
 }
 
 int term_start(const struct term_opts *o, char *err, size_t errlen)

@@ -7,6 +7,7 @@
 #ifndef VISTA_TUI_TERM_H
 #define VISTA_TUI_TERM_H
 
+#include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -22,5 +23,15 @@ struct term_opts {
 int term_start(const struct term_opts *o, char *err, size_t errlen);
 /* Restores the terminal; safe to call when term_start failed or was not called. */
 void term_stop(void);
+
+/*
+ * The key codes curses reports for the Alt keys the command line's editor
+ * knows (Alt-b, Alt-f, Alt-d, Alt-Backspace, Alt-u/l/c), beyond KEY_MAX.
+ * term_alt_code gives the code of Alt and character c, -1 for another c;
+ * term_alt_char gives back c from a code, -1 for any other code.
+ */
+#define TERM_KEY_ALT_BASE (KEY_MAX + 1)
+int term_alt_code(int c);
+int term_alt_char(int code);
 
 #endif

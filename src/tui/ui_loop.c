@@ -37,7 +37,7 @@ int ui_loop_run(struct app *a, volatile sig_atomic_t *stop)
 			/* The terminal went away: nobody is left to show anything to. */
 			break;
 		}
-		app_set_time(a, ui_loop_now());
+		app_set_time(a, event_source_now(a->src, ui_loop_now()));
 		/* A resize arrives as KEY_RESIZE after the EINTR of SIGWINCH. */
 		app_read_input(a);
 		if (a->quit)
@@ -45,7 +45,7 @@ int ui_loop_run(struct app *a, volatile sig_atomic_t *stop)
 		if (app_pump(a) < 0)
 			return -1;
 		app_work(a);
-		app_set_time(a, ui_loop_now());
+		app_set_time(a, event_source_now(a->src, ui_loop_now()));
 		app_render(a, false);
 	}
 	return 0;

@@ -12,55 +12,8 @@
 . "$E2E_LIB"
 require_root
 require_cmd tmux ping ip bpftool jq setpriv
-: "${VISTA_TOP:=$(dirname "$0")/../../vista-top}"
-[ -x "$VISTA_TOP" ] || BAIL_OUT "VISTA_TOP='$VISTA_TOP' is not an executable: build vista-top first"
-
-# A tmux server of this test's own, its socket in $tmpdir (removed at exit),
-# so nothing else's sessions are touched.
-TMUX_SOCK="$tmpdir/tmux.sock"
-tm() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
-at_exit "tmux -S '$TMUX_SOCK' kill-server 2>/dev/null"
-
-# screen: what the tmux pane shows now.
-screen() { tm capture-pane -p -t top; }
-
-# wait_screen ERE SECONDS: polls the pane until a line matches; returns 1 on timeout.
-wait_screen() {
-	local i
-	for ((i = 0; i < $2 * 10; i++)); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# total: the events received so far, from the status bar.
-total() { screen | sed -n 's/.*| total \([0-9]*\) |.*/\1/p'; }
-
-# wait_file FILE SECONDS
-wait_file() {
-	local i
-	for ((i = 0; i < $2 * 10; i++)); do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# start_top NAME ARGS...: vista-top in a 120x40 tmux session; its exit status goes to $tmpdir/NAME.status.
-start_top() {
-	local name=$1
-	shift
-	rm -f "$tmpdir/$name.ready" "$tmpdir/$name.status"
-	tm new-session -d -s top -x 120 -y 40 \
-		"env TERM=xterm-256color $VISTA_TOP --ready-file $tmpdir/$name.ready $* 2>$tmpdir/$name.err; echo \$? >$tmpdir/$name.status; sleep 60"
-	if wait_file "$tmpdir/$name.ready" "$E2E_READY_TIMEOUT"; then
-		pass "vista-top is up: $*"
-		return 0
-	fi
-	fail "vista-top is up: $*" "screen:" "$(screen)" "stderr:" "$(cat "$tmpdir/$name.err" 2>/dev/null)"
-	return 1
-}
+# shellcheck source=tests/e2e/tui_lib.sh
+. "$(dirname "$E2E_LIB")/tui_lib.sh"
 
 ns_pair_setup
 before=$(bpf_vista_orphans)
@@ -166,36 +119,9 @@ for sig in TERM INT; do
 	is "$(bpf_vista_objects_settle "$before")" "$before" "after SIG$sig: no vista BPF program or link left"
 done
 
-# top_fails NAME ERE [ENV=VALUE...] -- ARGS...: vista-top in a terminal must
-# exit 1 with one line on stderr matching ERE, and leave no BPF object.
-top_fails() {
-	local name=$1 ere=$2 envs=() lines
-	shift 2
-	while [ "$1" != -- ]; do
-		envs+=("$1")
-		shift
-	done
-	shift
-	rm -f "$tmpdir/$name.status"
-	tm new-session -d -s "$name" -x 100 -y 30 \
-		"${LIMIT:-} env TERM=xterm-256color ${envs[*]} $VISTA_TOP $* 2>$tmpdir/$name.err; echo \$? >$tmpdir/$name.status; sleep 60"
-	if ! wait_file "$tmpdir/$name.status" "$E2E_RUN_TIMEOUT"; then
-		fail "$name: vista-top exits" "still running after $E2E_RUN_TIMEOUT s"
-		tm kill-session -t "$name"
-		return
-	fi
-	is "$(cat "$tmpdir/$name.status")" 1 "$name: exit status 1"
-	# An ASan build warns when an allocation fails: that line is the runtime's, not vista-top's.
-	lines=$(grep -cv "AddressSanitizer" "$tmpdir/$name.err")
-	is "$lines" 1 "$name: one line on stderr"
-	like "$(cat "$tmpdir/$name.err")" "$ere" "$name: the message matches /$ere/"
-	tm kill-session -t "$name"
-	is "$(bpf_vista_objects_settle "$before")" "$before" "$name: no vista BPF program or link left"
-}
-
 top_fails unknown-term '^vista-top: cannot start the screen: unknown terminal type "nosuchterm"$' \
 	TERM=nosuchterm -- --filter-addr "$IP_B"
-top_fails no-such-func '^vista-top: no skb tracepoint matches --filter-skb-func "no_such_tracepoint_xyz"$' \
+top_fails no-such-func '^vista-top: --filter-skb-func "no_such_tracepoint_xyz" matches none of the [0-9]+ traced hooks$' \
 	-- --filter-skb-func no_such_tracepoint_xyz
 # 100 million events do not fit: ASan's allocator is told so, a plain build gets a memory limit.
 if ldd "$VISTA_TOP" 2>/dev/null | grep -q libasan; then

@@ -3,7 +3,9 @@
 #
 # vista-top's command line: --help and --version, and every way it refuses
 # to start before the screen is set up, each with one line on stderr
-# ("vista-top: ...") and exit status 1. Needs no root and no terminal.
+# ("vista-top: ...") and exit status 1: bad options, and for --replay a bad
+# file or an option that only means something live. Needs no root and no
+# terminal (root adds the cases that get past the root check).
 
 # shellcheck source=tests/e2e/lib.sh
 . "${E2E_LIB:-$(dirname "$0")/../e2e/lib.sh}"
@@ -25,6 +27,8 @@ like "$RUN_OUT" "^      --event-store-size uint +events kept for browsing; beyon
 	"--help: --event-store-size"
 like "$RUN_OUT" "^      --no-color +draw without colors$" "--help: --no-color"
 like "$RUN_OUT" "^      --no-mouse +do not use the mouse$" "--help: --no-mouse"
+like "$RUN_OUT" "^      --record string +.*" "--help: vista's --record"
+like "$RUN_OUT" "^      --replay string +.*" "--help: vista's --replay"
 is "$RUN_ERR" "" "--help: nothing on stderr"
 
 run_capture "$VISTA_TOP" --version
@@ -44,10 +48,28 @@ CASES=(
 	"--timestamp sometimes              => \"--timestamp\" flag: want none, relative or absolute$"
 	"--output-file /tmp/x.txt           => ^vista-top: --output-file is not supported by vista-top"
 	"--filter-trace-tcp                 => ^vista-top: --filter-trace-tcp is not available yet"
+	"--replay $tmpdir/no-such.vrec      => ^vista-top: cannot read the recording $tmpdir/no-such.vrec: No such file or directory$"
+	"--replay $tmpdir/bad.vrec          => ^vista-top: $tmpdir/bad.vrec is not a vista recording \\(it does not start with \"VISTAREC\"\\)$"
+	"--replay $tmpdir/bad.vrec --filter-addr 10.0.0.1 => ^vista-top: --filter-addr cannot be used with --replay: a replay traces nothing"
+	"--replay $tmpdir/bad.vrec --record $tmpdir/r.vrec => ^vista-top: --record cannot be used with --replay"
+	"--replay $tmpdir/bad.vrec --ready-file $tmpdir/ready => ^vista-top: --ready-file cannot be used with --replay"
+	"--replay $tmpdir/bad.vrec icmp     => ^vista-top: a pcap-filter expression cannot be used with --replay"
 )
+printf 'NOTAREC, and more than a header\n' >"$tmpdir/bad.vrec"
 if [ "$(id -u)" -eq 0 ]; then
-	# Past the root check, vista-top wants a terminal; run_capture gives it /dev/null.
-	CASES+=("--filter-addr 10.0.0.1 => ^vista-top: vista-top needs a terminal: its standard input and output must be a terminal$")
+	# Past the root check, the options are checked against the system, then vista-top wants
+	# a terminal; run_capture gives it /dev/null.
+	CASES+=(
+		"--filter-addr 10.0.0.1 => ^vista-top: vista-top needs a terminal: its standard input and output must be a terminal$"
+		"tcp port => ^vista-top: invalid pcap-filter expression \"tcp port\": can't parse filter expression: syntax error$"
+		"--filter-skb-func 'a(' => ^vista-top: invalid regular expression \"a\\(\": "
+		"--filter-netns /nonexistent => ^vista-top: netns path \"/nonexistent\": No such file or directory$"
+	)
+	# A good recording (vista's, of whatever the machine does for a moment) opens; then the terminal is missing.
+	if timeout -s INT 1 "${VISTA:-$(dirname "$0")/../../vista}" --record "$tmpdir/good.vrec" >/dev/null 2>&1 ||
+		[ -s "$tmpdir/good.vrec" ]; then
+		CASES+=("--replay $tmpdir/good.vrec => ^vista-top: vista-top needs a terminal: its standard input and output must be a terminal$")
+	fi
 fi
 
 for case in "${CASES[@]}"; do

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/format.h"
+#include "core/hooks.h"
 #include "core/kallsyms.h"
+#include "filter/structured.h"
 #include "tui/event_store.h"
 
 struct mem_source {
@@ -20,6 +22,8 @@ struct mem_source {
 	bool detached;
 	const char *fail;
 	size_t consumes;
+	struct filter_set filters;
+	size_t applies;
 };
 
 static const char *const hook_names[MEM_HOOKS] = {
@@ -94,15 +98,25 @@ static const char *mem_drop_reason(const struct event_source *src, uint32_t reas
 	}
 }
 
-static size_t mem_stack_text(const struct event_source *src, const struct vista_event *e, char *buf, size_t len)
+int mem_source_stack(int32_t stack_id, uint64_t *ips)
 {
 	int n = 0;
 
-	if (e->stack_id < 0 || e->stack_id > 1)
+	if (stack_id < 0 || stack_id > 1)
 		return 0;
-	while (n < 5 && stacks[e->stack_id][n])
+	while (n < 5 && stacks[stack_id][n]) {
+		ips[n] = stacks[stack_id][n];
 		n++;
-	return format_stack(buf, len, stacks[e->stack_id], n, mem(src)->ksyms);
+	}
+	return n;
+}
+
+static size_t mem_stack_text(const struct event_source *src, const struct vista_event *e, char *buf, size_t len)
+{
+	uint64_t ips[5];
+	int n = mem_source_stack(e->stack_id, ips);
+
+	return n ? format_stack(buf, len, ips, n, mem(src)->ksyms) : 0;
 }
 
 static size_t mem_symbol(const struct event_source *src, uint64_t addr, char *buf, size_t len)
@@ -126,6 +140,12 @@ static uint64_t mem_time_origin(const struct event_source *src)
 	return mem(src)->origin;
 }
 
+static uint64_t mem_now(const struct event_source *src, uint64_t monotonic_ns)
+{
+	(void)src;
+	return monotonic_ns;
+}
+
 static const char *mem_backend_name(const struct event_source *src)
 {
 	(void)src;
@@ -140,8 +160,57 @@ static size_t mem_hook_count(const struct event_source *src)
 
 static void mem_describe_filters(const struct event_source *src, char *buf, size_t len)
 {
+	filter_set_describe(&mem(src)->filters, buf, len);
+}
+
+static const struct filter_set *mem_filters(const struct event_source *src)
+{
+	return &mem(src)->filters;
+}
+
+/* Like session_apply_filters: a func regex must match a hook; then the whole set is in force. */
+static int mem_apply_filters(struct event_source *src, const struct filter_set *fs, char *err, size_t errlen)
+{
+	struct mem_source *m = mem(src);
+	size_t matched = 0;
+	regex_t re;
+
+	if (fs->func_regex[0]) {
+		if (hooks_regex_compile(&re, fs->func_regex, err, errlen))
+			return -1;
+		for (size_t i = 0; i < MEM_HOOKS; i++)
+			matched += regexec(&re, hook_names[i], 0, NULL, 0) == 0;
+		regfree(&re);
+		if (!matched) {
+			snprintf(err, errlen, "func \"%s\" matches none of the %d traced hooks", fs->func_regex,
+				 MEM_HOOKS);
+			return -1;
+		}
+	}
+	m->filters = *fs;
+	m->applies++;
+	return 0;
+}
+
+/* The fixture's interfaces: the same wherever the filter points. */
+static int mem_if_names(const struct event_source *src, const struct filter_set *fs, struct if_name_list *out,
+			char *err, size_t errlen)
+{
+	static const char *const names[] = { "lo", "va0", "vb0" };
+
 	(void)src;
-	snprintf(buf, len, "addr 10.199.0.2");
+	(void)fs;
+	(void)err;
+	(void)errlen;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		snprintf(out->name[out->n++], sizeof(out->name[0]), "%s", names[i]);
+	return 0;
+}
+
+/* Wall-clock times as if the trace started at 2025-01-01 12:00:00 UTC. */
+static void mem_clock(const struct event_source *src, struct format_state *st)
+{
+	st->realtime_offset_ns = MEM_REALTIME_ORIGIN_NS - (int64_t)mem(src)->origin;
 }
 
 static int mem_set_collect(struct event_source *src, uint32_t collect, char *err, size_t errlen)
@@ -175,9 +244,14 @@ static const struct event_source_ops mem_ops = {
 	.symbol = mem_symbol,
 	.lost = mem_lost,
 	.time_origin = mem_time_origin,
+	.now = mem_now,
 	.backend_name = mem_backend_name,
 	.hook_count = mem_hook_count,
 	.describe_filters = mem_describe_filters,
+	.filters = mem_filters,
+	.apply_filters = mem_apply_filters,
+	.if_names = mem_if_names,
+	.clock = mem_clock,
 	.set_collect = mem_set_collect,
 	.collect = mem_collect,
 	.close = mem_close,
@@ -187,12 +261,18 @@ struct event_source *mem_source_create(const struct vista_event *events, size_t 
 				       const char *kallsyms_path)
 {
 	struct mem_source *m = calloc(1, sizeof(*m));
+	char err[128];
 
 	if (!m)
 		return NULL;
 	m->base.ops = &mem_ops;
 	m->origin = origin_ns;
 	m->collect = VISTA_COLLECT_META | VISTA_COLLECT_TUPLE;
+	filter_set_init(&m->filters);
+	if (structured_set_addr(&m->filters.kernel, "10.199.0.2", err, sizeof(err))) {
+		free(m);
+		return NULL;
+	}
 	m->events = malloc((n ? n : 1) * sizeof(*events));
 	if (!m->events) {
 		free(m);
@@ -231,4 +311,9 @@ void mem_source_fail(struct event_source *src, const char *message)
 size_t mem_source_consumes(const struct event_source *src)
 {
 	return mem(src)->consumes;
+}
+
+size_t mem_source_applies(const struct event_source *src)
+{
+	return mem(src)->applies;
 }

@@ -2,7 +2,9 @@
 /*
  * A test-only event source: events from memory, released a few at a time
  * by the test, with fixed hook names, drop reasons and stacks symbolized
- * from a kallsyms file of the test's own. Renders are deterministic.
+ * from a kallsyms file of the test's own, and a filter set ("addr
+ * 10.199.0.2" at first) that `:` commands change as a session's would.
+ * Renders are deterministic.
  */
 #ifndef VISTA_TESTS_MEM_SOURCE_H
 #define VISTA_TESTS_MEM_SOURCE_H
@@ -13,6 +15,9 @@
 #include "tui/event_source.h"
 
 #define MEM_HOOKS 10
+
+/* CLOCK_REALTIME at the fixture's origin: 2025-01-01 12:00:00 UTC. */
+#define MEM_REALTIME_ORIGIN_NS (1735732800LL * 1000000000LL)
 
 /* Hook ids of the fixture (names in mem_source.c). */
 enum mem_hook {
@@ -52,5 +57,9 @@ void mem_source_set_lost(struct event_source *src, uint64_t lost);
 void mem_source_fail(struct event_source *src, const char *message);
 /* How many consume calls were made, and the largest batch asked for. */
 size_t mem_source_consumes(const struct event_source *src);
+/* The frames of the fixture's stack stack_id into ips (room for 5); returns how many, 0 for none. */
+int mem_source_stack(int32_t stack_id, uint64_t *ips);
+/* How many filter sets were applied. */
+size_t mem_source_applies(const struct event_source *src);
 
 #endif

@@ -16,8 +16,16 @@
  *   option WORD [VALUE]   before start: no-color, no-mouse, tuple, meta, stack,
  *                         timestamp MODE, store N, limit N, batch N, term vt100
  *                         (a terminal without colors; xterm-256color otherwise)
+ *   option replay         before start: the events come from a recording of them
+ *                         (recording.h) read by the replay source, not from memory
  *   packets N | flood N   the events of the source (fixture.h)
+ *   home fresh|missing|dir|garbage
+ *                         before start: HOME for the command history (every script
+ *                         has a fresh one of its own, tuihome in the current
+ *                         directory): empty; a directory that does not exist; its
+ *                         .vista_history a directory; or a file that is not a history
  *   start                 starts the UI at time 0
+ *   restart               quits the UI and starts it again (the same HOME and events)
  *   release N|all         N more events become ready in the source
  *   pump                  the app takes every ready event (batch by batch)
  *   step                  one pass of the live loop: keys, one batch, one slice of
@@ -26,14 +34,18 @@
  *   lost N                the kernel's lost counter
  *   fail MESSAGE          the source fails on its next read
  *   key NAME...           keys: a character, or Up Down Left Right PgUp PgDn
- *                         Home End Enter Esc Tab BTab F1 Space Backspace C-x
+ *                         Home End Enter Esc Tab BTab F1 Space Backspace Del C-x M-x
+ *                         M-Backspace
  *   queue NAME...         keys queued without being read (see step)
  *   type TEXT             each character of TEXT as a key
  *   click X Y | wheel up|down
  *   resize COLS ROWS
  *   dump LABEL            the screen, compared with the golden file
  *   attr LINE LABEL       one screen line and its attributes (see attr_char)
- *   expect quit|running|total N|consumes N
+ *   history LABEL         the history file's text, compared like a screen
+ *   fd-limit on|off       no more file descriptors can be opened (and the command
+ *                         line's editor is made anew), or they can again
+ *   expect quit|running|total N|consumes N|applies N|error TEXT
  */
 #include <curses.h>
 #include <errno.h>
@@ -41,13 +53,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "mem_source.h"
+#include "recording.h"
 #include "tap.h"
 #include "tui/app.h"
+#include "tui/cmd_prompt.h"
 #include "tui/event_store.h"
 #include "tui/keys.h"
+#include "tui/line_edit.h"
+#include "tui/replay_source.h"
 #include "tui/term.h"
 
 #ifndef TUI_TESTS_DIR
@@ -62,8 +81,11 @@ struct harness {
 	int lineno;
 	/* before start */
 	int cols, rows;
-	bool color, mouse, stack;
+	bool color, mouse, stack, replay;
 	const char *term;
+	char home[128], rec_path[128];
+	struct rlimit nofile; /* saved by fd-limit on */
+	bool fd_limited;
 	struct row_style style;
 	uint64_t limit;
 	size_t batch, store_size;
@@ -130,6 +152,7 @@ static const struct {
 	{ "F1", K_FN(KEY_F(1)) },
 	{ "Space", ' ' },
 	{ "Backspace", K_FN(KEY_BACKSPACE) },
+	{ "Del", K_FN(KEY_DC) },
 };
 
 static int parse_key(const char *name)
@@ -139,6 +162,11 @@ static int parse_key(const char *name)
 			return named_keys[i].key;
 	if (name[0] == 'C' && name[1] == '-' && name[2] && !name[3])
 		return K_CTRL(name[2]);
+	/* Alt keys arrive as curses reports them: the codes term.c defines for Esc and a character. */
+	if (name[0] == 'M' && name[1] == '-' && name[2] && !name[3] && term_alt_code(name[2]) >= 0)
+		return K_FN(term_alt_code(name[2]));
+	if (strcmp(name, "M-Backspace") == 0)
+		return K_FN(term_alt_code(0x7f));
 	if (name[0] && !name[1])
 		return (unsigned char)name[0];
 	return -1;
@@ -180,7 +208,16 @@ static int start(struct harness *h)
 	};
 
 	snprintf(kpath, sizeof(kpath), "%s/kallsyms.txt", h->dir);
-	h->src = mem_source_create(h->events, h->nevents, FIXTURE_T0_NS, kpath);
+	if (h->replay) {
+		snprintf(h->rec_path, sizeof(h->rec_path), "tui-%s.vrec", h->name);
+		if (recording_write(h->rec_path, h->events, h->nevents, kpath, 0, err, sizeof(err)) ||
+		    replay_source_open(h->rec_path, &h->src, err, sizeof(err))) {
+			script_error(h, "%s", err);
+			return -1;
+		}
+	} else {
+		h->src = mem_source_create(h->events, h->nevents, FIXTURE_T0_NS, kpath);
+	}
 	if (!h->src) {
 		script_error(h, "cannot create the source (reading %s)", kpath);
 		return -1;
@@ -211,8 +248,6 @@ static int start(struct harness *h)
 		term_stop();
 		return -1;
 	}
-	/* Wall-clock times as if the trace started at 2025-01-01 12:00:00 UTC. */
-	h->app.rows.clock.realtime_offset_ns = 1735732800LL * (int64_t)SEC - (int64_t)FIXTURE_T0_NS;
 	h->started = true;
 	frame(h);
 	return 0;
@@ -335,6 +370,8 @@ static int option(struct harness *h, const char *word, const char *value)
 		h->limit = strtoull(value, NULL, 0);
 	else if (strcmp(word, "batch") == 0 && value)
 		h->batch = strtoul(value, NULL, 0);
+	else if (strcmp(word, "replay") == 0)
+		h->replay = true;
 	else
 		return -1;
 	return 0;
@@ -348,12 +385,97 @@ static void expect(struct harness *h, char **w, int nw, const char *rest)
 		ok(!h->app.quit, "%s line %d: the app keeps running", h->name, h->lineno);
 	} else if (nw >= 3 && strcmp(w[1], "total") == 0) {
 		is_int(event_store_total(h->store), strtoull(w[2], NULL, 0), "events taken from the source");
-	} else if (nw >= 3 && strcmp(w[1], "consumes") == 0) {
+	} else if (nw >= 3 && strcmp(w[1], "consumes") == 0 && !h->replay) {
 		is_int(mem_source_consumes(h->src), strtoull(w[2], NULL, 0), "reads of the source");
+	} else if (nw >= 3 && strcmp(w[1], "applies") == 0 && !h->replay) {
+		is_int(mem_source_applies(h->src), strtoull(w[2], NULL, 0), "filter sets applied to the source");
 	} else if (nw >= 3 && strcmp(w[1], "error") == 0) {
 		is_str(h->app.error, rest + strlen("error") + 1, "the app's error");
 	} else {
 		script_error(h, "bad expect%s", "");
+	}
+}
+
+/* The files of tuihome, as set_home makes them. */
+static void remove_home(struct harness *h)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/.vista_history", h->home);
+	if (unlink(path) && errno == EISDIR)
+		rmdir(path);
+	rmdir(h->home);
+}
+
+static void set_home(struct harness *h, const char *kind)
+{
+	char base[128], path[256], home[256];
+	FILE *f;
+
+	snprintf(base, sizeof(base), "tuihome");
+	snprintf(h->home, sizeof(h->home), "%s", base);
+	remove_home(h);
+	if (mkdir(base, 0700)) {
+		script_error(h, "cannot make %s", base);
+		return;
+	}
+	snprintf(home, sizeof(home), "%s%s", base, strcmp(kind, "missing") == 0 ? "/missing" : "");
+	snprintf(path, sizeof(path), "%s/.vista_history", base);
+	if (strcmp(kind, "dir") == 0) {
+		mkdir(path, 0700);
+	} else if (strcmp(kind, "garbage") == 0) {
+		f = fopen(path, "w");
+		if (!f || fputs("ip route show\n", f) < 0 || fclose(f)) {
+			script_error(h, "cannot write %s", path);
+			return;
+		}
+	} else if (strcmp(kind, "fresh") != 0 && strcmp(kind, "missing") != 0) {
+		script_error(h, "bad home %s", kind);
+		return;
+	}
+	setenv("HOME", home, 1);
+}
+
+static void dump_history(struct harness *h, const char *label)
+{
+	char path[256], line[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/.vista_history", getenv("HOME"));
+	snprintf(line, sizeof(line), "--- %s\n", label);
+	append(h, line, strlen(line));
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(line, sizeof(line), "(no history file: %s)\n", strerror(errno));
+		append(h, line, strlen(line));
+		return;
+	}
+	while (fgets(line, sizeof(line), f))
+		append(h, line, strlen(line));
+	fclose(f);
+}
+
+/* "on": the next open() fails with EMFILE, as in a process out of descriptors. */
+static void fd_limit(struct harness *h, bool on)
+{
+	struct rlimit lim;
+	int fd;
+
+	if (on && !h->fd_limited) {
+		/* The editor made by an earlier script would be used again: it needs new descriptors only once. */
+		line_edit_shutdown();
+		fd = dup(0);
+		if (fd < 0 || getrlimit(RLIMIT_NOFILE, &h->nofile)) {
+			script_error(h, "cannot read the descriptor limit%s", "");
+			return;
+		}
+		close(fd);
+		lim = h->nofile;
+		lim.rlim_cur = (rlim_t)fd;
+		h->fd_limited = setrlimit(RLIMIT_NOFILE, &lim) == 0;
+	} else if (!on && h->fd_limited) {
+		setrlimit(RLIMIT_NOFILE, &h->nofile);
+		h->fd_limited = false;
 	}
 }
 
@@ -371,10 +493,21 @@ static void command(struct harness *h, char **w, int nw, const char *rest)
 	} else if ((strcmp(c, "packets") == 0 || strcmp(c, "flood") == 0) && nw == 2) {
 		if (!set_events(h, strtoul(w[1], NULL, 0), c[0] == 'f'))
 			script_error(h, "out of memory%s", "");
+	} else if (strcmp(c, "home") == 0 && nw == 2) {
+		set_home(h, w[1]);
 	} else if (strcmp(c, "start") == 0) {
 		start(h);
 	} else if (!h->started) {
 		script_error(h, "%s before start", c);
+	} else if (h->replay && (strcmp(c, "release") == 0 || strcmp(c, "lost") == 0 || strcmp(c, "fail") == 0)) {
+		script_error(h, "%s: a replay has every event from the start, and nothing else", c);
+	} else if (strcmp(c, "restart") == 0) {
+		stop(h);
+		start(h);
+	} else if (strcmp(c, "history") == 0 && rest) {
+		dump_history(h, rest);
+	} else if (strcmp(c, "fd-limit") == 0 && nw == 2) {
+		fd_limit(h, strcmp(w[1], "on") == 0);
 	} else if (strcmp(c, "release") == 0 && nw == 2) {
 		mem_source_release(h->src, strcmp(w[1], "all") == 0 ? SIZE_MAX : strtoul(w[1], NULL, 0));
 	} else if (strcmp(c, "pump") == 0) {
@@ -566,6 +699,8 @@ static void run_script(const char *dir, const char *path)
 	name[strcspn(name, ".")] = '\0';
 	h.name = name;
 	h.store_size = 1000;
+	/* Never the real home: a script that enters a command line writes the history. */
+	set_home(&h, "fresh");
 	if (!f) {
 		ok(false, "%s: cannot read %s: %s", name, path, strerror(errno));
 		return;
@@ -601,6 +736,10 @@ static void run_script(const char *dir, const char *path)
 	}
 	fclose(f);
 	stop(&h);
+	fd_limit(&h, false);
+	remove_home(&h);
+	if (h.rec_path[0])
+		unlink(h.rec_path);
 	if (!h.failed)
 		compare(&h);
 	free(h.events);
