@@ -123,8 +123,9 @@ count_events() {
 	echo "$n"
 }
 
+# link_ids: the BPF links vista holds (from its fdinfo: other tools' links come and go).
 link_ids() {
-	bpftool -j link list | jq -r '[.[] | select(.type == "tracing" or .type == "raw_tracepoint") | .id] | sort | join(" ")'
+	grep -h '^link_id:' /proc/"$VISTA_PID"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -n | tr '\n' ' '
 }
 
 filters="$tmpdir/filters"
