@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -154,6 +155,20 @@ static int add_functions(struct session *s, const struct btf *btf, char *err, si
 	}
 	kallsyms_free(ks);
 	return 0;
+}
+
+/*
+ * A kprobe holds a perf event fd per function, fentry a program and a link
+ * fd per function: thousands of hooks overrun the usual soft limit of 1024.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
 }
 
 /* The id of the hook's tracepoint typedef or function in the running kernel's BTF. */
@@ -460,6 +475,7 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 	s->ctx = cfg->ctx;
 	s->ncpus = libbpf_num_possible_cpus();
 	s->backend = cfg->backend;
+	raise_fd_limit();
 	btf = load_btf(cfg->kernel_btf, err, errlen);
 	if (!btf)
 		goto out;
