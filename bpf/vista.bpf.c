@@ -220,3 +220,5 @@ int tp_skb_location(__u64 *ctx)
 {
 	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED);
 }
+
+#include "sock_trace.bpf.h"
