@@ -37,7 +37,8 @@ __u32 sock_trace_self;
 
 struct tcp_life {
 	__u64 birth_ns;
-	__u32 pid; /* the owner: 0 until a system call of the owner is seen */
+	__u64 end_ns; /* when it reached TCP_CLOSE, 0 before */
+	__u32 pid;    /* the owner: 0 until a system call of the owner is seen */
 	__u8 partial;
 	__u8 reset; /* enum vista_tcp_reset */
 	__u8 pad[2];
@@ -123,8 +124,8 @@ static __always_inline void tcp_emit(struct sock *sk, __u8 what, __u8 state, con
 	const struct vista_filter *f = &filters[active_filter & 1];
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	struct vista_tuple tuple = {};
-	__u64 now = bpf_ktime_get_ns();
-	__u64 lifetime = now > life->birth_ns ? now - life->birth_ns : 0;
+	__u64 now = bpf_ktime_get_ns(), end = life->end_ns ? life->end_ns : now;
+	__u64 lifetime = end > life->birth_ns ? end - life->birth_ns : 0;
 	__u32 netns = sk_netns(sk), mark = BPF_CORE_READ(sk, sk_mark);
 	struct vista_event *e;
 	struct vista_tcp *t;
@@ -211,6 +212,7 @@ static __always_inline void tcp_emit_no_sock(struct sock *sk, struct sk_buff *sk
 /* What a connection seen for the first time in mid-life is given: it began before the trace. */
 static __always_inline void tcp_life_partial(struct tcp_life *life)
 {
+	__builtin_memset(life, 0, sizeof(*life));
 	life->birth_ns = sock_trace_start_ns;
 	life->partial = 1;
 }
@@ -219,15 +221,16 @@ SEC("?tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_tcp_state, const struct sock *csk, const int oldstate, const int newstate)
 {
 	struct sock *sk = (struct sock *)csk;
-	struct tcp_life *life, before = {};
+	struct tcp_life *life, before;
 
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP_ || newstate == TCP_LISTEN_)
 		return 0;
 	if (newstate == TCP_SYN_SENT_ || newstate == TCP_SYN_RECV_) {
 		/* A connection begins: connect() (in the caller's context), or a listener's new child. */
 		life = bpf_sk_storage_get(&tcp_lives, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-		if (!life || life->birth_ns)
+		if (!life || (life->birth_ns && !life->end_ns))
 			return 0; /* a simultaneous open goes SYN_SENT -> SYN_RECV: it began at SYN_SENT */
+		__builtin_memset(life, 0, sizeof(*life));
 		life->birth_ns = bpf_ktime_get_ns();
 		if (newstate == TCP_SYN_SENT_)
 			tcp_life_own(life);
@@ -239,7 +242,7 @@ int BPF_PROG(tp_tcp_state, const struct sock *csk, const int oldstate, const int
 		life = bpf_sk_storage_get(&tcp_lives, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 		if (!life)
 			return 0;
-		if (!life->birth_ns)
+		if (!life->birth_ns || life->end_ns)
 			tcp_life_partial(life);
 		/* Only close() and shutdown() lead here: this is the owner's own context. */
 		if (newstate == TCP_FIN_WAIT1_ || newstate == TCP_LAST_ACK_)
@@ -253,9 +256,12 @@ int BPF_PROG(tp_tcp_state, const struct sock *csk, const int oldstate, const int
 		tcp_emit(sk, VISTA_TCP_CLOSE, oldstate, &before);
 		return 0;
 	}
+	/*
+	 * Kept until the socket goes: an abort (close() with unread data or a
+	 * zero linger) reaches TCP_CLOSE first and sends its reset after.
+	 */
+	life->end_ns = bpf_ktime_get_ns();
 	tcp_emit(sk, VISTA_TCP_CLOSE, oldstate, life);
-	/* A socket can connect again after a close: that is another connection. */
-	bpf_sk_storage_delete(&tcp_lives, sk);
 	return 0;
 }
 
@@ -291,7 +297,7 @@ int BPF_PROG(tp_tcp_own_recv, struct sock *sk)
 static __always_inline int tcp_note_reset(struct sock *sk, __u8 what, __u8 reset)
 {
 	struct tcp_life *life = bpf_sk_storage_get(&tcp_lives, sk, 0, 0);
-	struct tcp_life before = {};
+	struct tcp_life before;
 	__u8 state = BPF_CORE_READ(sk, __sk_common.skc_state);
 
 	if (!life) {
@@ -352,7 +358,7 @@ int vista_iter_tcp(struct bpf_iter__tcp *ctx)
 	life = bpf_sk_storage_get(&tcp_lives, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!life)
 		return 0;
-	if (!life->birth_ns)
+	if (!life->birth_ns || life->end_ns)
 		tcp_life_partial(life);
 	tcp_emit(sk, VISTA_TCP_OPEN, state, life);
 	return 0;
