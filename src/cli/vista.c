@@ -361,7 +361,8 @@ static void log_attached(struct session *s, const struct vista_options *o)
 	log_info("Attached %zu tracepoints%s", session_hook_count(s) + sock_trace_attached(st),
 		 o->filter_trace_tcp ? " and the TCP socket iterator" : "");
 	if (*sock_trace_missing(st))
-		log_info("This kernel has no tracepoint %s: those socket events cannot be traced",
+		log_info("%s no tracepoint %s: those socket events cannot be traced",
+			 o->kernel_btf ? "The kernel described by --kernel-btf has" : "This kernel has",
 			 sock_trace_missing(st));
 	if ((o->filter_trace_tcp || o->filter_trace_sk) && (o->pcap_filter || o->filter_skb_mark || o->filter_ifname))
 		log_info("The pcap-filter expression, --filter-skb-mark and --filter-ifname apply to skb events only");
