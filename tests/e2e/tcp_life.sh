@@ -261,6 +261,22 @@ if vista_start "$out" --filter-trace-tcp --output-tcp --output-tuple --filter-po
 	is "$RUN_OUT" "$text" "which replay as the live lines"
 fi
 
+# ---------------------------------------------------------------- with the skb hooks
+
+P10=$((BASE + 9))
+out=$tmpdir/both.out
+if vista_start "$out" --filter-trace-tcp --filter-trace-skb --output-tcp --output-tuple --filter-port "$P10"; then
+	server "$P10" "$IP_B" 10
+	in_a "$SOCKPEER" tcp-client "$IP_B" "$P10" 10 >/dev/null 2>&1
+	wait "$SERVER_PID"
+	sleep 0.3
+	vista_stop
+	text=$(cat "$out")
+	like "$(cat "$VISTA_ERR")" "Attached [0-9]+ tracepoints and the TCP socket iterator" "skb hooks and TCP tracing attach together"
+	like "$text" " netif_receive_skb $IP_A:[0-9]+->$IP_B:$P10\(tcp\)$" "the segments are traced"
+	is "$(grep -c ' TCP ' <<<"$text")" 2 "and so are the two ends of the connection, in the same output"
+fi
+
 # ---------------------------------------------------------------- errors: one line, exit 1, nothing attached
 
 "$BTF_HIDE" /sys/kernel/btf/vmlinux "$tmpdir/no-rst.btf" btf_trace_tcp_receive_reset >/dev/null &&
