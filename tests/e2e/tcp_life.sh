@@ -277,6 +277,32 @@ if vista_start "$out" --filter-trace-tcp --filter-trace-skb --output-tcp --outpu
 	is "$(grep -c ' TCP ' <<<"$text")" 2 "and so are the two ends of the connection, in the same output"
 fi
 
+# ---------------------------------------------------------------- filters changed while tracing (SIGUSR2)
+
+P11=$((BASE + 10))
+P12=$((BASE + 11))
+out=$tmpdir/reload.out
+echo "port $P11" >"$tmpdir/reload.filters"
+if vista_start "$out" --filter-trace-tcp --output-tuple --filter-file "$tmpdir/reload.filters"; then
+	echo "port $P12" >"$tmpdir/reload.filters"
+	kill -USR2 "$VISTA_PID"
+	for ((i = 0; i < 50; i++)); do
+		grep -q "Filters now: port $P12" "$VISTA_ERR" && break
+		sleep 0.1
+	done
+	like "$(cat "$VISTA_ERR")" "Filters now: port $P12" "SIGUSR2 applies the new filter file"
+	for p in "$P11" "$P12"; do
+		server "$p" "$IP_B" 10
+		in_a "$SOCKPEER" tcp-client "$IP_B" "$p" 10 >/dev/null 2>&1
+		wait "$SERVER_PID"
+	done
+	sleep 0.3
+	vista_stop
+	text=$(cat "$out")
+	is "$(grep -c " TCP .*:${P12}[-(]" <<<"$text")" 2 "TCP events follow the new filter"
+	unlike "$text" ":${P11}[-(]" "and no longer the old one"
+fi
+
 # ---------------------------------------------------------------- errors: one line, exit 1, nothing attached
 
 "$BTF_HIDE" /sys/kernel/btf/vmlinux "$tmpdir/no-rst.btf" btf_trace_tcp_receive_reset >/dev/null &&
