@@ -317,7 +317,10 @@ int BPF_PROG(tp_tcp_rst_recv, struct sock *sk)
 	return sk ? tcp_note_reset(sk, VISTA_TCP_RESET_RECV, VISTA_TCP_RST_RECV) : 0;
 }
 
-/* tcp_send_reset(sk, skb[, reason]): sk is NULL, or not a full socket, when no connection owns the segment. */
+/*
+ * tcp_send_reset(sk, skb[, reason]): sk is NULL, not a full socket, or a
+ * listener (answering a stray ACK) when no connection owns the segment.
+ */
 SEC("?tp_btf/tcp_send_reset")
 int tp_tcp_rst_send(__u64 *ctx)
 {
@@ -325,7 +328,7 @@ int tp_tcp_rst_send(__u64 *ctx)
 	struct sk_buff *skb = (struct sk_buff *)ctx[1];
 	__u8 state = sk ? BPF_CORE_READ(sk, __sk_common.skc_state) : TCP_CLOSE_;
 
-	if (sk && state != TCP_TIME_WAIT_ && state != TCP_NEW_SYN_RECV)
+	if (sk && state != TCP_TIME_WAIT_ && state != TCP_NEW_SYN_RECV && state != TCP_LISTEN_)
 		return tcp_note_reset(sk, VISTA_TCP_RESET_SENT, VISTA_TCP_RST_SENT);
 	if (skb)
 		tcp_emit_no_sock(sk, skb);
