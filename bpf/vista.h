@@ -64,7 +64,9 @@ enum vista_filter_flags {
 	VISTA_F_PORT = 1 << 5,
 	VISTA_F_PROTO = 1 << 6,
 	VISTA_F_PID = 1 << 7,
-	VISTA_F_PCAP = 1 << 8, /* the pcap program of the active slot (struct vista_pcap) */
+	VISTA_F_PCAP = 1 << 8,          /* the pcap program of the active slot (struct vista_pcap) */
+	VISTA_F_SK_MARK = 1 << 9,       /* socket and TCP events: sk->sk_mark == sk_mark */
+	VISTA_F_TCP_LIFETIME = 1 << 10, /* TCP events: connections that lived at least tcp_lifetime_ns */
 };
 
 struct vista_filter {
@@ -79,6 +81,9 @@ struct vista_filter {
 	__u8 l4_proto;
 	__u8 pad;
 	__u8 addr[16]; /* IPv4 in the first 4 bytes; matches source or destination */
+	__u32 sk_mark;
+	__u32 pad2;
+	__u64 tcp_lifetime_ns;
 };
 
 struct vista_tuple {
@@ -122,6 +127,94 @@ struct vista_event {
 	struct vista_meta meta;
 	struct vista_tuple tuple;
 };
+
+/*
+ * VISTA_EV_TCP: one TCP connection, described when it closes, when it sends
+ * or receives a reset, or when it is listed while open (at the start of a
+ * trace, for the connections that were open before it).
+ */
+enum vista_tcp_what {
+	VISTA_TCP_CLOSE = 1,      /* the connection closed (inet_sock_set_state to TCP_CLOSE): final numbers */
+	VISTA_TCP_RESET_SENT = 2, /* tcp:tcp_send_reset */
+	VISTA_TCP_RESET_RECV = 3, /* tcp:tcp_receive_reset */
+	VISTA_TCP_OPEN = 4,       /* listed by the iter/tcp program: open now, numbers so far */
+};
+
+enum vista_tcp_flags {
+	VISTA_TCP_PARTIAL = 1 << 0, /* open before vista started: the lifetime counts from the start of the trace */
+	VISTA_TCP_NO_SOCK = 1 << 1, /* a reset sent for no connection: the tuple is the packet's, no numbers */
+};
+
+/* The seed's reset=SEND/RECV on a closing connection. */
+enum vista_tcp_reset {
+	VISTA_TCP_RST_NONE = 0,
+	VISTA_TCP_RST_SENT = 1,
+	VISTA_TCP_RST_RECV = 2,
+};
+
+#define VISTA_CONG_LEN 16
+
+struct vista_tcp {
+	__u64 rx_bytes;    /* tcp_sock.bytes_received (tcpi_bytes_received) */
+	__u64 tx_bytes;    /* tcp_sock.bytes_acked (tcpi_bytes_acked) */
+	__u64 lifetime_ns; /* since the connection began (or since the trace began, with VISTA_TCP_PARTIAL) */
+	__u32 srtt_us;     /* smoothed round-trip time */
+	__u32 retrans;     /* tcp_sock.total_retrans: segments retransmitted over the whole connection */
+	__u32 sk_mark;
+	__u16 family; /* AF_INET or AF_INET6 */
+	__u8 what;    /* enum vista_tcp_what */
+	__u8 state;   /* the TCP state the socket was in (for CLOSE: the one it left) */
+	__u8 reset;   /* enum vista_tcp_reset: what ended the connection */
+	__u8 flags;   /* enum vista_tcp_flags */
+	__u8 pad[6];
+	char cong[VISTA_CONG_LEN]; /* congestion control algorithm */
+};
+
+/* VISTA_EV_SK: one event of a socket of any family, from a sock:* tracepoint. */
+enum vista_sk_what {
+	VISTA_SK_SET_STATE = 1,  /* sock:inet_sock_set_state: a = old state, b = new state */
+	VISTA_SK_SEND = 2,       /* sock:sock_send_length: a = bytes sent or -errno, b = msg flags */
+	VISTA_SK_RECV = 3,       /* sock:sock_recv_length: a = bytes received or -errno, b = msg flags */
+	VISTA_SK_DATA_READY = 4, /* sock:sk_data_ready */
+	VISTA_SK_RCVQ_FULL = 5,  /* sock:sock_rcvqueue_full: a = sk_rmem_alloc, b = the skb's truesize */
+	VISTA_SK_BUF_LIMIT = 6,  /* sock:sock_exceed_buf_limit: a = pages allocated, b = 0 send, 1 receive */
+	VISTA_SK_ERROR = 7,      /* sock:inet_sk_error_report: a = sk_err */
+	VISTA_SK__COUNT,
+};
+
+struct vista_sk {
+	__s64 a, b;  /* the event's own values (enum vista_sk_what) */
+	__u64 inode; /* inode of the socket's file, 0 when it has none */
+	__u32 bound_ifindex;
+	__u32 backlog; /* sk_backlog.len */
+	__s32 rcvbuf;
+	__s32 sndbuf;
+	__u32 priority;
+	__u32 mark;
+	__u32 socket_flags; /* struct socket .flags */
+	__u16 family;       /* AF_* */
+	__u16 protocol;     /* sk_protocol: IPPROTO_* for inet, NETLINK_* for netlink, 0 for unix */
+	__u16 type;         /* SOCK_STREAM, SOCK_DGRAM... */
+	__u8 what;          /* enum vista_sk_what */
+	__u8 state;         /* skc_state */
+	__u8 socket_state;  /* struct socket .state (SS_*) */
+	__u8 reuseport;
+	__u8 has_socket; /* the socket, inode and socket_flags fields were read */
+	__u8 pad;
+};
+
+/* Bytes of a record of this kind in the ring buffer (and of its body after struct vista_event). */
+static inline __u32 vista_event_size(__u32 kind)
+{
+	switch (kind) {
+	case VISTA_EV_TCP:
+		return sizeof(struct vista_event) + sizeof(struct vista_tcp);
+	case VISTA_EV_SK:
+		return sizeof(struct vista_event) + sizeof(struct vista_sk);
+	default:
+		return sizeof(struct vista_event);
+	}
+}
 
 /*
  * A classic-BPF program as libpcap emits it (the layout of struct bpf_insn

@@ -10,34 +10,30 @@
 
 #include "cli/trace_setup.h"
 #include "core/netns.h"
+#include "core/strparse.h"
 #include "filter/command.h"
 #include "filter/filter_set.h"
 #include "filter/structured.h"
 
 /* Capabilities that later issues bring; until then they fail loudly rather than being ignored. */
-int trace_setup_check(const struct vista_options *o, char *err, size_t len)
+static int check_available(const struct vista_options *o, char *err, size_t len)
 {
 	static const char *const later = "is not available yet in this version of vista";
 	const struct {
 		bool given;
 		const char *flag;
 	} flags[] = {
-		{ o->filter_trace_sk, "--filter-trace-sk" },
-		{ o->filter_trace_tcp, "--filter-trace-tcp" },
 		{ o->filter_trace_iptables, "--filter-trace-iptables" },
 		{ o->filter_trace_xdp, "--filter-trace-xdp" },
 		{ o->filter_trace_tc, "--filter-trace-tc" },
 		{ o->filter_track_skb, "--filter-track-skb" },
-		{ o->output_sk, "--output-sk" },
-		{ o->output_tcp, "--output-tcp" },
 		{ o->output_iptables, "--output-iptables" },
 		{ o->output_skb, "--output-skb" },
 		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->n_kmods > 0, "--kmods" },
 		{ o->all_kmods, "--all-kmods" },
+		/* Functions taking a struct sock * need kprobes or fentry; --filter-trace-sk uses tracepoints. */
 		{ o->filter_sk_func != NULL, "--filter-sk-func" },
-		{ o->filter_sk_mark != NULL, "--filter-sk-mark" },
-		{ o->filter_tcp_lifetime_set, "--filter-tcp-lifetime" },
 	};
 
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -47,6 +43,61 @@ int trace_setup_check(const struct vista_options *o, char *err, size_t len)
 		}
 	}
 	return 0;
+}
+
+/* vista-top has no pane for TCP and socket events yet: until it has, it refuses to trace them. */
+static int check_sock_events_shown(const struct vista_options *o, char *err, size_t len)
+{
+	const struct {
+		bool given;
+		const char *flag;
+	} flags[] = {
+		{ o->filter_trace_tcp, "--filter-trace-tcp" },
+		{ o->filter_trace_sk, "--filter-trace-sk" },
+		{ o->output_tcp, "--output-tcp" },
+		{ o->output_sk, "--output-sk" },
+		{ o->filter_tcp_lifetime_set, "--filter-tcp-lifetime" },
+		{ o->filter_sk_mark != NULL, "--filter-sk-mark" },
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]) && !o->shows_sock_events; i++) {
+		if (flags[i].given) {
+			snprintf(err, len, "%s is not available yet in vista-top: vista prints these events",
+				 flags[i].flag);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Options that only mean something next to another: alone they would be silently ignored. */
+static int check_combinations(const struct vista_options *o, char *err, size_t len)
+{
+	const struct {
+		bool given, with;
+		const char *flag, *needs;
+	} pairs[] = {
+		{ o->output_tcp, o->filter_trace_tcp, "--output-tcp", "--filter-trace-tcp" },
+		{ o->filter_tcp_lifetime_set, o->filter_trace_tcp, "--filter-tcp-lifetime", "--filter-trace-tcp" },
+		{ o->output_sk, o->filter_trace_sk, "--output-sk", "--filter-trace-sk" },
+		{ o->filter_sk_mark != NULL, o->filter_trace_sk || o->filter_trace_tcp, "--filter-sk-mark",
+		  "--filter-trace-sk or --filter-trace-tcp" },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (pairs[i].given && !pairs[i].with) {
+			snprintf(err, len, "%s has no effect without %s", pairs[i].flag, pairs[i].needs);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int trace_setup_check(const struct vista_options *o, char *err, size_t len)
+{
+	return check_available(o, err, len) || check_sock_events_shown(o, err, len) || check_combinations(o, err, len)
+		   ? -1
+		   : 0;
 }
 
 int trace_setup_check_replay(const struct vista_options *o, char *err, size_t len)
@@ -96,7 +147,8 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 			return -1;
 		}
 	}
-	return trace_setup_check(o, err, len);
+	/* --output-tcp and --output-sk are a replay's to choose: they need no tracing option there. */
+	return check_available(o, err, len) || check_sock_events_shown(o, err, len) ? -1 : 0;
 }
 
 int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, char *err, size_t len)
@@ -114,6 +166,19 @@ int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, ch
 		return -1;
 	if (o->filter_skb_mark && structured_set_mark(f, o->filter_skb_mark, err, len))
 		return -1;
+	if (o->filter_sk_mark) {
+		uint64_t mark;
+
+		if (parse_u64(o->filter_sk_mark, UINT32_MAX, &mark, err, len))
+			return -1;
+		f->sk_mark = (uint32_t)mark;
+		f->flags |= VISTA_F_SK_MARK;
+	}
+	/* 0 keeps every connection, as no filter does. */
+	if (o->filter_tcp_lifetime_set && o->filter_tcp_lifetime_ns) {
+		f->tcp_lifetime_ns = o->filter_tcp_lifetime_ns;
+		f->flags |= VISTA_F_TCP_LIFETIME;
+	}
 	if (o->filter_netns && filter_set_netns(fs, o->filter_netns, err, len))
 		return -1;
 	if (o->filter_ifname && filter_set_ifname(fs, o->filter_ifname, err, len))
@@ -166,7 +231,10 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 		return -1;
 	}
 	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
-	cfg->trace_skb = o->filter_trace_skb || !o->filter_skb_drop_stack;
+	cfg->trace_skb =
+	    o->filter_trace_skb || (!o->filter_skb_drop_stack && !o->filter_trace_tcp && !o->filter_trace_sk);
+	cfg->sock.tcp = o->filter_trace_tcp;
+	cfg->sock.sk = o->filter_trace_sk;
 	cfg->skb_func_regex = o->filter_skb_func;
 	cfg->drop_stack = o->filter_skb_drop_stack;
 	cfg->kernel_btf = o->kernel_btf;

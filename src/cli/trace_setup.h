@@ -13,7 +13,12 @@
 #include "cli/options.h"
 #include "core/session.h"
 
-/* Fails with one sentence naming the first option this version cannot honour yet. */
+/*
+ * Fails with one sentence naming the first option this version cannot
+ * honour yet (TCP and socket events too, unless the front end shows them:
+ * o->shows_sock_events), or one that would have no effect without another
+ * (--output-tcp without --filter-trace-tcp...).
+ */
 int trace_setup_check(const struct vista_options *o, char *err, size_t len);
 
 /*

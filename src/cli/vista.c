@@ -133,10 +133,33 @@ static const char *drop_reason_cb(const void *ctx, uint32_t reason)
 	return session_drop_reason(ctx, reason);
 }
 
-/* Prints one event, live or replayed; returns non-zero to stop. */
+/*
+ * Prints one event, live or replayed; returns non-zero to stop. An event of
+ * another kind than skb is followed by its own struct (bpf/vista.h), in the
+ * ring buffer as in a struct replay_event.
+ */
 static int print_event(struct printer *p, const struct vista_event *e, const uint64_t *stack, int nstack)
 {
-	size_t n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
+	const struct vista_tcp *tcp;
+	size_t n;
+
+	switch (e->kind) {
+	case VISTA_EV_SKB:
+		n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
+		break;
+	case VISTA_EV_TCP:
+		tcp = (const struct vista_tcp *)(e + 1);
+		/* Connections listed while still open fill tables (vista-top): a line tells how one ended. */
+		if (tcp->what == VISTA_TCP_OPEN)
+			return 0;
+		n = format_tcp(p->line, sizeof(p->line), e, tcp, &p->fmt, &p->state);
+		break;
+	case VISTA_EV_SK:
+		n = format_sk(p->line, sizeof(p->line), e, (const struct vista_sk *)(e + 1), &p->fmt, &p->state);
+		break;
+	default:
+		return 0; /* a kind this vista does not know, from a newer recording */
+	}
 
 	if (n >= sizeof(p->line))
 		n = sizeof(p->line) - 1; /* only a huge stack gets here; the line is cut, not lost */
@@ -253,6 +276,8 @@ static int setup_printer(struct printer *p, const struct vista_options *o, char 
 	p->opts = o;
 	p->fmt.meta = o->output_meta;
 	p->fmt.tuple = o->output_tuple;
+	p->fmt.tcp = o->output_tcp;
+	p->fmt.sk = o->output_sk;
 	p->fmt.timestamp = o->timestamp;
 	p->limit = o->output_limit_lines;
 	p->want_stack = o->output_stack || o->filter_skb_drop_stack;
@@ -326,6 +351,26 @@ static int close_recording(struct printer *p, bool report)
 	if (rc && report && !p->rec_failed)
 		log_error("%s", err);
 	return rc;
+}
+
+/* What is traced, and what the options given cannot apply to. */
+static void log_attached(struct session *s, const struct vista_options *o)
+{
+	struct sock_trace *st = session_sock_trace(s);
+
+	if (session_backend(s) == BACKEND_TRACEPOINT)
+		log_info("Attached %zu tracepoints%s", session_attached_count(s) + sock_trace_attached(st),
+			 o->filter_trace_tcp ? " and the TCP socket iterator" : "");
+	else
+		log_info("Attached %zu hooks%s (%zu functions skipped: the kernel cannot trace them)",
+			 session_attached_count(s) + sock_trace_attached(st),
+			 o->filter_trace_tcp ? " and the TCP socket iterator" : "", session_skipped_count(s));
+	if (*sock_trace_missing(st))
+		log_info("%s no tracepoint %s: those socket events cannot be traced",
+			 o->kernel_btf ? "The kernel described by --kernel-btf has" : "This kernel has",
+			 sock_trace_missing(st));
+	if ((o->filter_trace_tcp || o->filter_trace_sk) && (o->pcap_filter || o->filter_skb_mark || o->filter_ifname))
+		log_info("The pcap-filter expression, --filter-skb-mark and --filter-ifname apply to skb events only");
 }
 
 static void emit_header(struct printer *p)
@@ -432,6 +477,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_verbose(opts.verbose);
+	opts.shows_sock_events = true;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		log_error("out of memory");
@@ -470,11 +516,7 @@ int main(int argc, char **argv)
 		goto fail;
 	if (p->rec && record_write_hooks(p->rec, &p->names, (uint32_t)session_hook_count(p->session), err, sizeof(err)))
 		goto fail;
-	if (session_backend(p->session) == BACKEND_TRACEPOINT)
-		log_info("Attached %zu tracepoints", session_attached_count(p->session));
-	else
-		log_info("Attached %zu hooks (%zu functions skipped: the kernel cannot trace them)",
-			 session_attached_count(p->session), session_skipped_count(p->session));
+	log_attached(p->session, &opts);
 	if (p->rec)
 		log_info("Recording the events to %s", opts.record_file);
 	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) != BACKEND_KPROBE)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "core/format.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -465,60 +466,411 @@ size_t format_header(char *buf, size_t len, const struct format_opts *opts)
 	return o.need;
 }
 
-size_t format_event(char *buf, size_t len, const struct vista_event *e, const uint64_t *stack, int nstack,
-		    const struct format_names *names, const struct format_opts *opts, struct format_state *st)
+/*
+ * The columns every line starts with: the time when absolute, the skb or
+ * socket address (%18s), the CPU (%6s), [comm(pid)] (%16s), what happened
+ * (%24s), and the time since the previous event of the same address when
+ * relative.
+ */
+static void put_columns(struct out *o, const struct vista_event *e, const char *func, size_t funclen,
+			const struct format_opts *opts, struct format_state *st)
 {
-	struct out o = out_init(buf, len);
-	char field[96];
-	size_t n;
+	char field[64];
+	size_t n, clen = strnlen(e->comm, sizeof(e->comm));
 
 	if (opts->timestamp == TIMESTAMP_ABSOLUTE) {
 		char clock[FORMAT_CLOCK_LEN + 1];
 
 		format_clock(clock, sizeof(clock), st, e->ts_ns);
-		put_mem(&o, clock, FORMAT_CLOCK_LEN);
-		put_ch(&o, ' ');
+		put_mem(o, clock, FORMAT_CLOCK_LEN);
+		put_ch(o, ' ');
 	}
-	/* %18s skb, %6s cpu, %16s [comm(pid)], %24s func: the vista columns. */
 	field[0] = '0';
 	field[1] = 'x';
 	n = 2 + u64_hex(field + 2, e->addr, 1);
-	put_right(&o, field, n, 18);
-	put_ch(&o, ' ');
-	put_right(&o, field, u64_dec(field, e->cpu), 6);
-	put_ch(&o, ' ');
+	put_right(o, field, n, 18);
+	put_ch(o, ' ');
+	put_right(o, field, u64_dec(field, e->cpu), 6);
+	put_ch(o, ' ');
 	n = 0;
 	field[n++] = '[';
-	size_t clen = strnlen(e->comm, sizeof(e->comm));
+	/* As the seed: a process that is not known (a socket's owner never seen) has no name. */
+	if (!clen) {
+		memcpy(field + n, "<empty>", 7);
+		n += 7;
+	}
 	memcpy(field + n, e->comm, clen);
 	n += clen;
 	field[n++] = '(';
 	n += u64_dec(field + n, e->pid);
 	field[n++] = ')';
 	field[n++] = ']';
-	put_right(&o, field, n, 16);
-	put_ch(&o, ' ');
-	{
-		struct out f = out_init(field, sizeof(field));
-
-		put_func(&f, e, names);
-		n = f.need < sizeof(field) - 1 ? f.need : sizeof(field) - 1;
-		put_right(&o, field, n, 24);
-	}
+	put_right(o, field, n, 16);
+	put_ch(o, ' ');
+	put_right(o, func, funclen, 24);
 	if (opts->timestamp == TIMESTAMP_RELATIVE) {
-		put_ch(&o, ' ');
-		put_right(&o, field, u64_dec(field, relative_ns(st, e)), 16);
+		put_ch(o, ' ');
+		put_right(o, field, u64_dec(field, relative_ns(st, e)), 16);
 	}
+}
+
+/* What every kind of event carries: its metadata and its tuple, each when asked for and known. */
+static void put_meta_tuple(struct out *o, const struct vista_event *e, const struct format_opts *opts)
+{
 	if (opts->meta && (e->flags & VISTA_EVF_HAS_META)) {
-		put_ch(&o, ' ');
-		put_meta(&o, &e->meta);
+		put_ch(o, ' ');
+		put_meta(o, &e->meta);
 	}
 	if (opts->tuple && (e->flags & VISTA_EVF_HAS_TUPLE) && e->tuple.l3) {
-		put_ch(&o, ' ');
-		put_tuple(&o, &e->tuple);
+		put_ch(o, ' ');
+		put_tuple(o, &e->tuple);
 	}
+}
+
+size_t format_event(char *buf, size_t len, const struct vista_event *e, const uint64_t *stack, int nstack,
+		    const struct format_names *names, const struct format_opts *opts, struct format_state *st)
+{
+	struct out o = out_init(buf, len);
+	char func[96];
+	struct out f = out_init(func, sizeof(func));
+
+	put_func(&f, e, names);
+	put_columns(&o, e, func, f.need < sizeof(func) - 1 ? f.need : sizeof(func) - 1, opts, st);
+	put_meta_tuple(&o, e, opts);
 	if (nstack > 0)
 		put_stack(&o, stack, nstack, names->ksyms);
+	put_ch(&o, '\n');
+	finish(&o, buf, len);
+	return o.need;
+}
+
+/* ---------------------------------------------------------------- TCP and socket events */
+
+/* v / unit with its fraction, trailing zeros dropped: Go's time.Duration text. */
+static void put_fraction(struct out *o, uint64_t v, uint64_t unit, int digits)
+{
+	uint64_t frac = v % unit;
+	char b[20];
+
+	put_dec(o, v / unit);
+	if (!frac)
+		return;
+	for (int i = digits - 1; i >= 0; i--, frac /= 10)
+		b[i] = (char)('0' + frac % 10);
+	while (digits > 0 && b[digits - 1] == '0')
+		digits--;
+	put_ch(o, '.');
+	put_mem(o, b, (size_t)digits);
+}
+
+static void put_duration(struct out *o, uint64_t ns)
+{
+	if (ns == 0) {
+		put_str(o, "0s");
+	} else if (ns < 1000) {
+		put_dec(o, ns);
+		put_str(o, "ns");
+	} else if (ns < 1000000) {
+		put_fraction(o, ns, 1000, 3);
+		put_str(o, "µs");
+	} else if (ns < 1000000000) {
+		put_fraction(o, ns, 1000000, 6);
+		put_str(o, "ms");
+	} else {
+		uint64_t h = ns / 3600000000000ULL, m = ns / 60000000000ULL % 60;
+
+		if (h) {
+			put_dec(o, h);
+			put_ch(o, 'h');
+		}
+		if (h || m) {
+			put_dec(o, m);
+			put_ch(o, 'm');
+		}
+		put_fraction(o, ns % 60000000000ULL, 1000000000, 9);
+		put_ch(o, 's');
+	}
+}
+
+size_t format_duration(char *buf, size_t len, uint64_t ns)
+{
+	struct out o = out_init(buf, len);
+
+	put_duration(&o, ns);
+	finish(&o, buf, len);
+	return o.need;
+}
+
+/* Bytes as the seed prints them: "512B", then KiB, MiB... with three decimals. */
+static void put_bytes(struct out *o, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	char b[48];
+	int u = 0;
+
+	if (bytes < 1024) {
+		put_dec(o, bytes);
+		put_ch(o, 'B');
+		return;
+	}
+	while (u < 4 && bytes >= 1024ULL << (10 * (u + 1)))
+		u++;
+	snprintf(b, sizeof(b), "%.3f%s", (double)bytes / (double)(1ULL << (10 * (u + 1))), units[u]);
+	put_str(o, b);
+}
+
+size_t format_bytes(char *buf, size_t len, uint64_t bytes)
+{
+	struct out o = out_init(buf, len);
+
+	put_bytes(&o, bytes);
+	finish(&o, buf, len);
+	return o.need;
+}
+
+const char *format_tcp_state(unsigned int state)
+{
+	static const char *const names[] = { NULL,        "ESTABLISHED", "SYN_SENT",     "SYN_RECV",      "FIN_WAIT1",
+					     "FIN_WAIT2", "TIME_WAIT",   "CLOSE",        "CLOSE_WAIT",    "LAST_ACK",
+					     "LISTEN",    "CLOSING",     "NEW_SYN_RECV", "BOUND_INACTIVE" };
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
+}
+
+/* A name from a table, or the number when the table has none. */
+static void put_name_or_dec(struct out *o, const char *name, uint64_t v)
+{
+	if (name)
+		put_str(o, name);
+	else
+		put_dec(o, v);
+}
+
+const char *format_tcp_what(uint8_t what)
+{
+	switch (what) {
+	case VISTA_TCP_CLOSE:
+		return "TCP";
+	case VISTA_TCP_RESET_SENT:
+		return "tcp_send_reset";
+	case VISTA_TCP_RESET_RECV:
+		return "tcp_receive_reset";
+	case VISTA_TCP_OPEN:
+		return "TCP_OPEN";
+	default:
+		return "TCP?";
+	}
+}
+
+static void put_tcp(struct out *o, const struct vista_tcp *t)
+{
+	if (t->flags & VISTA_TCP_NO_SOCK) {
+		put_str(o, " conn=none");
+		return;
+	}
+	put_str(o, " rx=");
+	put_bytes(o, t->rx_bytes);
+	put_str(o, " tx=");
+	put_bytes(o, t->tx_bytes);
+	put_str(o, " lifetime=");
+	put_duration(o, t->lifetime_ns);
+	if (t->flags & VISTA_TCP_PARTIAL)
+		put_str(o, "(partial)");
+	put_str(o, " srtt=");
+	put_duration(o, (uint64_t)t->srtt_us * 1000);
+	put_str(o, " retrans=");
+	put_dec(o, t->retrans);
+	put_str(o, " sk_mark=");
+	put_hex(o, t->sk_mark, 1);
+	put_str(o, " cong=");
+	put_mem(o, t->cong, strnlen(t->cong, sizeof(t->cong)));
+	if (t->reset) {
+		put_str(o, " reset=");
+		put_str(o, t->reset == VISTA_TCP_RST_SENT ? "SEND" : "RECV");
+	}
+	/* Beyond the seed's fields: the exact counts behind rx= and tx=, and the state it was in. */
+	put_str(o, " rx_bytes=");
+	put_dec(o, t->rx_bytes);
+	put_str(o, " tx_bytes=");
+	put_dec(o, t->tx_bytes);
+	put_str(o, " state=");
+	put_name_or_dec(o, format_tcp_state(t->state), t->state);
+}
+
+size_t format_tcp(char *buf, size_t len, const struct vista_event *e, const struct vista_tcp *t,
+		  const struct format_opts *opts, struct format_state *st)
+{
+	struct out o = out_init(buf, len);
+	const char *func = format_tcp_what(t->what);
+
+	put_columns(&o, e, func, strlen(func), opts, st);
+	put_meta_tuple(&o, e, opts);
+	if (opts->tcp)
+		put_tcp(&o, t);
+	put_ch(&o, '\n');
+	finish(&o, buf, len);
+	return o.need;
+}
+
+struct num_name {
+	unsigned int num;
+	const char *name;
+};
+
+static const char *lookup(const struct num_name *table, size_t n, unsigned int num)
+{
+	for (size_t i = 0; i < n; i++)
+		if (table[i].num == num)
+			return table[i].name;
+	return NULL;
+}
+
+#define LOOKUP(table, num) lookup(table, sizeof(table) / sizeof(table[0]), num)
+
+const char *format_family(unsigned int family)
+{
+	static const struct num_name names[] = {
+		{ 1, "AF_UNIX" },    { 2, "AF_INET" }, { 10, "AF_INET6" }, { 15, "AF_KEY" },       { 16, "AF_NETLINK" },
+		{ 17, "AF_PACKET" }, { 29, "AF_CAN" }, { 30, "AF_TIPC" },  { 31, "AF_BLUETOOTH" }, { 38, "AF_ALG" },
+		{ 40, "AF_VSOCK" },  { 44, "AF_XDP" }, { 45, "AF_MCTP" },
+	};
+
+	return LOOKUP(names, family);
+}
+
+const char *format_sk_protocol(unsigned int family, unsigned int protocol)
+{
+	static const struct num_name inet[] = {
+		{ 0, "IPPROTO_IP" },    { 1, "IPPROTO_ICMP" },    { 2, "IPPROTO_IGMP" },   { 6, "IPPROTO_TCP" },
+		{ 17, "IPPROTO_UDP" },  { 58, "IPPROTO_ICMPV6" }, { 132, "IPPROTO_SCTP" }, { 136, "IPPROTO_UDPLITE" },
+		{ 255, "IPPROTO_RAW" }, { 262, "IPPROTO_MPTCP" },
+	};
+	static const struct num_name netlink[] = {
+		{ 0, "NETLINK_ROUTE" },       { 2, "NETLINK_USERSOCK" },       { 3, "NETLINK_FIREWALL" },
+		{ 4, "NETLINK_SOCK_DIAG" },   { 5, "NETLINK_NFLOG" },          { 6, "NETLINK_XFRM" },
+		{ 7, "NETLINK_SELINUX" },     { 8, "NETLINK_ISCSI" },          { 9, "NETLINK_AUDIT" },
+		{ 10, "NETLINK_FIB_LOOKUP" }, { 11, "NETLINK_CONNECTOR" },     { 12, "NETLINK_NETFILTER" },
+		{ 13, "NETLINK_IP6_FW" },     { 14, "NETLINK_DNRTMSG" },       { 15, "NETLINK_KOBJECT_UEVENT" },
+		{ 16, "NETLINK_GENERIC" },    { 18, "NETLINK_SCSITRANSPORT" }, { 19, "NETLINK_ECRYPTFS" },
+		{ 20, "NETLINK_RDMA" },       { 21, "NETLINK_CRYPTO" },        { 22, "NETLINK_SMC" },
+	};
+
+	if (family == 2 || family == 10)
+		return LOOKUP(inet, protocol);
+	if (family == 16)
+		return LOOKUP(netlink, protocol);
+	return NULL; /* unix sockets have none (0), packet sockets an ethertype */
+}
+
+const char *format_sk_what(uint8_t what)
+{
+	static const char *const names[VISTA_SK__COUNT] = {
+		[VISTA_SK_SET_STATE] = "inet_sock_set_state", [VISTA_SK_SEND] = "sock_send_length",
+		[VISTA_SK_RECV] = "sock_recv_length",         [VISTA_SK_DATA_READY] = "sk_data_ready",
+		[VISTA_SK_RCVQ_FULL] = "sock_rcvqueue_full",  [VISTA_SK_BUF_LIMIT] = "sock_exceed_buf_limit",
+		[VISTA_SK_ERROR] = "inet_sk_error_report",
+	};
+
+	return what < VISTA_SK__COUNT && names[what] ? names[what] : "sock?";
+}
+
+static void put_sk_fields(struct out *o, const struct vista_sk *s)
+{
+	static const struct num_name types[] = {
+		{ 1, "SOCK_STREAM" },    { 2, "SOCK_DGRAM" }, { 3, "SOCK_RAW" },     { 4, "SOCK_RDM" },
+		{ 5, "SOCK_SEQPACKET" }, { 6, "SOCK_DCCP" },  { 10, "SOCK_PACKET" },
+	};
+	static const struct num_name socket_states[] = {
+		{ 0, "FREE" }, { 1, "UNCONNECTED" }, { 2, "CONNECTING" }, { 3, "CONNECTED" }, { 4, "DISCONNECTING" },
+	};
+
+	put_str(o, " skc_state=");
+	put_name_or_dec(o, format_tcp_state(s->state), s->state);
+	put_str(o, s->reuseport ? " skc_reuseport=true" : " skc_reuseport=false");
+	put_str(o, " skc_bound_ifindex=");
+	put_dec(o, s->bound_ifindex);
+	put_str(o, " sk_backlog=");
+	put_dec(o, s->backlog);
+	put_str(o, " sk_rcv_buff=");
+	put_dec(o, (uint32_t)s->rcvbuf);
+	put_str(o, " sk_snd_buff=");
+	put_dec(o, (uint32_t)s->sndbuf);
+	put_str(o, " sk_priority=");
+	put_dec(o, s->priority);
+	put_str(o, " sk_mark=");
+	put_hex(o, s->mark, 1);
+	put_str(o, " sk_type=");
+	put_name_or_dec(o, LOOKUP(types, s->type), s->type);
+	if (!s->has_socket)
+		return;
+	put_str(o, " socket_state=");
+	put_name_or_dec(o, LOOKUP(socket_states, s->socket_state), s->socket_state);
+	put_str(o, " socket_file_inode=");
+	put_dec(o, s->inode);
+	put_str(o, " socket_flags=");
+	put_dec(o, s->socket_flags);
+}
+
+static void put_signed(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		put_ch(o, '-');
+		put_dec(o, (uint64_t)0 - (uint64_t)v);
+	} else {
+		put_dec(o, (uint64_t)v);
+	}
+}
+
+/* The values of the tracepoint itself. */
+static void put_sk_what(struct out *o, const struct vista_sk *s)
+{
+	switch (s->what) {
+	case VISTA_SK_SET_STATE:
+		put_str(o, " oldstate=");
+		put_name_or_dec(o, format_tcp_state((unsigned int)s->a), (uint64_t)s->a);
+		put_str(o, " newstate=");
+		put_name_or_dec(o, format_tcp_state((unsigned int)s->b), (uint64_t)s->b);
+		break;
+	case VISTA_SK_SEND:
+	case VISTA_SK_RECV:
+		put_str(o, s->a < 0 ? " error=" : " len=");
+		put_signed(o, s->a);
+		put_str(o, " flags=");
+		put_hex(o, (uint32_t)s->b, 1);
+		break;
+	case VISTA_SK_RCVQ_FULL:
+		put_str(o, " rmem_alloc=");
+		put_signed(o, s->a);
+		put_str(o, " truesize=");
+		put_signed(o, s->b);
+		break;
+	case VISTA_SK_BUF_LIMIT:
+		put_str(o, " allocated=");
+		put_signed(o, s->a);
+		put_str(o, s->b ? " kind=RECV" : " kind=SEND");
+		break;
+	case VISTA_SK_ERROR:
+		put_str(o, " sk_err=");
+		put_signed(o, s->a);
+		break;
+	}
+}
+
+size_t format_sk(char *buf, size_t len, const struct vista_event *e, const struct vista_sk *s,
+		 const struct format_opts *opts, struct format_state *st)
+{
+	struct out o = out_init(buf, len);
+	const char *func = format_sk_what(s->what);
+
+	put_columns(&o, e, func, strlen(func), opts, st);
+	put_meta_tuple(&o, e, opts);
+	put_str(&o, " family=");
+	put_name_or_dec(&o, format_family(s->family), s->family);
+	put_str(&o, " protocol=");
+	put_name_or_dec(&o, format_sk_protocol(s->family, s->protocol), s->protocol);
+	if (opts->sk)
+		put_sk_fields(&o, s);
+	put_sk_what(&o, s);
 	put_ch(&o, '\n');
 	finish(&o, buf, len);
 	return o.need;

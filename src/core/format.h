@@ -29,6 +29,8 @@ enum timestamp_mode {
 struct format_opts {
 	bool meta;
 	bool tuple;
+	bool tcp; /* --output-tcp: a TCP event's numbers */
+	bool sk;  /* --output-sk: a socket event's socket fields */
 	enum timestamp_mode timestamp;
 };
 
@@ -70,10 +72,36 @@ size_t format_clock(char *buf, size_t len, const struct format_state *st, uint64
 size_t format_header(char *buf, size_t len, const struct format_opts *o);
 size_t format_event(char *buf, size_t len, const struct vista_event *e, const uint64_t *stack, int nstack,
 		    const struct format_names *names, const struct format_opts *o, struct format_state *st);
+/*
+ * A TCP event (VISTA_EV_TCP), with t its struct vista_tcp, in the seed's
+ * layout: "... TCP netns=... 10.0.0.1:22->10.0.0.2:5000(tcp) rx=5.326KiB
+ * tx=5.747KiB lifetime=939.570803ms srtt=240µs retrans=0 sk_mark=0x0
+ * cong=cubic", the numbers with --output-tcp.
+ */
+size_t format_tcp(char *buf, size_t len, const struct vista_event *e, const struct vista_tcp *t,
+		  const struct format_opts *o, struct format_state *st);
+/*
+ * A socket event (VISTA_EV_SK), with s its struct vista_sk: the tracepoint,
+ * the family and protocol, the socket's fields with --output-sk (the seed's
+ * skc_state= ... socket_flags=), then the tracepoint's own values.
+ */
+size_t format_sk(char *buf, size_t len, const struct vista_event *e, const struct vista_sk *s,
+		 const struct format_opts *o, struct format_state *st);
 size_t format_tuple(char *buf, size_t len, const struct vista_tuple *t);
 size_t format_meta(char *buf, size_t len, const struct vista_meta *m);
 size_t format_func(char *buf, size_t len, const struct vista_event *e, const struct format_names *names);
 size_t format_stack(char *buf, size_t len, const uint64_t *ips, int n, const struct kallsyms *ksyms);
 const char *format_pkt_type(uint8_t pkt_type);
+/* Go's time.Duration text, as the seed prints lifetimes: "939.570803ms", "240µs", "1m30.5s", "0s". */
+size_t format_duration(char *buf, size_t len, uint64_t ns);
+/* The seed's byte counts: "512B", "5.326KiB", "1.500MiB". */
+size_t format_bytes(char *buf, size_t len, uint64_t bytes);
+/* Names, or NULL when the number has none here. */
+const char *format_tcp_state(unsigned int state); /* "ESTABLISHED"... (also skc_state of other sockets) */
+const char *format_family(unsigned int family);   /* "AF_INET"... */
+const char *format_sk_protocol(unsigned int family, unsigned int protocol); /* "IPPROTO_UDP", "NETLINK_ROUTE"... */
+/* What a TCP or socket event is, as its FUNC column shows it: "TCP", "tcp_send_reset", "sock_send_length"... */
+const char *format_tcp_what(uint8_t what);
+const char *format_sk_what(uint8_t what);
 
 #endif

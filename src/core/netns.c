@@ -233,3 +233,124 @@ int netns_ifindex(uint32_t netns_inode, const char *ifname, uint32_t *ifindex, c
 	close(fd);
 	return ret;
 }
+
+/* The namespaces netns_for_each visits: one open file for each distinct inode. */
+struct netns_list {
+	struct {
+		uint32_t inode;
+		int fd;
+	} * v;
+	size_t n, cap;
+	dev_t dev; /* nsfs */
+};
+
+static bool netns_list_has(const struct netns_list *l, uint32_t inode)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].inode == inode)
+			return true;
+	return false;
+}
+
+/* Adds the namespace behind path unless already listed; a path that is gone or not a netns is skipped. */
+static int netns_list_add(struct netns_list *l, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) < 0 || st.st_dev != l->dev || st.st_ino > UINT32_MAX ||
+	    netns_list_has(l, (uint32_t)st.st_ino))
+		return 0;
+	fd = open_if_match(path, l->dev, (uint32_t)st.st_ino);
+	if (fd < 0)
+		return 0;
+	if (!is_netns_fd(fd)) {
+		close(fd);
+		return 0;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *v = realloc(l->v, cap * sizeof(*l->v));
+
+		if (!v) {
+			close(fd);
+			return -1;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].inode = (uint32_t)st.st_ino;
+	l->v[l->n].fd = fd;
+	l->n++;
+	return 0;
+}
+
+static int netns_list_scan(struct netns_list *l, const char *dir, const char *suffix, bool pids_only)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int rc = 0;
+
+	if (!d)
+		return 0; /* no /run/netns: nobody named a namespace */
+	while (rc == 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || (pids_only && !isdigit((unsigned char)de->d_name[0])))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s%s", dir, de->d_name, suffix) < (int)sizeof(path))
+			rc = netns_list_add(l, path);
+	}
+	closedir(d);
+	return rc;
+}
+
+static void netns_list_free(struct netns_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		close(l->v[i].fd);
+	free(l->v);
+}
+
+int netns_for_each(netns_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct netns_list l = { 0 };
+	struct stat self;
+	int rc = 0, home;
+
+	if (stat(SELF_NETNS, &self) < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", SELF_NETNS, strerror(errno));
+		return -1;
+	}
+	l.dev = self.st_dev;
+	if (netns_list_add(&l, SELF_NETNS) || netns_list_scan(&l, "/run/netns", "", false) ||
+	    netns_list_scan(&l, "/proc", "/ns/net", true)) {
+		snprintf(err, errlen, "out of memory");
+		netns_list_free(&l);
+		return -1;
+	}
+	if (!l.n || l.v[0].inode != self.st_ino) {
+		snprintf(err, errlen, "cannot open %s", SELF_NETNS);
+		netns_list_free(&l);
+		return -1;
+	}
+	home = l.v[0].fd; /* SELF_NETNS came first */
+	for (size_t i = 0; i < l.n && rc == 0; i++) {
+		char where[32];
+
+		snprintf(where, sizeof(where), "netns inode:%u", l.v[i].inode);
+		if (i && setns(l.v[i].fd, CLONE_NEWNET) < 0) {
+			snprintf(err, errlen, "cannot enter %s: %s", where, strerror(errno));
+			rc = -1;
+			break;
+		}
+		rc = fn(ctx, l.v[i].inode, err, errlen);
+		if (i && setns(home, CLONE_NEWNET) < 0) {
+			/* Staying in the wrong namespace would silently break everything after; say so loudly. */
+			snprintf(err, errlen, "cannot return to the original netns from %s: %s", where,
+				 strerror(errno));
+			rc = -1;
+		}
+	}
+	netns_list_free(&l);
+	return rc;
+}

@@ -26,4 +26,14 @@ int netns_parse(const char *spec, uint32_t *inode, char *err, size_t errlen);
  */
 int netns_ifindex(uint32_t netns_inode, const char *ifname, uint32_t *ifindex, char *err, size_t errlen);
 
+/*
+ * Runs fn once inside every network namespace that a process or an entry of
+ * /run/netns holds, the caller's own first, and returns the calling thread
+ * to its own namespace. Namespaces that vanish meanwhile are skipped.
+ * Stops at the first failure of fn. Returns 0, or -1 with the reason in err
+ * (fn's, or why a namespace could not be entered).
+ */
+typedef int (*netns_fn)(void *ctx, uint32_t inode, char *err, size_t errlen);
+int netns_for_each(netns_fn fn, void *ctx, char *err, size_t errlen);
+
 #endif

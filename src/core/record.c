@@ -83,10 +83,71 @@ static const struct event_field event_fields[] = {
 
 #define N_EVENT_FIELDS (sizeof(event_fields) / sizeof(event_fields[0]))
 
+/* The struct after an event of another kind, field by field in the same way. */
+#define BODY_INT(type, f)                                        \
+	{                                                        \
+		offsetof(type, f), sizeof(((type *)0)->f), false \
+	}
+#define BODY_BYTES(type, f)                                     \
+	{                                                       \
+		offsetof(type, f), sizeof(((type *)0)->f), true \
+	}
+
+static const struct event_field tcp_fields[] = {
+	BODY_INT(struct vista_tcp, rx_bytes),    BODY_INT(struct vista_tcp, tx_bytes),
+	BODY_INT(struct vista_tcp, lifetime_ns), BODY_INT(struct vista_tcp, srtt_us),
+	BODY_INT(struct vista_tcp, retrans),     BODY_INT(struct vista_tcp, sk_mark),
+	BODY_INT(struct vista_tcp, family),      BODY_INT(struct vista_tcp, what),
+	BODY_INT(struct vista_tcp, state),       BODY_INT(struct vista_tcp, reset),
+	BODY_INT(struct vista_tcp, flags),       BODY_BYTES(struct vista_tcp, pad),
+	BODY_BYTES(struct vista_tcp, cong),
+};
+
+static const struct event_field sk_fields[] = {
+	BODY_INT(struct vista_sk, a),         BODY_INT(struct vista_sk, b),
+	BODY_INT(struct vista_sk, inode),     BODY_INT(struct vista_sk, bound_ifindex),
+	BODY_INT(struct vista_sk, backlog),   BODY_INT(struct vista_sk, rcvbuf),
+	BODY_INT(struct vista_sk, sndbuf),    BODY_INT(struct vista_sk, priority),
+	BODY_INT(struct vista_sk, mark),      BODY_INT(struct vista_sk, socket_flags),
+	BODY_INT(struct vista_sk, family),    BODY_INT(struct vista_sk, protocol),
+	BODY_INT(struct vista_sk, type),      BODY_INT(struct vista_sk, what),
+	BODY_INT(struct vista_sk, state),     BODY_INT(struct vista_sk, socket_state),
+	BODY_INT(struct vista_sk, reuseport), BODY_INT(struct vista_sk, has_socket),
+	BODY_INT(struct vista_sk, pad),
+};
+
+/* A kind of event recorded as RECORD_KIND_EVENT: the layout of the struct that follows its event. */
+struct kind_layout {
+	uint32_t kind;
+	const struct event_field *fields;
+	size_t nfields;
+	uint16_t bytes; /* on disk: the sum of the field sizes */
+};
+
+static const struct kind_layout kind_layouts[] = {
+	{ VISTA_EV_TCP, tcp_fields, sizeof(tcp_fields) / sizeof(tcp_fields[0]), RECORD_TCP_BYTES },
+	{ VISTA_EV_SK, sk_fields, sizeof(sk_fields) / sizeof(sk_fields[0]), RECORD_SK_BYTES },
+};
+
+#define N_KINDS (sizeof(kind_layouts) / sizeof(kind_layouts[0]))
+
+static const struct kind_layout *kind_layout(uint32_t kind)
+{
+	for (size_t i = 0; i < N_KINDS; i++)
+		if (kind_layouts[i].kind == kind)
+			return &kind_layouts[i];
+	return NULL;
+}
+
 /* A change to struct vista_event must come here: the table above, RECORD_EVENT_BYTES, record.h. */
 _Static_assert(sizeof(struct vista_event) == 160, "struct vista_event changed: update the recorded layout");
 _Static_assert(offsetof(struct vista_event, tuple.pad) + 3 == RECORD_EVENT_BYTES,
 	       "the recorded event is struct vista_event without padding");
+/* The same for the structs of the other kinds: a change to one must come to its table above and to record.h. */
+_Static_assert(sizeof(struct vista_tcp) == 64 && RECORD_TCP_BYTES == 64, "struct vista_tcp changed");
+_Static_assert(sizeof(struct vista_sk) == 64 && RECORD_SK_BYTES == 64, "struct vista_sk changed");
+_Static_assert(offsetof(struct replay_event, body) == sizeof(struct vista_event),
+	       "a replayed event's struct follows it as in the ring buffer");
 
 static uint64_t load_host(const void *p, size_t size)
 {
@@ -147,12 +208,12 @@ static uint64_t le_load(const uint8_t *p, size_t size)
 	return v;
 }
 
-static void event_encode(uint8_t *out, const struct vista_event *e)
+static void fields_encode(uint8_t *out, const void *src, const struct event_field *fields, size_t n)
 {
-	const uint8_t *base = (const uint8_t *)e;
+	const uint8_t *base = src;
 
-	for (size_t i = 0; i < N_EVENT_FIELDS; i++) {
-		const struct event_field *f = &event_fields[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct event_field *f = &fields[i];
 
 		if (f->bytes)
 			memcpy(out, base + f->off, f->size);
@@ -162,15 +223,16 @@ static void event_encode(uint8_t *out, const struct vista_event *e)
 	}
 }
 
-/* Decodes the fields that lie entirely within the n bytes; the others stay 0. */
-static void event_decode(struct vista_event *e, const uint8_t *in, size_t n)
+/* Decodes the fields that lie entirely within the n bytes; the others stay 0 (dst is size bytes). */
+static void fields_decode(void *dst, size_t size, const uint8_t *in, size_t n, const struct event_field *fields,
+			  size_t nfields)
 {
-	uint8_t *base = (uint8_t *)e;
+	uint8_t *base = dst;
 	size_t at = 0;
 
-	memset(e, 0, sizeof(*e));
-	for (size_t i = 0; i < N_EVENT_FIELDS && at + event_fields[i].size <= n; i++) {
-		const struct event_field *f = &event_fields[i];
+	memset(dst, 0, size);
+	for (size_t i = 0; i < nfields && at + fields[i].size <= n; i++) {
+		const struct event_field *f = &fields[i];
 
 		if (f->bytes)
 			memcpy(base + f->off, in + at, f->size);
@@ -180,6 +242,16 @@ static void event_decode(struct vista_event *e, const uint8_t *in, size_t n)
 	}
 }
 
+static void event_encode(uint8_t *out, const struct vista_event *e)
+{
+	fields_encode(out, e, event_fields, N_EVENT_FIELDS);
+}
+
+static void event_decode(struct vista_event *e, const uint8_t *in, size_t n)
+{
+	fields_decode(e, sizeof(*e), in, n, event_fields, N_EVENT_FIELDS);
+}
+
 static uint16_t header_check(uint16_t type, uint32_t len)
 {
 	return (uint16_t)(((uint64_t)type << 32 | len) * 0x9e3779b97f4a7c15ULL >> 48);
@@ -187,7 +259,8 @@ static uint16_t header_check(uint16_t type, uint32_t len)
 
 static const char *type_name(uint16_t type)
 {
-	static const char *const names[] = { NULL, "information", "hook", "drop reason", "symbol", "event", "end" };
+	static const char *const names[] = { NULL,     "information", "hook", "drop reason",
+					     "symbol", "event",       "end",  "event" };
 
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";
 }
@@ -308,8 +381,9 @@ struct record_writer {
 	size_t len;
 	size_t rec_start; /* offset in buf of the record being built */
 	struct id_set hooks, reasons, symbols;
-	uint64_t events;
-	int error; /* errno of the first failure, then every call fails with it */
+	uint64_t events;         /* RECORD_EVENT records */
+	uint64_t kinds[N_KINDS]; /* RECORD_KIND_EVENT records, per kind_layouts[] */
+	int error;               /* errno of the first failure, then every call fails with it */
 };
 
 static int writer_fail(const struct record_writer *w, char *err, size_t errlen)
@@ -518,9 +592,31 @@ static void put_event_names(struct record_writer *w, const struct vista_event *e
 	rec_end(w, RECORD_SYMBOLS);
 }
 
+/* An event of another kind than skb: the event, then its kind's struct, which follows it in memory. */
+static int write_kind_event(struct record_writer *w, const struct vista_event *e, const struct kind_layout *k,
+			    char *err, size_t errlen)
+{
+	if (rec_begin(w))
+		return writer_fail(w, err, errlen);
+	put_le(w, 2, RECORD_EVENT_BYTES);
+	put_le(w, 2, k->bytes);
+	event_encode(w->buf + w->len, e);
+	w->len += RECORD_EVENT_BYTES;
+	fields_encode(w->buf + w->len, e + 1, k->fields, k->nfields);
+	w->len += k->bytes;
+	rec_end(w, RECORD_KIND_EVENT);
+	w->kinds[k - kind_layouts]++;
+	return 0;
+}
+
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 		       const struct format_names *names, char *err, size_t errlen)
 {
+	const struct kind_layout *k = kind_layout(e->kind);
+
+	/* Their FUNC is in the event itself: no hook name, and no stack to resolve. */
+	if (k)
+		return write_kind_event(w, e, k, err, errlen);
 	if (nstack < 0)
 		nstack = 0;
 	if (nstack > VISTA_MAX_STACK_DEPTH)
@@ -554,6 +650,12 @@ int record_writer_close(struct record_writer *w, uint64_t lost, char *err, size_
 	if (rec_begin(w) == 0) {
 		put_le(w, 8, w->events);
 		put_le(w, 8, lost);
+		for (size_t i = 0; i < N_KINDS; i++) {
+			if (!w->kinds[i])
+				continue;
+			put_le(w, 4, kind_layouts[i].kind);
+			put_le(w, 8, w->kinds[i]);
+		}
 		rec_end(w, RECORD_END);
 	}
 	flush_buf(w);
@@ -588,11 +690,13 @@ struct replay {
 	struct record_info info;
 	struct name_table hooks, reasons;
 	struct kallsyms *ksyms;
-	uint64_t size;       /* of the file when opened */
-	uint64_t data_start; /* the first record after INFO */
-	uint64_t data_end;   /* the end of the last complete record read */
-	uint64_t pos;        /* where replay_next reads */
-	uint64_t events;
+	uint64_t size;           /* of the file when opened */
+	uint64_t data_start;     /* the first record after INFO */
+	uint64_t data_end;       /* the end of the last complete record read */
+	uint64_t pos;            /* where replay_next reads */
+	uint64_t events;         /* that replay_next returns */
+	uint64_t skb_events;     /* RECORD_EVENT records */
+	uint64_t kinds[N_KINDS]; /* RECORD_KIND_EVENT records of each kind this reader knows */
 	uint64_t lost;
 	bool has_end;
 	char warning[512];
@@ -871,6 +975,47 @@ static int check_event(struct cursor *c, size_t *nbytes, size_t *frames)
 	return 0;
 }
 
+/*
+ * "u16 n, u16 m", then n bytes of event and m bytes of its kind's struct.
+ * Decodes the event into *e; returns its kind's layout through *k (NULL for
+ * a kind this reader does not know, to be skipped), and where the struct's
+ * bytes start.
+ */
+static int check_kind_event(struct cursor *c, struct vista_event *e, const struct kind_layout **k, const uint8_t **body,
+			    size_t *mbytes)
+{
+	size_t nbytes = (size_t)get_le(c, 2);
+
+	*mbytes = (size_t)get_le(c, 2);
+	/* The kind must be there to say what the rest is. */
+	if (c->bad || c->left != nbytes + *mbytes || nbytes < offsetof(struct vista_event, kind) + sizeof(e->kind))
+		return -1;
+	event_decode(e, take(c, nbytes), nbytes);
+	*body = take(c, *mbytes);
+	*k = kind_layout(e->kind);
+	/* An skb event is never recorded this way: that would be a damaged kind. */
+	return e->kind == VISTA_EV_SKB ? -1 : 0;
+}
+
+/* The kinds' counts after END's first 16 bytes: "u32 kind, u64 records" until the payload ends. */
+static int check_end_kinds(struct replay *r, struct cursor *c)
+{
+	uint64_t seen[N_KINDS] = { 0 };
+
+	while (c->left && !c->bad) {
+		uint32_t kind = (uint32_t)get_le(c, 4);
+		uint64_t n = get_le(c, 8);
+		const struct kind_layout *k = kind_layout(kind);
+
+		if (k)
+			seen[k - kind_layouts] = n;
+	}
+	for (size_t i = 0; i < N_KINDS && !c->bad; i++)
+		if (seen[i] != r->kinds[i])
+			c->bad = true; /* fewer than the writer counted: records went missing */
+	return c->bad ? -1 : 0;
+}
+
 /* Reads the file header and the INFO record. */
 static int read_head(struct replay *r, char *err, size_t errlen)
 {
@@ -913,7 +1058,10 @@ static int scan(struct replay *r, struct sym_list *syms, char *err, size_t errle
 		uint64_t at = r->pos;
 		uint16_t type;
 		uint32_t len;
-		size_t nbytes, frames;
+		size_t nbytes, frames, mbytes;
+		const struct kind_layout *k;
+		const uint8_t *body;
+		struct vista_event ev;
 		struct cursor c;
 		int rc = 0;
 		enum read_status st = read_record(r, &type, &len, true, err, errlen);
@@ -947,14 +1095,23 @@ static int scan(struct replay *r, struct sym_list *syms, char *err, size_t errle
 		case RECORD_EVENT:
 			rc = check_event(&c, &nbytes, &frames);
 			r->events++;
+			r->skb_events++;
+			break;
+		case RECORD_KIND_EVENT:
+			rc = check_kind_event(&c, &ev, &k, &body, &mbytes);
+			if (rc == 0 && k) {
+				r->events++;
+				r->kinds[k - kind_layouts]++;
+			}
 			break;
 		case RECORD_END:
 			r->has_end = true;
 			/* Fewer events than the writer counted: records went missing. */
-			if (get_le(&c, 8) != r->events)
+			if (get_le(&c, 8) != r->skb_events)
 				c.bad = true;
 			r->lost = get_le(&c, 8);
-			rc = c.bad ? -1 : 0;
+			/* 1.0 ends here; 1.1 adds the count of every other kind recorded. */
+			rc = c.bad ? -1 : check_end_kinds(r, &c);
 			break;
 		default:
 			break; /* a newer record type: not ours to read */
@@ -1044,13 +1201,28 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 		if (st != READ_OK)
 			return errmsg_set(err, errlen, "cannot read the recording %s: it changed while being read",
 					  r->path);
+		c = (struct cursor){ r->payload, len, false };
+		if (type == RECORD_KIND_EVENT) {
+			const struct kind_layout *k;
+			const uint8_t *body;
+			size_t mbytes;
+
+			if (check_kind_event(&c, &ev->event, &k, &body, &mbytes))
+				return errmsg_set(err, errlen,
+						  "cannot read the recording %s: it changed while being read", r->path);
+			if (!k)
+				continue; /* a kind of a later vista */
+			fields_decode(&ev->body, sizeof(ev->body), body, mbytes, k->fields, k->nfields);
+			ev->nstack = 0;
+			return 1;
+		}
 		if (type != RECORD_EVENT)
 			continue;
-		c = (struct cursor){ r->payload, len, false };
 		if (check_event(&c, &nbytes, &frames))
 			return errmsg_set(err, errlen, "cannot read the recording %s: it changed while being read",
 					  r->path);
 		event_decode(&ev->event, take(&c, nbytes), nbytes);
+		memset(&ev->body, 0, sizeof(ev->body));
 		ev->nstack = 0;
 		/* Deeper stacks than this vista collects keep their innermost frames. */
 		for (size_t i = 0; i < frames; i++) {

@@ -4,14 +4,15 @@
  * (--record) and read back later, without root or BPF, possibly on another
  * machine (--replay). Both front ends use this; nothing here prints.
  *
- * File format, version 1.0. Every integer is little-endian, whatever the
+ * File format, version 1.1. Every integer is little-endian, whatever the
  * host. A "str" is a u16 byte count followed by that many bytes (no NUL,
  * no control characters).
  *
  *   File header, 16 bytes:
  *     0   char[8] magic "VISTAREC"
  *     8   u16     major version (1): readers refuse any other major version
- *     10  u16     minor version (0): newer minors only add what old readers skip
+ *     10  u16     minor version (1): newer minors only add what old readers skip
+ *                 (1.1 added RECORD_KIND_EVENT and the kind counts of RECORD_END)
  *     12  u32     reserved, written as 0, ignored
  *
  *   Then records until the end of the file, each an 8-byte header and a payload:
@@ -57,9 +58,26 @@
  *                 tcp_flags, icmp_type, icmp_code, pad[3]. A shorter event
  *                 reads as zeros at the end, a longer one is cut.
  *     4+n frames × u64 instruction pointers, innermost first
+ *   RECORD_KIND_EVENT (7): an event of another kind than skb (bpf/vista.h):
+ *     0   u16     n: bytes of the event that follow (RECORD_EVENT_BYTES)
+ *     2   u16     m: bytes of the kind's struct after the event
+ *     4   n bytes struct vista_event, as in RECORD_EVENT (its kind at 28)
+ *     4+n m bytes the kind's struct, its fields in declaration order without
+ *                 padding, integers little-endian:
+ *                 VISTA_EV_TCP, struct vista_tcp (RECORD_TCP_BYTES): u64 rx_bytes,
+ *                 tx_bytes, lifetime_ns; u32 srtt_us, retrans, sk_mark;
+ *                 u16 family; u8 what, state, reset, flags, pad[6]; char cong[16].
+ *                 VISTA_EV_SK, struct vista_sk (RECORD_SK_BYTES): s64 a, b;
+ *                 u64 inode; u32 bound_ifindex, backlog; s32 rcvbuf, sndbuf;
+ *                 u32 priority, mark, socket_flags; u16 family, protocol, type;
+ *                 u8 what, state, socket_state, reuseport, has_socket, pad.
+ *                 A shorter struct reads as zeros at the end, a longer one is cut.
+ *     No stack. A reader skips the records of a kind it does not know.
  *   RECORD_END (6), written when the recording is closed:
- *     0   u64     events written
+ *     0   u64     RECORD_EVENT records written
  *     8   u64     events the kernel lost while recording
+ *     16  then, for each kind recorded as RECORD_KIND_EVENT, until the payload
+ *                 ends: u32 kind, u64 records of that kind written
  *     Nothing after it is read.
  */
 #ifndef VISTA_RECORD_H
@@ -74,9 +92,11 @@
 
 #define RECORD_MAGIC         "VISTAREC"
 #define RECORD_VERSION_MAJOR 1
-#define RECORD_VERSION_MINOR 0
+#define RECORD_VERSION_MINOR 1
 #define RECORD_MAX_PAYLOAD   (1u << 20)
 #define RECORD_EVENT_BYTES   156
+#define RECORD_TCP_BYTES     64
+#define RECORD_SK_BYTES      64
 
 enum record_type {
 	RECORD_INFO = 1,
@@ -85,6 +105,7 @@ enum record_type {
 	RECORD_SYMBOLS = 4,
 	RECORD_EVENT = 5,
 	RECORD_END = 6,
+	RECORD_KIND_EVENT = 7,
 };
 
 /* The output options of the recording run that decide what its events carry. */
@@ -143,6 +164,9 @@ int record_write_hooks(struct record_writer *w, const struct format_names *names
  * it and was not recorded yet: its hook's name, its drop reason's name, and
  * the symbols its frames and location resolve to in names->ksyms. names may be NULL:
  * then only the event is recorded, and a replay shows numbers for names.
+ * An event of another kind than skb (TCP, socket) must be followed in
+ * memory by its kind's struct, as in the ring buffer; it has no hook, reason
+ * or stack to record.
  */
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 		       const struct format_names *names, char *err, size_t errlen);
@@ -157,6 +181,11 @@ struct replay;
 
 struct replay_event {
 	struct vista_event event;
+	/* The struct of the event's kind, right after it as in the ring buffer (zero for an skb event). */
+	union {
+		struct vista_tcp tcp;
+		struct vista_sk sk;
+	} body;
 	uint64_t stack[VISTA_MAX_STACK_DEPTH];
 	int nstack;
 };
@@ -182,7 +211,7 @@ size_t replay_hook_count(const struct replay *r);
 /* The recorded symbols, for format_stack(). */
 const struct kallsyms *replay_symbols(const struct replay *r);
 
-/* Events in the file (all of them complete). */
+/* Events in the file that replay_next returns (all of them complete, of every kind this reader knows). */
 uint64_t replay_event_count(const struct replay *r);
 /* What the END record says the kernel lost; false when the file has no END record. */
 bool replay_lost(const struct replay *r, uint64_t *lost);

@@ -38,6 +38,7 @@ struct session {
 	size_t skipped;                                   /* functions the kernel would not let us trace */
 	size_t nattached;
 	struct btf_enum_names *drop_reasons;
+	struct sock_trace *sock;
 	session_event_fn on_event;
 	void *ctx;
 	int ncpus;
@@ -221,6 +222,8 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		}
 	} else if (cfg->drop_stack) {
 		hooks_keep_named(t, "kfree_skb");
+	} else {
+		t->n = 0; /* only TCP or socket events */
 	}
 	if (cfg->drop_stack) {
 		struct hook *drop = hooks_find(t, "kfree_skb");
@@ -376,7 +379,7 @@ static int attach_hooks(struct session *s, char *err, size_t errlen)
 			return -1;
 		attached = s->hooks.n;
 	}
-	if (!attached) {
+	if (!attached && s->hooks.n) {
 		snprintf(err, errlen, "the kernel refused every hook");
 		return -1;
 	}
@@ -388,7 +391,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct session *s = ctx;
 
-	if (size < sizeof(struct vista_event))
+	if (size < sizeof(struct vista_event) || size < vista_event_size(((const struct vista_event *)data)->kind))
 		return 0; /* never produced by our programs; ignore rather than misread */
 	return s->on_event(s->ctx, data) ? -ECANCELED : 0;
 }
@@ -420,7 +423,7 @@ static int hook_bits_for(const struct session *s, const struct filter_set *fs, _
 	}
 	if (fs->func_regex[0])
 		regfree(&re);
-	if (!enabled) {
+	if (!enabled && (s->hooks.n || fs->func_regex[0])) {
 		snprintf(err, errlen, "func \"%s\" matches none of the %zu traced hooks", fs->func_regex, s->hooks.n);
 		return -1;
 	}
@@ -493,6 +496,8 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 	if (attach_hooks(s, err, errlen))
 		goto out;
 	s->attached = true;
+	if (sock_trace_open(s->skel, &cfg->sock, btf, cfg->kernel_btf, &s->sock, err, errlen))
+		goto out;
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_event, s, NULL);
 	if (!s->rb) {
 		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
@@ -513,6 +518,7 @@ out:
 
 void session_detach(struct session *s)
 {
+	sock_trace_detach(s->sock);
 	for (size_t i = 0; i < s->hooks.n; i++) {
 		if (s->hooks.v[i].link_fd >= 0)
 			close(s->hooks.v[i].link_fd);
@@ -533,6 +539,7 @@ void session_close(struct session *s)
 		return;
 	ring_buffer__free(s->rb);
 	session_detach(s);
+	sock_trace_close(s->sock);
 	for (size_t i = 0; i < s->hooks.n; i++) {
 		if (s->hooks.v[i].prog_fd >= 0)
 			close(s->hooks.v[i].prog_fd);
@@ -631,6 +638,11 @@ int session_stack(const struct session *s, int32_t stack_id, uint64_t *ips, int 
 	while (n < max && n < VISTA_MAX_STACK_DEPTH && frames[n])
 		ips[n] = frames[n], n++;
 	return n;
+}
+
+struct sock_trace *session_sock_trace(struct session *s)
+{
+	return s->sock;
 }
 
 uint64_t session_lost(const struct session *s)

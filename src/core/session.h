@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/features.h"
+#include "core/sock_trace.h"
 #include "filter/filter_set.h"
 #include "vista.h"
 
@@ -21,11 +22,12 @@ struct session;
 typedef int (*session_event_fn)(void *ctx, const struct vista_event *e);
 
 struct session_config {
-	const char *kernel_btf;     /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
-	enum backend backend;       /* resolved by backend_choose() */
-	bool trace_skb;             /* the skb hooks (all, or those matching skb_func_regex) */
-	const char *skb_func_regex; /* hooks attached; NULL: every skb hook */
-	bool drop_stack;            /* kfree_skb with a kernel stack for every drop */
+	const char *kernel_btf;        /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
+	enum backend backend;          /* resolved by backend_choose() */
+	bool trace_skb;                /* the skb hooks (all, or those matching skb_func_regex) */
+	const char *skb_func_regex;    /* hooks attached; NULL: every skb hook */
+	bool drop_stack;               /* kfree_skb with a kernel stack for every drop */
+	struct sock_trace_config sock; /* TCP connections and socket events (core/sock_trace.h) */
 	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */
 	struct filter_set filters;
 	size_t ringbuf_bytes; /* 0: the default (16 MiB) */
@@ -80,6 +82,9 @@ const char *session_hook_name(const struct session *s, uint32_t hook_id);
 const char *session_drop_reason(const struct session *s, uint32_t reason);
 /* Reads a stack recorded by the BPF side; returns the number of frames (0 if gone). */
 int session_stack(const struct session *s, int32_t stack_id, uint64_t *ips, int max);
+
+/* The TCP and socket tracing of the session, NULL when it has none. */
+struct sock_trace *session_sock_trace(struct session *s);
 
 /* Failed ring buffer reservations so far, summed over CPUs. */
 uint64_t session_lost(const struct session *s);

@@ -293,6 +293,274 @@ static void test_stack(struct format_state *st)
 	kallsyms_free(ks);
 }
 
+/* ---------------------------------------------------------------- TCP and socket events */
+
+static void test_durations(void)
+{
+	static const struct {
+		uint64_t ns;
+		const char *text;
+	} cases[] = {
+		{ 0, "0s" },
+		{ 1, "1ns" },
+		{ 999, "999ns" },
+		{ 1000, "1µs" },
+		{ 1500, "1.5µs" },
+		{ 240000, "240µs" },
+		{ 1000000, "1ms" },
+		{ 939570803, "939.570803ms" },
+		{ 1000000000, "1s" },
+		{ 1500000000, "1.5s" },
+		{ 59999999999ULL, "59.999999999s" },
+		{ 61500000000ULL, "1m1.5s" },
+		{ 3600000000000ULL, "1h0m0s" },
+		{ 3723000000001ULL, "1h2m3.000000001s" },
+	};
+	char buf[64];
+
+	/* Go's time.Duration.String(), which the seed prints lifetimes with. */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		format_duration(buf, sizeof(buf), cases[i].ns);
+		is_str(buf, cases[i].text, "duration as Go prints it");
+	}
+}
+
+static void test_byte_counts(void)
+{
+	static const struct {
+		uint64_t bytes;
+		const char *text;
+	} cases[] = {
+		{ 0, "0B" },
+		{ 1023, "1023B" },
+		{ 1024, "1.000KiB" },
+		{ 5454, "5.326KiB" },
+		{ 123457, "120.563KiB" },
+		{ 1000000, "976.562KiB" }, /* exactly 976.5625: the tie goes to the even digit, as in Go */
+		{ 1048576, "1.000MiB" },
+		{ 1073741824, "1.000GiB" },
+		{ 1649267441664ULL, "1.500TiB" },
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		format_bytes(buf, sizeof(buf), cases[i].bytes);
+		is_str(buf, cases[i].text, "bytes as the seed prints them");
+	}
+}
+
+static struct vista_event tcp_event(struct vista_tcp *t)
+{
+	struct vista_event e = { 0 };
+
+	e.ts_ns = 2000000000ULL;
+	e.addr = 0xffff8c1f06684600ULL;
+	e.kind = VISTA_EV_TCP;
+	e.cpu = 2;
+	e.pid = 2000;
+	e.stack_id = -1;
+	e.flags = VISTA_EVF_HAS_META | VISTA_EVF_HAS_TUPLE;
+	memcpy(e.comm, "gdbus", 6);
+	e.meta.netns = 4026531840u;
+	e.tuple.l3 = 4;
+	e.tuple.l4_proto = 6;
+	inet_pton(AF_INET, "192.168.241.133", e.tuple.saddr);
+	inet_pton(AF_INET, "192.168.241.1", e.tuple.daddr);
+	e.tuple.sport = 22;
+	e.tuple.dport = 63174;
+	memset(t, 0, sizeof(*t));
+	t->rx_bytes = 5454;
+	t->tx_bytes = 5885;
+	t->lifetime_ns = 939570803;
+	t->srtt_us = 240;
+	t->family = AF_INET;
+	t->what = VISTA_TCP_CLOSE;
+	t->state = 9;
+	memcpy(t->cong, "cubic", 6);
+	return e;
+}
+
+/* The seed's TCP line, then what vista adds after it. */
+static void test_tcp_line(struct format_state *st)
+{
+	static const char seed[] =
+	    "0xffff8c1f06684600      2    [gdbus(2000)]                      TCP netns=4026531840 mark=0x0 iface=0 "
+	    "proto=0x0000 mtu=0 len=0 pkt_type=HOST 192.168.241.133:22->192.168.241.1:63174(tcp) rx=5.326KiB "
+	    "tx=5.747KiB lifetime=939.570803ms srtt=240µs retrans=0 sk_mark=0x0 cong=cubic";
+	struct format_opts o = { .meta = true, .tuple = true, .tcp = true };
+	struct vista_tcp t;
+	struct vista_event e = tcp_event(&t);
+	char buf[1024], want[1024];
+
+	format_tcp(buf, sizeof(buf), &e, &t, &o, st);
+	ok(strncmp(buf, seed, strlen(seed)) == 0, "the seed's TCP line, field for field: %s", buf);
+	snprintf(want, sizeof(want), "%s rx_bytes=5454 tx_bytes=5885 state=LAST_ACK\n", seed);
+	is_str(buf, want, "then the exact byte counts and the state it left");
+
+	t.flags = VISTA_TCP_PARTIAL;
+	t.reset = VISTA_TCP_RST_SENT;
+	t.retrans = 17;
+	t.sk_mark = 0x2a;
+	t.srtt_us = 1500;
+	o.meta = false;
+	format_tcp(buf, sizeof(buf), &e, &t, &o, st);
+	is_str(buf,
+	       "0xffff8c1f06684600      2    [gdbus(2000)]                      TCP "
+	       "192.168.241.133:22->192.168.241.1:63174(tcp) rx=5.326KiB tx=5.747KiB lifetime=939.570803ms(partial) "
+	       "srtt=1.5ms retrans=17 sk_mark=0x2a cong=cubic reset=SEND rx_bytes=5454 tx_bytes=5885 state=LAST_ACK\n",
+	       "a partial lifetime, a reset, retransmits, a mark");
+	t.reset = VISTA_TCP_RST_RECV;
+	t.what = VISTA_TCP_RESET_RECV;
+	t.state = 1;
+	format_tcp(buf, sizeof(buf), &e, &t, &o, st);
+	ok(strstr(buf, "   tcp_receive_reset 192.168.241.133:22->") && strstr(buf, " reset=RECV ") &&
+	       strstr(buf, " state=ESTABLISHED\n"),
+	   "a received reset: %s", buf);
+
+	o.tcp = false;
+	format_tcp(buf, sizeof(buf), &e, &t, &o, st);
+	is_str(buf,
+	       "0xffff8c1f06684600      2    [gdbus(2000)]        tcp_receive_reset "
+	       "192.168.241.133:22->192.168.241.1:63174(tcp)\n",
+	       "without --output-tcp: no numbers");
+
+	/* IPv6, an owner never seen, a reset for no connection. */
+	memset(e.comm, 0, sizeof(e.comm));
+	e.pid = 0;
+	e.addr = 0;
+	e.tuple.l3 = 6;
+	inet_pton(AF_INET6, "fd00:199::2", e.tuple.saddr);
+	inet_pton(AF_INET6, "fd00:199::1", e.tuple.daddr);
+	t.what = VISTA_TCP_RESET_SENT;
+	t.flags = VISTA_TCP_NO_SOCK;
+	o.tcp = true;
+	format_tcp(buf, sizeof(buf), &e, &t, &o, st);
+	is_str(buf,
+	       "               0x0      2     [<empty>(0)]           tcp_send_reset "
+	       "[fd00:199::2]:22->[fd00:199::1]:63174(tcp) conn=none\n",
+	       "a reset sent for no connection, over IPv6, by no known process");
+	t.what = VISTA_TCP_OPEN;
+	t.flags = 0;
+	format_tcp(buf, sizeof(buf), &e, &t, &o, st);
+	ok(strstr(buf, "                TCP_OPEN [fd00:199::2]:22->") != NULL, "a connection listed while open");
+	is_str(format_tcp_what(9), "TCP?", "an unknown TCP event");
+}
+
+static struct vista_event sk_event(struct vista_sk *s)
+{
+	struct vista_event e = { 0 };
+
+	e.ts_ns = 3000000000ULL;
+	e.addr = 0xffff8c1f06683200ULL;
+	e.kind = VISTA_EV_SK;
+	e.cpu = 4;
+	e.pid = 1407;
+	e.stack_id = -1;
+	e.flags = VISTA_EVF_HAS_META | VISTA_EVF_HAS_TUPLE;
+	memcpy(e.comm, "sshd", 5);
+	e.meta.netns = 4026531840u;
+	e.tuple.l3 = 4;
+	e.tuple.l4_proto = 6;
+	inet_pton(AF_INET, "192.168.241.133", e.tuple.saddr);
+	inet_pton(AF_INET, "192.168.241.1", e.tuple.daddr);
+	e.tuple.sport = 22;
+	e.tuple.dport = 60271;
+	memset(s, 0, sizeof(*s));
+	s->what = VISTA_SK_SEND;
+	s->a = 36;
+	s->family = AF_INET;
+	s->protocol = 6;
+	s->type = 1;
+	s->state = 1;
+	s->rcvbuf = 614849;
+	s->sndbuf = 87040;
+	s->priority = 6;
+	s->socket_state = 3;
+	s->inode = 15100;
+	s->socket_flags = 32;
+	s->has_socket = 1;
+	return e;
+}
+
+static void test_sk_line(struct format_state *st)
+{
+	struct format_opts o = { .meta = true, .tuple = true, .sk = true };
+	struct vista_sk s;
+	struct vista_event e = sk_event(&s);
+	char buf[1024];
+
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	is_str(buf,
+	       "0xffff8c1f06683200      4     [sshd(1407)]         sock_send_length netns=4026531840 mark=0x0 iface=0 "
+	       "proto=0x0000 mtu=0 len=0 pkt_type=HOST 192.168.241.133:22->192.168.241.1:60271(tcp) family=AF_INET "
+	       "protocol=IPPROTO_TCP skc_state=ESTABLISHED skc_reuseport=false skc_bound_ifindex=0 sk_backlog=0 "
+	       "sk_rcv_buff=614849 sk_snd_buff=87040 sk_priority=6 sk_mark=0x0 sk_type=SOCK_STREAM "
+	       "socket_state=CONNECTED socket_file_inode=15100 socket_flags=32 len=36 flags=0x0\n",
+	       "the seed's sock fields, the family and protocol, the length sent");
+
+	o.meta = o.tuple = o.sk = false;
+	s.what = VISTA_SK_RECV;
+	s.a = -11;
+	s.b = 0x40;
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	is_str(buf,
+	       "0xffff8c1f06683200      4     [sshd(1407)]         sock_recv_length family=AF_INET "
+	       "protocol=IPPROTO_TCP error=-11 flags=0x40\n",
+	       "without --output-sk: family, protocol and the event's values; a failed receive");
+
+	/* A unix socket pair: no tuple, no protocol number worth a name. */
+	e.flags = VISTA_EVF_HAS_META;
+	e.tuple.l3 = 0;
+	s.family = 1;
+	s.protocol = 0;
+	s.type = 5;
+	s.what = VISTA_SK_DATA_READY;
+	o.tuple = o.sk = true;
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	ok(strstr(buf, "    sk_data_ready family=AF_UNIX protocol=0 skc_state=ESTABLISHED ") &&
+	       strstr(buf, " sk_type=SOCK_SEQPACKET socket_state=CONNECTED"),
+	   "a unix socket: %s", buf);
+
+	s.family = 16;
+	s.protocol = 0;
+	s.type = 3;
+	s.has_socket = 0;
+	s.what = VISTA_SK_RCVQ_FULL;
+	s.a = 213000;
+	s.b = 768;
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	ok(strstr(buf, " family=AF_NETLINK protocol=NETLINK_ROUTE ") &&
+	       strstr(buf, " sk_type=SOCK_RAW rmem_alloc=213000 truesize=768\n"),
+	   "a netlink socket, no struct socket fields without one: %s", buf);
+
+	o.sk = false;
+	s.family = AF_INET6;
+	s.protocol = 17;
+	s.what = VISTA_SK_SET_STATE;
+	s.a = 7;
+	s.b = 1;
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	ok(strstr(buf,
+		  " inet_sock_set_state family=AF_INET6 protocol=IPPROTO_UDP oldstate=CLOSE newstate=ESTABLISHED\n"),
+	   "a state change: %s", buf);
+	s.what = VISTA_SK_BUF_LIMIT;
+	s.a = 12;
+	s.b = 1;
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	ok(strstr(buf, " sock_exceed_buf_limit family=AF_INET6 protocol=IPPROTO_UDP allocated=12 kind=RECV\n"),
+	   "over the buffer limit: %s", buf);
+	s.what = VISTA_SK_ERROR;
+	s.a = 111;
+	s.family = 99;
+	s.protocol = 7;
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	ok(strstr(buf, " inet_sk_error_report family=99 protocol=7 sk_err=111\n"),
+	   "an error, unknown names as numbers: %s", buf);
+	is_str(format_sk_what(0), "sock?", "an unknown socket event");
+	is_str(format_sk_protocol(16, 16), "NETLINK_GENERIC", "netlink protocols by name");
+	ok(format_tcp_state(14) == NULL, "no name past BOUND_INACTIVE");
+}
+
 int main(void)
 {
 	struct format_state st;
@@ -307,6 +575,10 @@ int main(void)
 	test_absolute();
 	test_truncation(&st);
 	test_stack(&st);
+	test_durations();
+	test_byte_counts();
+	test_tcp_line(&st);
+	test_sk_line(&st);
 	format_state_free(&st);
 	return tap_done();
 }

@@ -108,6 +108,56 @@ static long ip_reported_index(const char *ns)
 	return idx > 0 ? idx : -1;
 }
 
+/* What netns_for_each's callback saw: each inode it was given, and where the thread really was. */
+struct visits {
+	uint32_t given[4096];
+	uint32_t inside[4096];
+	size_t n;
+	size_t fail_at; /* the callback fails on this visit (1-based), 0: never */
+};
+
+static int visit(void *ctx, uint32_t inode, char *err, size_t errlen)
+{
+	struct visits *v = ctx;
+
+	if (v->n < sizeof(v->given) / sizeof(v->given[0])) {
+		v->given[v->n] = inode;
+		v->inside[v->n] = netns_current_inode();
+	}
+	v->n++;
+	if (v->n == v->fail_at) {
+		snprintf(err, errlen, "stop at %zu", v->n);
+		return -1;
+	}
+	return 0;
+}
+
+/* netns_for_each visits ours first, then `other` exactly once, from inside each, and comes back. */
+static void check_for_each(uint32_t self, uint32_t other)
+{
+	struct visits *v = calloc(1, sizeof(*v));
+	char err[256] = "";
+	size_t seen = 0, entered = 0;
+
+	if (!v)
+		return;
+	is_int(netns_for_each(visit, v, err, sizeof(err)), 0, "netns_for_each visits every namespace");
+	ok(v->n >= 2 && v->given[0] == self, "  our own first");
+	for (size_t i = 0; i < v->n && i < 4096; i++) {
+		seen += v->given[i] == other;
+		entered += v->inside[i] == v->given[i];
+	}
+	ok(seen == 1, "  inode:%u exactly once", other);
+	is_int(entered, v->n, "  each from inside it");
+	is_int(netns_current_inode(), self, "  and back in ours after");
+	memset(v, 0, sizeof(*v));
+	v->fail_at = 2;
+	is_int(netns_for_each(visit, v, err, sizeof(err)), -1, "a failing callback stops it");
+	ok(v->n == 2 && strcmp(err, "stop at 2") == 0, "  at once, with its reason");
+	is_int(netns_current_inode(), self, "  back in ours");
+	free(v);
+}
+
 static void check_in_namespace(const char *ns, uint32_t self)
 {
 	char path[128], err[256] = "", want[256];
@@ -137,6 +187,7 @@ static void check_in_namespace(const char *ns, uint32_t self)
 	is_int(netns_current_inode(), self, "back in the original netns after a failed lookup");
 
 	is_int(netns_ifindex(self, "vtest0", &idx, err, sizeof(err)), -1, "vtest0 is not in our netns");
+	check_for_each(self, ino);
 }
 
 static void test_namespace(void)
@@ -200,6 +251,7 @@ static void test_process_namespace(void)
 		       "lo resolves in a netns held only by a process");
 		is_int(idx, 1, "lo there is ifindex 1");
 		is_int(netns_current_inode(), self, "back in the original netns");
+		check_for_each(self, (uint32_t)st.st_ino);
 	}
 	close(ready[0]);
 	close(hold[1]);

@@ -283,7 +283,7 @@ static void test_round_trip(void)
 	is_int(info->utc_offset_s, 9 * 3600, "info: zone offset");
 	is_int(info->options, RECORD_OPT_META | RECORD_OPT_TUPLE | RECORD_OPT_STACK, "info: output options");
 	is_int(info->timestamp, TIMESTAMP_RELATIVE, "info: timestamp mode");
-	ok(info->version_major == 1 && info->version_minor == 0, "info: format version 1.0");
+	ok(info->version_major == 1 && info->version_minor == 1, "info: format version 1.1");
 
 	is_str(replay_hook_name(r, 0), "net_dev_queue", "hook 0 named");
 	is_str(replay_hook_name(r, 2), "netif_receive_skb", "hook 2 named (written upfront, no event used it)");
@@ -387,7 +387,7 @@ static void test_layout(void)
 		return;
 	}
 	ok(memcmp(buf, "VISTAREC", 8) == 0, "magic VISTAREC");
-	ok(le(buf + 8, 2) == 1 && le(buf + 10, 2) == 0 && le(buf + 12, 4) == 0, "version 1.0, reserved 0");
+	ok(le(buf + 8, 2) == 1 && le(buf + 10, 2) == 1 && le(buf + 12, 4) == 0, "version 1.1, reserved 0");
 	is_int(le(buf + 16, 2), RECORD_INFO, "INFO is the first record");
 	ok(le(buf + 18, 2) == doc_check(RECORD_INFO, (uint32_t)le(buf + 20, 4)), "its check is the documented hash");
 	ok(le(buf + 24 + 16, 4) == 9 * 3600 && le(buf + 24 + 20, 4) == 7 && buf[24 + 24] == 1,
@@ -924,6 +924,348 @@ static void test_write_errors(void)
 	record_writer_close(w, 0, err, sizeof(err));
 }
 
+/* ---------------------------------------------------------------- TCP and socket events */
+
+/* An event and its kind's struct, contiguous as in the ring buffer. */
+struct tcp_record {
+	struct vista_event e;
+	struct vista_tcp t;
+};
+
+struct sk_record {
+	struct vista_event e;
+	struct vista_sk s;
+};
+
+_Static_assert(offsetof(struct tcp_record, t) == sizeof(struct vista_event), "contiguous");
+_Static_assert(offsetof(struct sk_record, s) == sizeof(struct vista_event), "contiguous");
+
+static struct tcp_record tcp_close(void)
+{
+	struct tcp_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.e.ts_ns = 5000200000000ULL;
+	r.e.addr = 0xffff8c1f06684600ULL;
+	r.e.kind = VISTA_EV_TCP;
+	r.e.pid = 2000;
+	r.e.tid = 2000;
+	r.e.cpu = 2;
+	r.e.stack_id = -1;
+	r.e.flags = VISTA_EVF_HAS_META | VISTA_EVF_HAS_TUPLE;
+	memcpy(r.e.comm, "gdbus", 6);
+	r.e.meta.netns = 4026531840u;
+	r.e.tuple.l3 = 4;
+	r.e.tuple.l4_proto = 6;
+	memcpy(r.e.tuple.saddr, "\xc0\xa8\xf1\x85", 4);
+	memcpy(r.e.tuple.daddr, "\xc0\xa8\xf1\x01", 4);
+	r.e.tuple.sport = 22;
+	r.e.tuple.dport = 63174;
+	r.t.rx_bytes = 5454;
+	r.t.tx_bytes = 5885;
+	r.t.lifetime_ns = 939570803;
+	r.t.srtt_us = 240;
+	r.t.retrans = 3;
+	r.t.sk_mark = 0x2a;
+	r.t.family = 2;
+	r.t.what = VISTA_TCP_CLOSE;
+	r.t.state = 9; /* LAST_ACK */
+	r.t.reset = VISTA_TCP_RST_RECV;
+	r.t.flags = VISTA_TCP_PARTIAL;
+	memcpy(r.t.cong, "cubic", 6);
+	return r;
+}
+
+static struct sk_record sk_send(void)
+{
+	struct sk_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.e.ts_ns = 5000300000000ULL;
+	r.e.addr = 0xffff8c1f06683200ULL;
+	r.e.kind = VISTA_EV_SK;
+	r.e.pid = 1407;
+	r.e.tid = 1408;
+	r.e.stack_id = -1;
+	r.e.flags = VISTA_EVF_HAS_META;
+	memcpy(r.e.comm, "sockpeer", 9);
+	r.s.a = -11;
+	r.s.b = 0x40;
+	r.s.inode = 15100;
+	r.s.bound_ifindex = 3;
+	r.s.backlog = 7;
+	r.s.rcvbuf = 614849;
+	r.s.sndbuf = 87040;
+	r.s.priority = 6;
+	r.s.mark = 0x10;
+	r.s.socket_flags = 32;
+	r.s.family = 1;
+	r.s.protocol = 0;
+	r.s.type = 5;
+	r.s.what = VISTA_SK_SEND;
+	r.s.state = 1;
+	r.s.socket_state = 3;
+	r.s.reuseport = 1;
+	r.s.has_socket = 1;
+	return r;
+}
+
+/* A TCP close, an skb event, a socket event and a TCP reset, then 4 lost. */
+static int write_kinds(const char *name)
+{
+	struct record_info info = test_info();
+	struct format_names names = live_names();
+	struct tcp_record c = tcp_close(), rst = tcp_close();
+	struct sk_record sk = sk_send();
+	struct vista_event p = plain_event(5000250000000ULL, 1);
+	struct record_writer *w;
+	int rc = 0;
+
+	rst.t.what = VISTA_TCP_RESET_SENT;
+	rst.e.ts_ns += 1000;
+	set_path(name);
+	if (record_writer_open(path, &info, &w, err, sizeof(err)))
+		return -1;
+	rc |= record_write_event(w, &c.e, NULL, 0, &names, err, sizeof(err));
+	rc |= record_write_event(w, &p, NULL, 0, &names, err, sizeof(err));
+	rc |= record_write_event(w, &sk.e, NULL, 0, &names, err, sizeof(err));
+	rc |= record_write_event(w, &rst.e, NULL, 0, &names, err, sizeof(err));
+	rc |= record_writer_close(w, 4, err, sizeof(err));
+	return rc ? -1 : 0;
+}
+
+static void test_kinds_round_trip(void)
+{
+	struct tcp_record c = tcp_close(), rst = tcp_close();
+	struct sk_record sk = sk_send();
+	struct replay_event ev;
+	struct replay *r;
+	uint64_t lost = 0;
+
+	rst.t.what = VISTA_TCP_RESET_SENT;
+	rst.e.ts_ns += 1000;
+	is_int(write_kinds("kinds.vrec"), 0, "a recording of TCP, skb and socket events is written");
+	if (!ok(replay_open(path, &r, err, sizeof(err)) == 0, "and opens")) {
+		diag_err();
+		return;
+	}
+	is_int(replay_event_count(r), 4, "4 events of 3 kinds");
+	ok(replay_lost(r, &lost) && lost == 4, "4 lost");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 1, "event 1");
+	ok(memcmp(&ev.event, &c.e, sizeof(c.e)) == 0 && memcmp(&ev.body.tcp, &c.t, sizeof(c.t)) == 0 && ev.nstack == 0,
+	   "  the TCP close, its struct vista_tcp identical");
+	ok(memcmp((const struct vista_tcp *)(&ev.event + 1), &c.t, sizeof(c.t)) == 0,
+	   "  which follows the event in memory, as in the ring buffer");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 1, "event 2");
+	ok(ev.event.kind == VISTA_EV_SKB && ev.event.hook_id == 1 && ev.body.tcp.rx_bytes == 0,
+	   "  the skb event, with no struct after it");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 1, "event 3");
+	ok(memcmp(&ev.event, &sk.e, sizeof(sk.e)) == 0 && memcmp(&ev.body.sk, &sk.s, sizeof(sk.s)) == 0,
+	   "  the socket event, its struct vista_sk identical (negative a included)");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 1, "event 4");
+	ok(memcmp(&ev.event, &rst.e, sizeof(rst.e)) == 0 && memcmp(&ev.body.tcp, &rst.t, sizeof(rst.t)) == 0,
+	   "  the TCP reset");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 0, "then the end");
+	replay_close(r);
+}
+
+/* RECORD_KIND_EVENT and END's kind counts are laid out as record.h says. */
+static void test_kinds_layout(void)
+{
+	struct tcp_record c = tcp_close();
+	size_t len = 0, at;
+	uint8_t *buf;
+
+	set_path("kinds.vrec");
+	buf = slurp(&len);
+	at = buf ? find_type(buf, len, RECORD_KIND_EVENT) : 0;
+	if (ok(at != 0, "a KIND_EVENT record")) {
+		const uint8_t *p = buf + at + 8, *t = p + 4 + 156;
+
+		is_int(le(buf + at + 4, 4), 4 + 156 + 64, "  length: 4 + 156 + 64");
+		ok(le(p, 2) == 156 && le(p + 2, 2) == 64, "  u16 156, u16 64");
+		ok(le(p + 4, 8) == c.e.ts_ns && le(p + 4 + 28, 4) == VISTA_EV_TCP &&
+		       memcmp(p + 4 + 56, "gdbus", 6) == 0,
+		   "  the event as in EVENT records: ts_ns at 0, kind at 28, comm at 56");
+		ok(le(t, 8) == 5454 && le(t + 8, 8) == 5885 && le(t + 16, 8) == 939570803,
+		   "  vista_tcp: rx_bytes, tx_bytes, lifetime_ns at 0, 8, 16");
+		ok(le(t + 24, 4) == 240 && le(t + 28, 4) == 3 && le(t + 32, 4) == 0x2a,
+		   "  srtt_us, retrans, sk_mark at 24, 28, 32");
+		ok(le(t + 36, 2) == 2 && t[38] == VISTA_TCP_CLOSE && t[39] == 9 && t[40] == VISTA_TCP_RST_RECV &&
+		       t[41] == VISTA_TCP_PARTIAL && memcmp(t + 48, "cubic", 6) == 0,
+		   "  family at 36, what, state, reset, flags at 38..41, cong at 48");
+	}
+	at = buf ? find_type(buf, len, RECORD_END) : 0;
+	if (ok(at && at + 8 + 16 + 24 == len, "END last, with two kind counts")) {
+		const uint8_t *p = buf + at + 8;
+
+		ok(le(p, 8) == 1 && le(p + 8, 8) == 4, "  1 EVENT record, 4 lost");
+		ok(le(p + 16, 4) == VISTA_EV_TCP && le(p + 20, 8) == 2 && le(p + 28, 4) == VISTA_EV_SK &&
+		       le(p + 32, 8) == 1,
+		   "  then u32 kind, u64 records: 2 TCP, 1 socket");
+	}
+	free(buf);
+}
+
+/* Recordings of 1.0 still open, and 1.0 readers can read 1.1 files (they skip type 7, END counts EVENTs only). */
+static void test_kinds_compatibility(void)
+{
+	size_t len = 0;
+	uint8_t *buf;
+	struct replay *r = NULL;
+
+	set_path("std.vrec");
+	buf = slurp(&len);
+	if (buf) {
+		put_le(buf + 10, 2, 0);
+		spill("v10.vrec", buf, len);
+	}
+	free(buf);
+	is_int(count_events(&r), 3, "a version 1.0 recording (no kind counts in END) replays its 3 events");
+	if (r) {
+		ok(replay_info(r)->version_minor == 0 && replay_warning(r) == NULL, "  as 1.0, without a warning");
+		replay_close(r);
+	}
+	/* A kind a later vista records: skipped, and not counted. */
+	{
+		uint8_t rec[8 + 4 + 156 + 8], payload[4 + 156 + 8] = { 0 };
+		size_t n;
+
+		put_le(payload, 2, 156);
+		put_le(payload + 2, 2, 8);
+		put_le(payload + 4 + 28, 4, 99);
+		n = make_record(rec, RECORD_KIND_EVENT, payload, sizeof(payload));
+		ok(insert_before("kind99.vrec", 2, rec, n, 3) == 0, "a recording with an event of unknown kind 99");
+		is_int(count_events(&r), 3, "  replays the 3 events it knows");
+		if (r) {
+			is_int(replay_event_count(r), 3, "  and counts only those");
+			replay_close(r);
+		}
+	}
+}
+
+static void test_kinds_damaged(void)
+{
+	uint8_t rec[8 + 4 + 156 + 64], payload[4 + 156 + 64] = { 0 };
+	size_t n, len = 0, at;
+	struct replay *r = NULL;
+	uint8_t *buf;
+
+	/* A TCP event the END record does not count: records went missing, or were added. */
+	put_le(payload, 2, 156);
+	put_le(payload + 2, 2, 64);
+	put_le(payload + 4 + 28, 4, VISTA_EV_TCP);
+	n = make_record(rec, RECORD_KIND_EVENT, payload, sizeof(payload));
+	ok(insert_before("uncounted.vrec", 2, rec, n, 3) == 0, "a TCP event that END does not count");
+	ok(replay_open(path, &r, err, sizeof(err)) != 0 && strstr(err, "corrupted: malformed end record"),
+	   "  does not open");
+	replay_close(r);
+	r = NULL;
+	/* An skb event cannot come as a kind event. */
+	put_le(payload + 4 + 28, 4, VISTA_EV_SKB);
+	n = make_record(rec, RECORD_KIND_EVENT, payload, sizeof(payload));
+	ok(insert_before("skbkind.vrec", 2, rec, n, 3) == 0, "an skb event in a KIND_EVENT record");
+	ok(replay_open(path, &r, err, sizeof(err)) != 0 && strstr(err, "corrupted: malformed event record"),
+	   "  does not open");
+	replay_close(r);
+	r = NULL;
+	/* Sizes that disagree with the record's length. */
+	put_le(payload + 4 + 28, 4, VISTA_EV_TCP);
+	put_le(payload + 2, 2, 65);
+	n = make_record(rec, RECORD_KIND_EVENT, payload, sizeof(payload));
+	ok(insert_before("badsize.vrec", 2, rec, n, 3) == 0, "a KIND_EVENT whose sizes disagree with its length");
+	ok(replay_open(path, &r, err, sizeof(err)) != 0 && strstr(err, "corrupted: malformed event record"),
+	   "  does not open");
+	replay_close(r);
+	r = NULL;
+	/* END counting 3 TCP events where there are 2. */
+	set_path("kinds.vrec");
+	buf = slurp(&len);
+	at = buf ? find_type(buf, len, RECORD_END) : 0;
+	if (at) {
+		put_le(buf + at + 8 + 20, 8, 3);
+		spill("kinds3.vrec", buf, len);
+	}
+	free(buf);
+	ok(at && replay_open(path, &r, err, sizeof(err)) != 0 && strstr(err, "malformed end record"),
+	   "an END record counting 3 TCP events where there are 2 does not open");
+	replay_close(r);
+	r = NULL;
+	/* An older, shorter struct: what it has, zeros for the rest. */
+	{
+		uint8_t rec2[8 + 4 + 156 + 16], p2[4 + 156 + 16] = { 0 };
+		struct replay_event ev;
+
+		put_le(p2, 2, 156);
+		put_le(p2 + 2, 2, 16);
+		put_le(p2 + 4 + 28, 4, VISTA_EV_TCP);
+		put_le(p2 + 4 + 156, 8, 1000);
+		put_le(p2 + 4 + 156 + 8, 8, 2000);
+		n = make_record(rec2, RECORD_KIND_EVENT, p2, sizeof(p2));
+		ok(insert_before("short.vrec", 2, rec2, n, 3) == 0, "a TCP event with a 16-byte struct");
+		/* Its END says nothing of TCP: patch in the count. */
+		buf = slurp(&len);
+		at = buf ? find_type(buf, len, RECORD_END) : 0;
+		if (at) {
+			uint8_t *out = malloc(len + 12);
+
+			if (out) {
+				memcpy(out, buf, len);
+				put_le(out + at + 4, 4, 16 + 12);
+				put_le(out + at + 2, 2, doc_check(RECORD_END, 16 + 12));
+				put_le(out + len, 4, VISTA_EV_TCP);
+				put_le(out + len + 4, 8, 1);
+				spill("short.vrec", out, len + 12);
+				free(out);
+			}
+		}
+		free(buf);
+		if (replay_open(path, &r, err, sizeof(err)) == 0) {
+			ok(replay_next(r, &ev, err, sizeof(err)) == 1 && ev.event.kind == VISTA_EV_TCP &&
+			       ev.body.tcp.rx_bytes == 1000 && ev.body.tcp.tx_bytes == 2000 &&
+			       ev.body.tcp.lifetime_ns == 0 && ev.body.tcp.cong[0] == 0,
+			   "  reads its 2 fields, zeros for the rest");
+			replay_close(r);
+		} else {
+			fail_err("  opens");
+		}
+	}
+}
+
+/* A replayed TCP or socket line is the live line. */
+static void test_kinds_rendering(void)
+{
+	struct format_opts o = { .meta = true, .tuple = true, .tcp = true, .sk = true };
+	struct format_state lst, rst;
+	struct format_names rn = { 0 };
+	struct tcp_record c = tcp_close();
+	struct sk_record sk = sk_send();
+	struct replay_event ev;
+	struct replay *r;
+	char live[1024], replayed[1024];
+
+	if (format_state_init(&lst) || format_state_init(&rst))
+		return;
+	set_path("kinds.vrec");
+	if (replay_open(path, &r, err, sizeof(err)) == 0) {
+		replay_set_format(r, &rn, &rst);
+		replay_next(r, &ev, err, sizeof(err));
+		format_tcp(live, sizeof(live), &c.e, &c.t, &o, &lst);
+		format_tcp(replayed, sizeof(replayed), &ev.event, &ev.body.tcp, &o, &rst);
+		is_str(replayed, live, "a replayed TCP line is the live line");
+		replay_next(r, &ev, err, sizeof(err));
+		replay_next(r, &ev, err, sizeof(err));
+		format_sk(live, sizeof(live), &sk.e, &sk.s, &o, &lst);
+		format_sk(replayed, sizeof(replayed), &ev.event, &ev.body.sk, &o, &rst);
+		is_str(replayed, live, "a replayed socket line is the live line");
+		replay_close(r);
+	} else {
+		fail_err("the kinds recording opens");
+	}
+	format_state_free(&lst);
+	format_state_free(&rst);
+}
+
 static void cleanup(void)
 {
 	char cmd[300];
@@ -945,6 +1287,11 @@ int main(void)
 	test_same_rendering();
 	test_layout();
 	test_unknown_type();
+	test_kinds_round_trip();
+	test_kinds_layout();
+	test_kinds_compatibility();
+	test_kinds_damaged();
+	test_kinds_rendering();
 	test_truncated();
 	test_bad_files();
 	test_corrupted();
