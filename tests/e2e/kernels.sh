@@ -183,6 +183,26 @@ harness_error 124 "^run: error: the guest \($kver_re\) did not finish within 2 s
 harness_error 2 "^probe_attach: unknown feature 'kprobe\.single' \(known: kprobe kprobe\.multi fentry tp_btf netfilter ringbuf bpf_loop atomic_fetch\)$" \
 	"probe_attach kprobe.single" "$probe" kprobe.single
 
+# Stopped by a signal (a test's own timeout, Ctrl-C), it stops the guest too:
+# QEMU runs in a process group of its own, which the signal does not reach.
+"$vm/run" "linux-image-$kver" -- sleep 600 >"$tmpdir/sig.out" 2>"$tmpdir/sig.err" </dev/null &
+run_pid=$!
+track_pid "$run_pid"
+for ((i = 0; i < 100; i++)); do
+	pgrep -f "qemu-system-x86_64 .*$tmpdir/vista-vm" >/dev/null && break
+	sleep 0.1
+done
+kill -TERM "$run_pid"
+sig_status=0
+wait "$run_pid" || sig_status=$?
+is "$sig_status" 143 "run stopped by SIGTERM: exit status 128+15"
+is "$(cat "$tmpdir/sig.err")" "run: error: stopped by SIGTERM; the guest was stopped too" "and says so"
+if pgrep -f "qemu-system-x86_64 .*$tmpdir/vista-vm" >/dev/null; then
+	fail "and QEMU is gone" "$(pgrep -af "qemu-system-x86_64 .*$tmpdir/vista-vm")"
+else
+	pass "and QEMU is gone"
+fi
+
 # And the command's own status and streams come through as they are.
 E2E_RUN_TIMEOUT=120 run_capture "$vm/run" "linux-image-$kver" -- sh -c 'echo out; echo err >&2; exit 7'
 is "$RUN_STATUS" 7 "run exits with the command's status"
