@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -240,4 +241,18 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 	cfg->kernel_btf = o->kernel_btf;
 	cfg->ringbuf_bytes = o->ring_buffer_size;
 	return 0;
+}
+
+void trace_setup_stop_signals(void (*on_stop)(int))
+{
+	struct sigaction sa = { 0 };
+
+	/* No SA_RESTART: a blocking poll() returns at once and the loop sees the request. */
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A closed output shows up as EPIPE on write, which ends the run cleanly. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }

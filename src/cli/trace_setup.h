@@ -47,4 +47,7 @@ int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, ch
 /* Writes our pid to path (--ready-file), once every hook is attached. */
 int trace_setup_write_ready_file(const char *path, char *err, size_t len);
 
+/* SIGINT, SIGTERM and SIGHUP call on_stop; SIGPIPE is ignored (EPIPE ends the output instead). */
+void trace_setup_stop_signals(void (*on_stop)(int));
+
 #endif

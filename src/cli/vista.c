@@ -72,17 +72,11 @@ static void install_signals(void)
 {
 	struct sigaction sa = { 0 };
 
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	trace_setup_stop_signals(on_stop_signal);
 	sa.sa_handler = on_counts_signal;
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = on_reload_signal;
 	sigaction(SIGUSR2, &sa, NULL);
-	/* A closed stdout shows up as EPIPE on write, which ends the run cleanly. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
 }
 
 static FILE *open_output(const char *path, char *err, size_t len)

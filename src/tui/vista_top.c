@@ -39,19 +39,6 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { 0 };
-
-	/* No SA_RESTART: poll() returns at once and the loop sees the request. */
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
 /* Options of vista that have no meaning on a screen. */
 static int check_tui_options(const struct vista_options *o, char *err, size_t len)
 {
@@ -265,7 +252,7 @@ int main(int argc, char **argv)
 	if (open_source(&opts, &cfg, argc, argv, &src, err, sizeof(err)) ||
 	    (opts.replay_file && need_terminal(err, sizeof(err))))
 		goto out;
-	install_signals();
+	trace_setup_stop_signals(on_stop_signal);
 	stderr_capture_start(&cap);
 	if (term_start(&(struct term_opts){ .color = topts.color, .mouse = topts.mouse }, err, sizeof(err)))
 		goto out;

@@ -63,7 +63,7 @@ if start_top rec --record "$rec" --filter-addr "$IP_B" --output-tuple --timestam
 		expect_screen "\| end of the recording" "the status bar: the end of the recording"
 		replay=$(screen)
 		is "$(rows "$replay")" "$(rows "$live")" "the replay's rows are the live session's"
-		like "$replay" "^ tracepoint, [0-9]+ hooks \| filter: as recorded by: [^ ]*vista-top --ready-file $tmpdir/rec\\.re +[0-9]+/[0-9]+$" \
+		like "$replay" "^ tracepoint, [0-9]+ hooks \| filter: as recorded by: [^ ]*vista-top --ready-file $tmpdir/rec.* +[0-9]+/[0-9]+$" \
 			"the info line: the recording's command line (cut at the screen's width)"
 		tm send-keys -t top :
 		tm send-keys -t top -l "port 80"
