@@ -24,13 +24,11 @@ int trace_setup_check(const struct vista_options *o, char *err, size_t len)
 	} flags[] = {
 		{ o->filter_trace_sk, "--filter-trace-sk" },
 		{ o->filter_trace_tcp, "--filter-trace-tcp" },
-		{ o->filter_trace_iptables, "--filter-trace-iptables" },
 		{ o->filter_trace_xdp, "--filter-trace-xdp" },
 		{ o->filter_trace_tc, "--filter-trace-tc" },
 		{ o->filter_track_skb, "--filter-track-skb" },
 		{ o->output_sk, "--output-sk" },
 		{ o->output_tcp, "--output-tcp" },
-		{ o->output_iptables, "--output-iptables" },
 		{ o->output_skb, "--output-skb" },
 		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->n_kmods > 0, "--kmods" },
@@ -166,7 +164,8 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 		return -1;
 	}
 	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
-	cfg->trace_skb = o->filter_trace_skb || !o->filter_skb_drop_stack;
+	cfg->trace_skb = o->filter_trace_skb || !(o->filter_skb_drop_stack || o->filter_trace_iptables);
+	cfg->trace_netfilter = o->filter_trace_iptables;
 	cfg->skb_func_regex = o->filter_skb_func;
 	cfg->drop_stack = o->filter_skb_drop_stack;
 	cfg->kernel_btf = o->kernel_btf;

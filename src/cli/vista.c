@@ -21,6 +21,7 @@
 #include "core/format.h"
 #include "core/kallsyms.h"
 #include "core/log.h"
+#include "core/nf_trace.h"
 #include "core/record.h"
 #include "core/session.h"
 
@@ -136,7 +137,15 @@ static const char *drop_reason_cb(const void *ctx, uint32_t reason)
 /* Prints one event, live or replayed; returns non-zero to stop. */
 static int print_event(struct printer *p, const struct vista_event *e, const uint64_t *stack, int nstack)
 {
-	size_t n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
+	size_t n;
+
+	switch (e->kind) {
+	case VISTA_EV_NETFILTER:
+		n = format_nf(p->line, sizeof(p->line), e, &p->names, &p->fmt, &p->state);
+		break;
+	default:
+		n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
+	}
 
 	if (n >= sizeof(p->line))
 		n = sizeof(p->line) - 1; /* only a huge stack gets here; the line is cut, not lost */
@@ -253,6 +262,7 @@ static int setup_printer(struct printer *p, const struct vista_options *o, char 
 	p->opts = o;
 	p->fmt.meta = o->output_meta;
 	p->fmt.tuple = o->output_tuple;
+	p->fmt.iptables = o->output_iptables;
 	p->fmt.timestamp = o->timestamp;
 	p->limit = o->output_limit_lines;
 	p->want_stack = o->output_stack || o->filter_skb_drop_stack;
@@ -470,9 +480,16 @@ int main(int argc, char **argv)
 		goto fail;
 	if (p->rec && record_write_hooks(p->rec, &p->names, (uint32_t)session_hook_count(p->session), err, sizeof(err)))
 		goto fail;
-	log_info("Attached %zu tracepoints", session_hook_count(p->session));
+	if (session_hook_count(p->session))
+		log_info("Attached %zu tracepoints", session_hook_count(p->session));
+	if (session_netfilter(p->session))
+		log_info("Attached %zu netfilter links in %zu network namespaces",
+			 nf_trace_link_count(session_netfilter(p->session)),
+			 nf_trace_netns_count(session_netfilter(p->session)));
 	if (p->rec)
 		log_info("Recording the events to %s", opts.record_file);
+	if (opts.output_iptables && !opts.filter_trace_iptables)
+		log_info("--output-iptables has no effect without --filter-trace-iptables");
 	if (opts.filter_kprobe_batch != 10)
 		log_info("--filter-kprobe-batch has no effect on the tracepoint backend");
 	install_signals();

@@ -17,6 +17,7 @@
 #include "core/btf_enum.h"
 #include "core/hooks.h"
 #include "core/log.h"
+#include "core/nf_trace.h"
 #include "core/prog_clone.h"
 #include "filter/pcap_expr.h"
 #include "vista.skel.h"
@@ -28,6 +29,7 @@ struct session {
 	struct ring_buffer *rb;
 	struct hook_table hooks;
 	struct btf_enum_names *drop_reasons;
+	struct nf_trace *nf;
 	session_event_fn on_event;
 	void *ctx;
 	int ncpus;
@@ -100,6 +102,8 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		}
 	} else if (cfg->drop_stack) {
 		hooks_keep_named(t, "kfree_skb");
+	} else {
+		t->n = 0; /* another kind of event only (--filter-trace-iptables) */
 	}
 	if (cfg->drop_stack) {
 		struct hook *drop = hooks_find(t, "kfree_skb");
@@ -157,6 +161,8 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 			return -1;
 		}
 	}
+	if (cfg->trace_netfilter && nf_trace_select(s->skel, err, errlen))
+		return -1;
 	if (vista_bpf__load(s->skel)) {
 		int e = errno;
 
@@ -198,6 +204,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct vista_event))
 		return 0; /* never produced by our programs; ignore rather than misread */
+	if (((const struct vista_event *)data)->kind == VISTA_EV_NETFILTER)
+		return nf_trace_deliver(s->nf, data, size, s->on_event, s->ctx) ? -ECANCELED : 0;
 	return s->on_event(s->ctx, data) ? -ECANCELED : 0;
 }
 
@@ -228,7 +236,7 @@ static int hook_bits_for(const struct session *s, const struct filter_set *fs, _
 	}
 	if (fs->func_regex[0])
 		regfree(&re);
-	if (!enabled) {
+	if (!enabled && s->hooks.n) {
 		snprintf(err, errlen, "func \"%s\" matches none of the %zu traced hooks", fs->func_regex, s->hooks.n);
 		return -1;
 	}
@@ -303,6 +311,10 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 		goto out;
 	if (attach_hooks(s, err, errlen))
 		goto out;
+	if (cfg->trace_netfilter &&
+	    nf_trace_open(s->skel, (cfg->filters.kernel.flags & VISTA_F_NETNS) ? cfg->filters.kernel.netns : 0, &s->nf,
+			  err, errlen))
+		goto out;
 	s->attached = true;
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_event, s, NULL);
 	if (!s->rb) {
@@ -329,6 +341,7 @@ void session_detach(struct session *s)
 			close(s->hooks.v[i].link_fd);
 		s->hooks.v[i].link_fd = -1;
 	}
+	nf_trace_detach(s->nf);
 }
 
 void session_close(struct session *s)
@@ -342,6 +355,7 @@ void session_close(struct session *s)
 			close(s->hooks.v[i].prog_fd);
 	}
 	hooks_free(&s->hooks);
+	nf_trace_close(s->nf);
 	btf_enum_names_free(s->drop_reasons);
 	vista_bpf__destroy(s->skel);
 	free(s);
@@ -398,6 +412,11 @@ uint32_t session_collect(const struct session *s)
 size_t session_hook_count(const struct session *s)
 {
 	return s->hooks.n;
+}
+
+const struct nf_trace *session_netfilter(const struct session *s)
+{
+	return s->nf;
 }
 
 const char *session_hook_name(const struct session *s, uint32_t hook_id)

@@ -26,6 +26,7 @@ struct session_config {
 	bool trace_skb;             /* the skb hooks (all, or those matching skb_func_regex) */
 	const char *skb_func_regex; /* hooks attached; NULL: every skb hook */
 	bool drop_stack;            /* kfree_skb with a kernel stack for every drop */
+	bool trace_netfilter;       /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
 	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */
 	struct filter_set filters;
 	size_t ringbuf_bytes; /* 0: the default (16 MiB) */
@@ -70,6 +71,8 @@ const struct filter_set *session_filters(const struct session *s);
 uint32_t session_collect(const struct session *s);
 
 size_t session_hook_count(const struct session *s);
+/* The netfilter tracing of the session (core/nf_trace.h), or NULL when it traces no netfilter tables. */
+const struct nf_trace *session_netfilter(const struct session *s);
 const char *session_hook_name(const struct session *s, uint32_t hook_id);
 /* Name of a drop reason (enum skb_drop_reason in the kernel's BTF), or NULL. */
 const char *session_drop_reason(const struct session *s, uint32_t reason);

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Netfilter tables seen from netfilter BPF links: included by vista.bpf.c,
+ * after its filter and event helpers.
+ *
+ * Where kprobes and fentry are missing, nothing can watch ipt_do_table or
+ * nft_do_chain run. But BPF links can join the hooks themselves, at a
+ * priority of their choosing: vista places one just below and one just above
+ * each standard table priority (VISTA_NF_PROBE_PRIOS). An skb that passes
+ * the link before a range and then the link after it was let through by the
+ * tables in between; one freed in between with SKB_DROP_REASON_NETFILTER_DROP
+ * was dropped there (REJECT too: it is a DROP that also sends a reply); one
+ * freed another way was taken (stolen) by them. The time between the two is
+ * what the tables cost.
+ *
+ * Per skb, nf_tracks remembers the last link it passed on its current hook.
+ * The filters are applied once per hook, at the first link: a NAT table
+ * rewriting the addresses halfway does not lose the packet.
+ */
+#ifndef VISTA_NETFILTER_BPF_H
+#define VISTA_NETFILTER_BPF_H
+
+#define NF_DROP_        0
+#define NF_ACCEPT_      1
+#define NF_STOLEN_      2
+#define NFPROTO_IPV4_   2
+#define NFPROTO_IPV6_   10
+#define NF_INET_HOOKS_  5
+#define NF_LAST_PROBE   (VISTA_NF_PROBES - 1)
+#define NF_MAX_ENTRIES  64 /* hook entries examined per hook; real hooks have a handful */
+#define NF_HOOK_OP_BPF_ 2
+#define NF_HOOK_OP_NFT_ 1
+
+struct nf_track {
+	__u64 ts;    /* when the skb passed link `probe` */
+	__u32 netns; /* of the hook */
+	__u16 mask;  /* bit r: a table sits between links r and r + 1 */
+	__u8 pf;
+	__u8 hook;
+	__u8 probe;  /* the last link passed on this hook */
+	__u8 traced; /* the skb matched the filters at its first link on this hook */
+	__u8 pad[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64); /* the skb */
+	__type(value, struct nf_track);
+} nf_tracks SEC(".maps");
+
+static const __s32 nf_probe_prio[VISTA_NF_PROBES] = VISTA_NF_PROBE_PRIOS;
+
+/*
+ * The priorities where iptables tables and the NAT core (which runs the nat
+ * chains of iptables and nftables alike) register; nftables chains are
+ * recognised by their hook type wherever they are.
+ */
+static __always_inline bool nf_is_table_prio(__s32 prio)
+{
+	return prio == -300 || prio == -150 || prio == -100 || prio == 0 || prio == 50 || prio == 100;
+}
+
+struct nf_walk {
+	__u64 ops_base; /* the array of struct nf_hook_ops pointers of the hook's entries */
+	__u32 num;      /* entries */
+	__s32 r;        /* the last of vista's links passed so far, -1 before the first */
+	__u32 mask;
+};
+
+/* One hook entry, in priority order (a bpf_loop callback: the verifier sees it once). */
+static long nf_walk_entry(__u64 k, void *arg)
+{
+	struct nf_walk *w = arg;
+	struct nf_hook_ops *ops;
+	__s32 prio, r = w->r;
+	__u8 type;
+
+	if (k >= w->num || bpf_probe_read_kernel(&ops, sizeof(ops), (void *)(w->ops_base + k * sizeof(ops))) || !ops)
+		return 1;
+	prio = BPF_CORE_READ(ops, priority);
+	type = BPF_CORE_READ_BITFIELD_PROBED(ops, hook_ops_type);
+	if (r < -1 || r >= NF_LAST_PROBE)
+		return r < -1; /* past the last link: nothing more to learn */
+	if (type == NF_HOOK_OP_BPF_ && prio == nf_probe_prio[(r + 1) & 15]) {
+		w->r = r + 1;
+		return 0;
+	}
+	if (r >= 0 && (type == NF_HOOK_OP_NFT_ || nf_is_table_prio(prio)))
+		w->mask |= 1u << (r & 15);
+	return 0;
+}
+
+/*
+ * Which ranges between vista's links hold a table on this hook, from the
+ * hook's entries (sorted by priority, vista's own links among them). The
+ * entries are those the kernel runs for this very pass of the skb.
+ */
+static __always_inline __u16 nf_table_ranges(const struct nf_hook_state *state, __u8 pf, __u8 hook)
+{
+	struct nf_hook_entries *entries;
+	struct net *net = BPF_CORE_READ(state, net);
+	struct nf_walk w = { .r = -1 };
+
+	if (hook >= NF_INET_HOOKS_)
+		return 0;
+	if (pf == NFPROTO_IPV4_)
+		entries = BPF_CORE_READ(net, nf.hooks_ipv4[hook]);
+	else
+		entries = BPF_CORE_READ(net, nf.hooks_ipv6[hook]);
+	if (!entries)
+		return 0;
+	w.num = BPF_CORE_READ(entries, num_hook_entries);
+	/* The array of struct nf_hook_ops pointers follows the num entries. */
+	w.ops_base = (__u64)entries + bpf_core_field_offset(struct nf_hook_entries, hooks) +
+		     (__u64)w.num * bpf_core_type_size(struct nf_hook_entry);
+	bpf_loop(NF_MAX_ENTRIES, nf_walk_entry, &w, 0);
+	return w.mask;
+}
+
+/* Reports what the tables between link t->probe and link hi did with skb. */
+static __always_inline void nf_emit(struct sk_buff *skb, const struct nf_track *t, __u32 hi, __u8 verdict, __u8 method,
+				    __u32 reason, __u64 now)
+{
+	__u32 collect = filters[active_filter & 1].collect;
+	struct vista_tuple tuple = {};
+	struct vista_event *e;
+	struct vista_nf *nf;
+
+	/* The tuple as the tables left it (after NAT), like the rest of the event. */
+	if (collect & VISTA_COLLECT_TUPLE)
+		skb_read_tuple(skb, &tuple);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e) + sizeof(*nf), 0);
+	if (!e) {
+		count_lost();
+		return;
+	}
+	event_fill(e, skb, VISTA_EV_NETFILTER, bpf_get_current_pid_tgid(), collect, &tuple);
+	if (method != VISTA_NF_BY_NEXT_LINK && reason) {
+		e->reason = reason;
+		e->flags |= VISTA_EVF_HAS_REASON;
+	}
+	if (method != VISTA_NF_BY_NEXT_LINK)
+		e->flags |= VISTA_EVF_SKB_FREED;
+	nf = (void *)(e + 1);
+	nf->cost_ns = now - t->ts;
+	nf->prio_lo = nf_probe_prio[t->probe & 15];
+	nf->prio_hi = nf_probe_prio[hi & 15];
+	nf->netns = t->netns;
+	nf->pf = t->pf;
+	nf->hook = t->hook;
+	nf->verdict = verdict;
+	nf->method = method;
+	__builtin_memset(nf->table, 0, sizeof(nf->table));
+	__builtin_memset(nf->chain, 0, sizeof(nf->chain));
+	bpf_ringbuf_submit(e, wakeup_flags());
+}
+
+static __always_inline int nf_probe(struct bpf_nf_ctx *ctx, __u32 i)
+{
+	const struct nf_hook_state *state = ctx->state;
+	struct sk_buff *skb = ctx->skb;
+	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
+	struct vista_tuple tuple = {};
+	struct nf_track *t, fresh = {};
+	__u32 netns, slot;
+	__u8 pf, hook;
+
+	if (!skb || !state)
+		return NF_ACCEPT_;
+	pf = BPF_CORE_READ(state, pf);
+	hook = BPF_CORE_READ(state, hook);
+	netns = BPF_CORE_READ(state, net, ns.inum);
+	t = bpf_map_lookup_elem(&nf_tracks, &key);
+	if (t && t->pf == pf && t->hook == hook && t->netns == netns && t->probe < i) {
+		/* The skb left the range after link t->probe: the tables there let it go on. */
+		if (t->traced && (((t->mask >> t->probe) & 1) || i > t->probe + 1u))
+			nf_emit(skb, t, i, NF_ACCEPT_, VISTA_NF_BY_NEXT_LINK, 0, now);
+		if (i == NF_LAST_PROBE) {
+			bpf_map_delete_elem(&nf_tracks, &key);
+		} else if (t->traced) {
+			t->probe = i;
+			t->ts = now;
+		}
+		return NF_ACCEPT_;
+	}
+	/* A new pass through this hook (a stale entry of another pass is replaced). */
+	if (i == NF_LAST_PROBE) {
+		if (t)
+			bpf_map_delete_elem(&nf_tracks, &key);
+		return NF_ACCEPT_;
+	}
+	slot = active_filter & 1;
+	fresh.ts = now;
+	fresh.netns = netns;
+	fresh.pf = pf;
+	fresh.hook = hook;
+	fresh.probe = i;
+	fresh.traced = skb_matches(skb, &filters[slot], slot, bpf_get_current_pid_tgid(), &tuple);
+	if (fresh.traced)
+		fresh.mask = nf_table_ranges(state, pf, hook);
+	bpf_map_update_elem(&nf_tracks, &key, &fresh, BPF_ANY);
+	return NF_ACCEPT_;
+}
+
+/* The skb's life ends: inside a range, that is what the tables there did with it. */
+static __always_inline int nf_freed(struct sk_buff *skb, __u32 reason, bool dropped)
+{
+	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
+	struct nf_track *t = bpf_map_lookup_elem(&nf_tracks, &key);
+	struct nf_track copy;
+	bool nf_drop;
+
+	if (!t)
+		return 0;
+	copy = *t;
+	bpf_map_delete_elem(&nf_tracks, &key);
+	if (!copy.traced || copy.probe >= NF_LAST_PROBE)
+		return 0;
+	nf_drop = dropped && reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP);
+	nf_emit(skb, &copy, copy.probe + 1, nf_drop ? NF_DROP_ : NF_STOLEN_,
+		nf_drop ? VISTA_NF_BY_DROP_REASON : VISTA_NF_BY_FREE, dropped ? reason : 0, now);
+	return 0;
+}
+
+SEC("?tp_btf/kfree_skb")
+int nf_kfree_skb(__u64 *ctx)
+{
+	return nf_freed((struct sk_buff *)ctx[0], (__u32)ctx[2], true);
+}
+
+SEC("?tp_btf/consume_skb")
+int nf_consume_skb(__u64 *ctx)
+{
+	return nf_freed((struct sk_buff *)ctx[0], 0, false);
+}
+
+/* One program per link position: the position is all that tells them apart. */
+#define NF_PROBE(i)                              \
+	SEC("?netfilter")                        \
+	int nf_probe_##i(struct bpf_nf_ctx *ctx) \
+	{                                        \
+		return nf_probe(ctx, i);         \
+	}
+
+NF_PROBE(0)
+NF_PROBE(1)
+NF_PROBE(2)
+NF_PROBE(3)
+NF_PROBE(4)
+NF_PROBE(5)
+NF_PROBE(6)
+NF_PROBE(7)
+NF_PROBE(8)
+NF_PROBE(9)
+NF_PROBE(10)
+NF_PROBE(11)
+NF_PROBE(12)
+NF_PROBE(13)
+
+#endif /* VISTA_NETFILTER_BPF_H */
