@@ -88,6 +88,30 @@ _Static_assert(sizeof(struct vista_event) == 160, "struct vista_event changed: u
 _Static_assert(offsetof(struct vista_event, tuple.pad) + 3 == RECORD_EVENT_BYTES,
 	       "the recorded event is struct vista_event without padding");
 
+/* struct vista_nf (bpf/vista.h) on disk: its fields in declaration order, without padding. */
+#define NF_INT(f)                                                                      \
+	{                                                                              \
+		offsetof(struct vista_nf, f), sizeof(((struct vista_nf *)0)->f), false \
+	}
+#define NF_BYTES(f)                                                                   \
+	{                                                                             \
+		offsetof(struct vista_nf, f), sizeof(((struct vista_nf *)0)->f), true \
+	}
+
+static const struct event_field nf_fields[] = {
+	NF_INT(cost_ns), NF_INT(prio_lo), NF_INT(prio_hi), NF_INT(netns),   NF_INT(pf),
+	NF_INT(hook),    NF_INT(verdict), NF_INT(method),  NF_BYTES(table), NF_BYTES(chain),
+};
+
+#define N_NF_FIELDS (sizeof(nf_fields) / sizeof(nf_fields[0]))
+
+/* Formatters find an event's own part right after it, as in the ring buffer. */
+_Static_assert(offsetof(struct replay_event, ext) == sizeof(struct vista_event), "the ext part follows the event");
+
+_Static_assert(sizeof(struct vista_nf) == 152, "struct vista_nf changed: update the recorded layout");
+_Static_assert(offsetof(struct vista_nf, chain) + VISTA_NF_NAME_LEN == RECORD_NF_BYTES,
+	       "the recorded netfilter part is struct vista_nf without padding");
+
 static uint64_t load_host(const void *p, size_t size)
 {
 	uint8_t u8;
@@ -147,12 +171,12 @@ static uint64_t le_load(const uint8_t *p, size_t size)
 	return v;
 }
 
-static void event_encode(uint8_t *out, const struct vista_event *e)
+static void fields_encode(uint8_t *out, const void *from, const struct event_field *fields, size_t nfields)
 {
-	const uint8_t *base = (const uint8_t *)e;
+	const uint8_t *base = from;
 
-	for (size_t i = 0; i < N_EVENT_FIELDS; i++) {
-		const struct event_field *f = &event_fields[i];
+	for (size_t i = 0; i < nfields; i++) {
+		const struct event_field *f = &fields[i];
 
 		if (f->bytes)
 			memcpy(out, base + f->off, f->size);
@@ -162,15 +186,16 @@ static void event_encode(uint8_t *out, const struct vista_event *e)
 	}
 }
 
-/* Decodes the fields that lie entirely within the n bytes; the others stay 0. */
-static void event_decode(struct vista_event *e, const uint8_t *in, size_t n)
+/* Decodes the fields that lie entirely within the n bytes; the others stay 0 (to is zeroed first, size bytes). */
+static void fields_decode(void *to, size_t size, const struct event_field *fields, size_t nfields, const uint8_t *in,
+			  size_t n)
 {
-	uint8_t *base = (uint8_t *)e;
+	uint8_t *base = to;
 	size_t at = 0;
 
-	memset(e, 0, sizeof(*e));
-	for (size_t i = 0; i < N_EVENT_FIELDS && at + event_fields[i].size <= n; i++) {
-		const struct event_field *f = &event_fields[i];
+	memset(to, 0, size);
+	for (size_t i = 0; i < nfields && at + fields[i].size <= n; i++) {
+		const struct event_field *f = &fields[i];
 
 		if (f->bytes)
 			memcpy(base + f->off, in + at, f->size);
@@ -180,6 +205,16 @@ static void event_decode(struct vista_event *e, const uint8_t *in, size_t n)
 	}
 }
 
+static void event_encode(uint8_t *out, const struct vista_event *e)
+{
+	fields_encode(out, e, event_fields, N_EVENT_FIELDS);
+}
+
+static void event_decode(struct vista_event *e, const uint8_t *in, size_t n)
+{
+	fields_decode(e, sizeof(*e), event_fields, N_EVENT_FIELDS, in, n);
+}
+
 static uint16_t header_check(uint16_t type, uint32_t len)
 {
 	return (uint16_t)(((uint64_t)type << 32 | len) * 0x9e3779b97f4a7c15ULL >> 48);
@@ -187,7 +222,8 @@ static uint16_t header_check(uint16_t type, uint32_t len)
 
 static const char *type_name(uint16_t type)
 {
-	static const char *const names[] = { NULL, "information", "hook", "drop reason", "symbol", "event", "end" };
+	static const char *const names[] = { NULL,     "information", "hook", "drop reason",
+					     "symbol", "event",       "end",  "netfilter event" };
 
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";
 }
@@ -308,8 +344,9 @@ struct record_writer {
 	size_t len;
 	size_t rec_start; /* offset in buf of the record being built */
 	struct id_set hooks, reasons, symbols;
-	uint64_t events;
-	int error; /* errno of the first failure, then every call fails with it */
+	uint64_t events;    /* RECORD_EVENT records */
+	uint64_t nf_events; /* RECORD_NETFILTER records */
+	int error;          /* errno of the first failure, then every call fails with it */
 };
 
 static int writer_fail(const struct record_writer *w, char *err, size_t errlen)
@@ -516,9 +553,31 @@ static void put_event_names(struct record_writer *w, const struct vista_event *e
 	rec_end(w, RECORD_SYMBOLS);
 }
 
+/* A netfilter event (its struct vista_nf follows e), after its drop reason's name when new. */
+static int write_nf_event(struct record_writer *w, const struct vista_event *e, const struct format_names *names,
+			  char *err, size_t errlen)
+{
+	if (names && (e->flags & VISTA_EVF_HAS_REASON) && first_time(w, &w->reasons, e->reason) == 1 &&
+	    names->drop_reason)
+		put_one_name(w, RECORD_DROP_REASONS, e->reason, names->drop_reason(names->ctx, e->reason));
+	if (rec_begin(w))
+		return writer_fail(w, err, errlen);
+	put_le(w, 2, RECORD_EVENT_BYTES);
+	put_le(w, 2, RECORD_NF_BYTES);
+	event_encode(w->buf + w->len, e);
+	w->len += RECORD_EVENT_BYTES;
+	fields_encode(w->buf + w->len, e + 1, nf_fields, N_NF_FIELDS);
+	w->len += RECORD_NF_BYTES;
+	rec_end(w, RECORD_NETFILTER);
+	w->nf_events++;
+	return 0;
+}
+
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 		       const struct format_names *names, char *err, size_t errlen)
 {
+	if (e->kind == VISTA_EV_NETFILTER)
+		return write_nf_event(w, e, names, err, errlen);
 	if (nstack < 0)
 		nstack = 0;
 	if (nstack > VISTA_MAX_STACK_DEPTH)
@@ -552,6 +611,7 @@ int record_writer_close(struct record_writer *w, uint64_t lost, char *err, size_
 	if (rec_begin(w) == 0) {
 		put_le(w, 8, w->events);
 		put_le(w, 8, lost);
+		put_le(w, 8, w->nf_events);
 		rec_end(w, RECORD_END);
 	}
 	flush_buf(w);
@@ -590,7 +650,8 @@ struct replay {
 	uint64_t data_start; /* the first record after INFO */
 	uint64_t data_end;   /* the end of the last complete record read */
 	uint64_t pos;        /* where replay_next reads */
-	uint64_t events;
+	uint64_t events;     /* RECORD_EVENT */
+	uint64_t nf_events;  /* RECORD_NETFILTER */
 	uint64_t lost;
 	bool has_end;
 	char warning[512];
@@ -869,6 +930,16 @@ static int check_event(struct cursor *c, size_t *nbytes, size_t *frames)
 	return 0;
 }
 
+/* A netfilter event: "u16 n, u16 m", then n bytes of event and m of its netfilter part. */
+static int check_nf_event(struct cursor *c, size_t *nbytes, size_t *mbytes)
+{
+	*nbytes = (size_t)get_le(c, 2);
+	*mbytes = (size_t)get_le(c, 2);
+	if (c->bad || c->left != *nbytes + *mbytes)
+		return -1;
+	return 0;
+}
+
 /* Reads the file header and the INFO record. */
 static int read_head(struct replay *r, char *err, size_t errlen)
 {
@@ -946,12 +1017,19 @@ static int scan(struct replay *r, struct sym_list *syms, char *err, size_t errle
 			rc = check_event(&c, &nbytes, &frames);
 			r->events++;
 			break;
+		case RECORD_NETFILTER:
+			rc = check_nf_event(&c, &nbytes, &frames);
+			r->nf_events++;
+			break;
 		case RECORD_END:
 			r->has_end = true;
 			/* Fewer events than the writer counted: records went missing. */
 			if (get_le(&c, 8) != r->events)
 				c.bad = true;
 			r->lost = get_le(&c, 8);
+			/* Since 1.1; a 1.0 file has no netfilter events. */
+			if (c.left >= 8 ? get_le(&c, 8) != r->nf_events : r->nf_events != 0)
+				c.bad = true;
 			rc = c.bad ? -1 : 0;
 			break;
 		default:
@@ -1042,9 +1120,21 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 		if (st != READ_OK)
 			return errmsg_set(err, errlen, "cannot read the recording %s: it changed while being read",
 					  r->path);
-		if (type != RECORD_EVENT)
+		if (type != RECORD_EVENT && type != RECORD_NETFILTER)
 			continue;
 		c = (struct cursor){ r->payload, len, false };
+		if (type == RECORD_NETFILTER) {
+			if (check_nf_event(&c, &nbytes, &frames))
+				return errmsg_set(err, errlen,
+						  "cannot read the recording %s: it changed while being read", r->path);
+			event_decode(&ev->event, take(&c, nbytes), nbytes);
+			fields_decode(&ev->ext.nf, sizeof(ev->ext.nf), nf_fields, N_NF_FIELDS, take(&c, frames),
+				      frames);
+			/* The kind says what follows the event: only a netfilter part can, here. */
+			ev->event.kind = VISTA_EV_NETFILTER;
+			ev->nstack = 0;
+			return 1;
+		}
 		if (check_event(&c, &nbytes, &frames))
 			return errmsg_set(err, errlen, "cannot read the recording %s: it changed while being read",
 					  r->path);
@@ -1084,7 +1174,7 @@ const struct kallsyms *replay_symbols(const struct replay *r)
 
 uint64_t replay_event_count(const struct replay *r)
 {
-	return r->events;
+	return r->events + r->nf_events;
 }
 
 bool replay_lost(const struct replay *r, uint64_t *lost)

@@ -4,7 +4,7 @@
  * (--record) and read back later, without root or BPF, possibly on another
  * machine (--replay). Both front ends use this; nothing here prints.
  *
- * File format, version 1.0. Every integer is little-endian, whatever the
+ * File format, version 1.1 (1.0 had no netfilter events). Every integer is little-endian, whatever the
  * host. A "str" is a u16 byte count followed by that many bytes (no NUL,
  * no control characters).
  *
@@ -57,9 +57,21 @@
  *                 reads as zeros at the end, a longer one is cut.
  *     4+n frames × u64 instruction pointers, innermost first
  *   RECORD_END (6), written when the recording is closed:
- *     0   u64     events written
+ *     0   u64     events written (RECORD_EVENT records)
  *     8   u64     events the kernel lost while recording
+ *     16  u64     netfilter events written (RECORD_NETFILTER records; since 1.1)
  *     Nothing after it is read.
+ *   RECORD_NETFILTER (7, since 1.1): a netfilter table's verdict
+ *     (VISTA_EV_NETFILTER), read by 1.0 readers as a type to skip:
+ *     0   u16     n: bytes of the event that follow (RECORD_EVENT_BYTES)
+ *     2   u16     m: bytes of its netfilter part after it (RECORD_NF_BYTES in 1.1)
+ *     4   n bytes struct vista_event as in RECORD_EVENT
+ *     4+n m bytes struct vista_nf (bpf/vista.h), its fields in declaration
+ *                 order without padding: u64 cost_ns; s32 prio_lo, prio_hi;
+ *                 u32 netns; u8 pf, hook, verdict, method; char table[64],
+ *                 chain[64]. Shorter parts read as zeros at the end.
+ *     Its drop reason's name, when it has one, is in a RECORD_DROP_REASONS
+ *     record before it.
  */
 #ifndef VISTA_RECORD_H
 #define VISTA_RECORD_H
@@ -73,9 +85,10 @@
 
 #define RECORD_MAGIC         "VISTAREC"
 #define RECORD_VERSION_MAJOR 1
-#define RECORD_VERSION_MINOR 0
+#define RECORD_VERSION_MINOR 1
 #define RECORD_MAX_PAYLOAD   (1u << 20)
 #define RECORD_EVENT_BYTES   156
+#define RECORD_NF_BYTES      152
 
 enum record_type {
 	RECORD_INFO = 1,
@@ -84,6 +97,7 @@ enum record_type {
 	RECORD_SYMBOLS = 4,
 	RECORD_EVENT = 5,
 	RECORD_END = 6,
+	RECORD_NETFILTER = 7,
 };
 
 /* The output options of the recording run that decide what its events carry. */
@@ -156,6 +170,10 @@ struct replay;
 
 struct replay_event {
 	struct vista_event event;
+	/* What follows an event of another kind than VISTA_EV_SKB, right after it as in the ring. */
+	union {
+		struct vista_nf nf;
+	} ext;
 	uint64_t stack[VISTA_MAX_STACK_DEPTH];
 	int nstack;
 };
@@ -181,7 +199,7 @@ size_t replay_hook_count(const struct replay *r);
 /* The recorded symbols, for format_stack(). */
 const struct kallsyms *replay_symbols(const struct replay *r);
 
-/* Events in the file (all of them complete). */
+/* Events in the file, of every kind (all of them complete). */
 uint64_t replay_event_count(const struct replay *r);
 /* What the END record says the kernel lost; false when the file has no END record. */
 bool replay_lost(const struct replay *r, uint64_t *lost);
