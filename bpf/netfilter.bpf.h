@@ -49,7 +49,32 @@ struct {
 	__type(value, struct nf_track);
 } nf_tracks SEC(".maps");
 
-static const __s32 nf_probe_prio[VISTA_NF_PROBES] = VISTA_NF_PROBE_PRIOS;
+static const __s32 nf_probe_prio[16] = VISTA_NF_PROBE_PRIOS;
+
+/*
+ * Where the links of one hook really are: the kernel refuses a BPF link at a
+ * priority another entry already has, so user space may have moved one a
+ * little away from its table (struct vista_nf_prios in vista.h).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct vista_nf_hook_key);
+	__type(value, struct vista_nf_prios);
+} nf_prios SEC(".maps");
+
+/* The priority of link i on this hook: as placed, or as planned when user space has not said. */
+static __always_inline __s32 nf_prio_of(const struct vista_nf_prios *p, __u32 i)
+{
+	return p ? p->prio[i & 15] : nf_probe_prio[i & 15];
+}
+
+static __always_inline const struct vista_nf_prios *nf_prios_of(__u32 netns, __u8 pf, __u8 hook)
+{
+	struct vista_nf_hook_key key = { .netns = netns, .pf = pf, .hook = hook };
+
+	return bpf_map_lookup_elem(&nf_prios, &key);
+}
 
 /*
  * The priorities where iptables tables and the NAT core (which runs the nat
@@ -66,6 +91,7 @@ struct nf_walk {
 	__u32 num;      /* entries */
 	__s32 r;        /* the last of vista's links passed so far, -1 before the first */
 	__u32 mask;
+	__s32 prio[16]; /* of vista's links on this hook */
 };
 
 /* One hook entry, in priority order (a bpf_loop callback: the verifier sees it once). */
@@ -82,7 +108,7 @@ static long nf_walk_entry(__u64 k, void *arg)
 	type = BPF_CORE_READ_BITFIELD_PROBED(ops, hook_ops_type);
 	if (r < -1 || r >= NF_LAST_PROBE)
 		return r < -1; /* past the last link: nothing more to learn */
-	if (type == NF_HOOK_OP_BPF_ && prio == nf_probe_prio[(r + 1) & 15]) {
+	if (type == NF_HOOK_OP_BPF_ && prio == w->prio[(r + 1) & 15]) {
 		w->r = r + 1;
 		return 0;
 	}
@@ -96,12 +122,15 @@ static long nf_walk_entry(__u64 k, void *arg)
  * hook's entries (sorted by priority, vista's own links among them). The
  * entries are those the kernel runs for this very pass of the skb.
  */
-static __always_inline __u16 nf_table_ranges(const struct nf_hook_state *state, __u8 pf, __u8 hook)
+static __always_inline __u16 nf_table_ranges(const struct nf_hook_state *state, __u8 pf, __u8 hook,
+					     const struct vista_nf_prios *prios)
 {
 	struct nf_hook_entries *entries;
 	struct net *net = BPF_CORE_READ(state, net);
 	struct nf_walk w = { .r = -1 };
 
+	for (int i = 0; i < VISTA_NF_PROBES; i++)
+		w.prio[i] = nf_prio_of(prios, i);
 	if (hook >= NF_INET_HOOKS_)
 		return 0;
 	if (pf == NFPROTO_IPV4_)
@@ -124,6 +153,7 @@ static __always_inline void nf_emit(struct sk_buff *skb, const struct nf_track *
 {
 	__u32 collect = filters[active_filter & 1].collect;
 	struct vista_tuple tuple = {};
+	const struct vista_nf_prios *prios;
 	struct vista_event *e;
 	struct vista_nf *nf;
 
@@ -144,8 +174,9 @@ static __always_inline void nf_emit(struct sk_buff *skb, const struct nf_track *
 		e->flags |= VISTA_EVF_SKB_FREED;
 	nf = (void *)(e + 1);
 	nf->cost_ns = now - t->ts;
-	nf->prio_lo = nf_probe_prio[t->probe & 15];
-	nf->prio_hi = nf_probe_prio[hi & 15];
+	prios = nf_prios_of(t->netns, t->pf, t->hook);
+	nf->prio_lo = nf_prio_of(prios, t->probe);
+	nf->prio_hi = nf_prio_of(prios, hi);
 	nf->netns = t->netns;
 	nf->pf = t->pf;
 	nf->hook = t->hook;
@@ -198,7 +229,7 @@ static __always_inline int nf_probe(struct bpf_nf_ctx *ctx, __u32 i)
 	fresh.probe = i;
 	fresh.traced = skb_matches(skb, &filters[slot], slot, bpf_get_current_pid_tgid(), &tuple);
 	if (fresh.traced)
-		fresh.mask = nf_table_ranges(state, pf, hook);
+		fresh.mask = nf_table_ranges(state, pf, hook, nf_prios_of(netns, pf, hook));
 	bpf_map_update_elem(&nf_tracks, &key, &fresh, BPF_ANY);
 	return NF_ACCEPT_;
 }
@@ -224,23 +255,23 @@ static __always_inline int nf_freed(struct sk_buff *skb, __u32 reason, bool drop
 }
 
 SEC("?tp_btf/kfree_skb")
-int nf_kfree_skb(__u64 *ctx)
+int vista_nf_kfree(__u64 *ctx)
 {
 	return nf_freed((struct sk_buff *)ctx[0], (__u32)ctx[2], true);
 }
 
 SEC("?tp_btf/consume_skb")
-int nf_consume_skb(__u64 *ctx)
+int vista_nf_consume(__u64 *ctx)
 {
 	return nf_freed((struct sk_buff *)ctx[0], 0, false);
 }
 
 /* One program per link position: the position is all that tells them apart. */
-#define NF_PROBE(i)                              \
-	SEC("?netfilter")                        \
-	int nf_probe_##i(struct bpf_nf_ctx *ctx) \
-	{                                        \
-		return nf_probe(ctx, i);         \
+#define NF_PROBE(i)                               \
+	SEC("?netfilter")                         \
+	int vista_nfp_##i(struct bpf_nf_ctx *ctx) \
+	{                                         \
+		return nf_probe(ctx, i);          \
 	}
 
 NF_PROBE(0)

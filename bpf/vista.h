@@ -145,6 +145,22 @@ struct vista_event {
 		-2147483647, -301, -299, -151, -149, -101, -99, -1, 1, 49, 51, 99, 101, 2147483646 \
 	}
 
+/*
+ * The kernel refuses a BPF link at a priority another hook entry already
+ * has: user space then moves that link a step or a few away from its table
+ * and tells the BPF side where each link really is, per hook.
+ */
+struct vista_nf_hook_key {
+	__u32 netns;
+	__u8 pf;
+	__u8 hook;
+	__u16 pad;
+};
+
+struct vista_nf_prios {
+	__s32 prio[16]; /* the first VISTA_NF_PROBES are used */
+};
+
 /* How the verdict of a vista_nf was found. */
 enum vista_nf_method {
 	VISTA_NF_BY_NEXT_LINK = 1, /* the skb reached the link after the range: the tables let it go on */

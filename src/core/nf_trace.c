@@ -5,6 +5,7 @@
 #endif
 #include "core/nf_trace.h"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/errmsg.h"
+#include "core/format.h"
 #include "core/log.h"
 #include "core/netns.h"
 #include "core/nf_layout.h"
@@ -31,6 +33,7 @@
 #define LAYOUT_MAX_AGE  1000 /* ms: tables added while tracing are named within a second */
 #define NF_HOOKS        5
 #define LINKS_PER_NETNS (2 * NF_HOOKS * VISTA_NF_PROBES)
+#define PRIO_TRIES      8 /* priorities tried per link: tight pairs are 2 apart, their neighbours 48 */
 
 struct nf_netns {
 	uint32_t inode;
@@ -48,6 +51,7 @@ struct nf_trace {
 	size_t nns;
 	struct bpf_link *frees[2]; /* kfree_skb, consume_skb: where an skb's life ends inside a range */
 	int self_fd;               /* our own namespace, to come back to */
+	int prios_fd;              /* the nf_prios map: where the links really are */
 };
 
 static uint64_t now_ms(void)
@@ -61,10 +65,10 @@ static uint64_t now_ms(void)
 static void probe_programs(struct vista_bpf *skel, struct bpf_program **p)
 {
 	struct bpf_program *all[VISTA_NF_PROBES] = {
-		skel->progs.nf_probe_0,  skel->progs.nf_probe_1,  skel->progs.nf_probe_2,  skel->progs.nf_probe_3,
-		skel->progs.nf_probe_4,  skel->progs.nf_probe_5,  skel->progs.nf_probe_6,  skel->progs.nf_probe_7,
-		skel->progs.nf_probe_8,  skel->progs.nf_probe_9,  skel->progs.nf_probe_10, skel->progs.nf_probe_11,
-		skel->progs.nf_probe_12, skel->progs.nf_probe_13,
+		skel->progs.vista_nfp_0,  skel->progs.vista_nfp_1,  skel->progs.vista_nfp_2,  skel->progs.vista_nfp_3,
+		skel->progs.vista_nfp_4,  skel->progs.vista_nfp_5,  skel->progs.vista_nfp_6,  skel->progs.vista_nfp_7,
+		skel->progs.vista_nfp_8,  skel->progs.vista_nfp_9,  skel->progs.vista_nfp_10, skel->progs.vista_nfp_11,
+		skel->progs.vista_nfp_12, skel->progs.vista_nfp_13,
 	};
 
 	memcpy(p, all, sizeof(all));
@@ -81,8 +85,8 @@ int nf_trace_select(struct vista_bpf *skel, char *err, size_t errlen)
 	probe_programs(skel, p);
 	for (int i = 0; i < VISTA_NF_PROBES; i++)
 		bpf_program__set_autoload(p[i], true);
-	bpf_program__set_autoload(skel->progs.nf_kfree_skb, true);
-	bpf_program__set_autoload(skel->progs.nf_consume_skb, true);
+	bpf_program__set_autoload(skel->progs.vista_nf_kfree, true);
+	bpf_program__set_autoload(skel->progs.vista_nf_consume, true);
 	return 0;
 }
 
@@ -161,27 +165,76 @@ static int leave(const struct nf_trace *t, const struct nf_netns *ns, char *err,
 	return 0;
 }
 
-/* Runs in the namespace: one link per probe priority on each hook of each family. */
+static int attach_error(const struct nf_netns *ns, uint32_t pf, uint32_t hook, int32_t prio, char *err, size_t errlen)
+{
+	int e = errno;
+
+	/* The kernel lets no BPF link share its priority with another hook entry. */
+	if (e == EBUSY)
+		return errmsg_set(err, errlen,
+				  "cannot attach a netfilter BPF link in netns inode:%u: other hooks already run at "
+				  "priority %d of %s %s and the ones next to it",
+				  ns->inode, prio, pf == NFPROTO_IPV4 ? "IPv4" : "IPv6", format_nf_hook((uint8_t)hook));
+	return errmsg_set(err, errlen,
+			  "cannot attach a netfilter BPF link in netns inode:%u: %s (they need Linux 6.4 or later "
+			  "with CONFIG_NETFILTER_BPF_LINK=y)",
+			  ns->inode, strerror(e));
+}
+
+/*
+ * Which way link i may move when its priority is taken: away from the table
+ * it watches (the first link up, the last one down), so that it never
+ * passes the table or its neighbour link.
+ */
+static int32_t away_from_table(int i)
+{
+	if (i == 0)
+		return 1;
+	if (i == VISTA_NF_PROBES - 1)
+		return -1;
+	return i % 2 ? -1 : 1;
+}
+
+/* Attaches link i on one hook, moving it up to PRIO_TRIES - 1 steps when its priority is taken. */
+static struct bpf_link *attach_probe(struct nf_trace *t, int i, uint32_t pf, uint32_t hook, int32_t *prio)
+{
+	static const int32_t planned[VISTA_NF_PROBES] = VISTA_NF_PROBE_PRIOS;
+	struct bpf_link *l = NULL;
+
+	for (int k = 0; k < PRIO_TRIES && !l; k++) {
+		LIBBPF_OPTS(bpf_netfilter_opts, opts, .pf = pf, .hooknum = hook,
+			    .priority = planned[i] + k * away_from_table(i));
+
+		*prio = opts.priority;
+		l = bpf_program__attach_netfilter(t->probes[i], &opts);
+		if (!l && errno != EBUSY)
+			break;
+	}
+	return l;
+}
+
+/* Runs in the namespace: one link per probe priority on each hook of each family, and where they went. */
 static int attach_here(struct nf_trace *t, struct nf_netns *ns, char *err, size_t errlen)
 {
-	static const int32_t prio[VISTA_NF_PROBES] = VISTA_NF_PROBE_PRIOS;
 	static const uint32_t pfs[2] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 
 	for (int f = 0; f < 2; f++) {
 		for (uint32_t hook = 0; hook < NF_HOOKS; hook++) {
+			struct vista_nf_hook_key key = { .netns = ns->inode,
+							 .pf = (uint8_t)pfs[f],
+							 .hook = (uint8_t)hook };
+			struct vista_nf_prios prios = { 0 };
+
 			for (int i = 0; i < VISTA_NF_PROBES; i++) {
-				LIBBPF_OPTS(bpf_netfilter_opts, opts, .pf = pfs[f], .hooknum = hook,
-					    .priority = prio[i]);
-				struct bpf_link *l = bpf_program__attach_netfilter(t->probes[i], &opts);
+				struct bpf_link *l = attach_probe(t, i, pfs[f], hook, &prios.prio[i]);
 
 				if (!l)
-					return errmsg_set(
-					    err, errlen,
-					    "cannot attach a netfilter BPF link in netns inode:%u: %s "
-					    "(they need Linux 6.4 or later with CONFIG_NETFILTER_BPF_LINK=y)",
-					    ns->inode, strerror(errno));
+					return attach_error(ns, pfs[f], hook, prios.prio[i], err, errlen);
 				ns->links[ns->nlinks++] = l;
 			}
+			if (bpf_map_update_elem(t->prios_fd, &key, &prios, BPF_ANY))
+				return errmsg_set(err, errlen, "cannot record the netfilter link priorities: %s",
+						  strerror(errno));
 		}
 	}
 	return 0;
@@ -224,6 +277,7 @@ int nf_trace_open(struct vista_bpf *skel, uint32_t netns_inode, struct nf_trace 
 	if (!t)
 		return errmsg_set(err, errlen, "out of memory");
 	probe_programs(skel, t->probes);
+	t->prios_fd = bpf_map__fd(skel->maps.nf_prios);
 	t->self_fd = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
 	if (t->self_fd < 0) {
 		errmsg_set(err, errlen, "cannot open %s: %s", SELF_NETNS, strerror(errno));
@@ -244,8 +298,8 @@ int nf_trace_open(struct vista_bpf *skel, uint32_t netns_inode, struct nf_trace 
 	for (size_t i = 0; i < t->nns; i++)
 		if (setup_netns(t, &t->ns[i], err, errlen))
 			goto fail;
-	t->frees[0] = bpf_program__attach(skel->progs.nf_kfree_skb);
-	t->frees[1] = t->frees[0] ? bpf_program__attach(skel->progs.nf_consume_skb) : NULL;
+	t->frees[0] = bpf_program__attach(skel->progs.vista_nf_kfree);
+	t->frees[1] = t->frees[0] ? bpf_program__attach(skel->progs.vista_nf_consume) : NULL;
 	if (!t->frees[1]) {
 		errmsg_set(err, errlen, "attaching to tracepoint %s failed: %s",
 			   t->frees[0] ? "consume_skb" : "kfree_skb", strerror(errno));
