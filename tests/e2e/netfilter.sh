@@ -187,6 +187,40 @@ if vista_start "$out" --filter-trace-iptables --output-iptables --output-tuple -
 	like "$text" ':47005->.*table=vtest chain=filter_in hook=INPUT verdict=ACCEPT' "after it: port 7005"
 fi
 
+# With the skb hooks too: both kinds of events, in one stream.
+out=$tmpdir/both.out
+if vista_start "$out" --filter-trace-iptables --filter-trace-skb --output-iptables --output-tuple \
+	--filter-netns "/run/netns/$NS_B" --filter-port 7005; then
+	send4 7005
+	sleep 0.3
+	vista_stop
+	text=$(cat "$out")
+	like "$text" " netif_receive_skb [^ ]*:47005->[^ ]*:7005\(udp\)" "--filter-trace-skb too: the skb hooks"
+	like "$text" " nf_hook_slow [^ ]*:47005->[^ ]*:7005\(udp\) pf=PF_INET table=vtest chain=filter_in hook=INPUT verdict=ACCEPT" \
+		"  and the tables"
+fi
+
+# A priority already taken: the link moves away from its table (the kernel refuses a shared one).
+in_b nft 'add chain inet vtest taken { type filter hook input priority -1; }' || BAIL_OUT "nft chain at -1"
+out=$tmpdir/taken.out
+if vista_start "$out" --filter-trace-iptables --output-iptables --output-tuple --filter-netns "/run/netns/$NS_B" \
+	--filter-port 7005; then
+	send4 7005
+	sleep 0.3
+	vista_stop
+	like "$(cat "$out")" ":47005->[^ ]*:7005\(udp\) pf=PF_INET table=vtest,vtest chain=taken,filter_in hook=INPUT verdict=ACCEPT ${NF}-2\.\.1 via=next-link" \
+		"a chain at -1: the link below filter moves to -2, and the range holds both chains"
+fi
+# Taken up to -8: no room left below filter.
+for p in -2 -3 -4 -5 -6 -7 -8; do
+	in_b nft "add chain inet vtest taken$p { type filter hook input priority $p; }" || BAIL_OUT "nft chain at $p"
+done
+vista_run_expect_error --filter-trace-iptables --filter-netns "/run/netns/$NS_B"
+is "$RUN_STATUS" 1 "chains at -1 to -8: exit 1"
+is "$RUN_ERR" "vista: cannot attach a netfilter BPF link in netns inode:$NETNS_INODE_B: other hooks already run at priority -8 of IPv4 INPUT and the ones next to it" \
+	"  one clear line"
+is "$(bpf_vista_objects_settle 0)" 0 "  nothing left attached"
+
 # ---------------------------------------------------------------- errors
 vista_run_expect_error --filter-trace-iptables --filter-netns inode:4294967295
 is "$RUN_STATUS" 1 "a namespace nobody holds: exit 1"
