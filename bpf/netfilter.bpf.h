@@ -9,9 +9,10 @@
  * each standard table priority (VISTA_NF_PROBE_PRIOS). An skb that passes
  * the link before a range and then the link after it was let through by the
  * tables in between; one freed in between with SKB_DROP_REASON_NETFILTER_DROP
- * was dropped there (REJECT too: it is a DROP that also sends a reply); one
- * freed another way was taken (stolen) by them. The time between the two is
- * what the tables cost.
+ * was dropped there by a rule (REJECT too: it is a DROP that also sends a
+ * reply), one freed with another reason was dropped there too (a queue
+ * without a reader...), and one consumed there was taken (stolen) by them.
+ * The time between the two is what the tables cost.
  *
  * Per skb, nf_tracks remembers the last link it passed on its current hook.
  * The filters are applied once per hook, at the first link: a NAT table
@@ -249,7 +250,8 @@ static __always_inline int nf_freed(struct sk_buff *skb, __u32 reason, bool drop
 	if (!copy.traced || copy.probe >= NF_LAST_PROBE)
 		return 0;
 	nf_drop = dropped && reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP);
-	nf_emit(skb, &copy, copy.probe + 1, nf_drop ? NF_DROP_ : NF_STOLEN_,
+	/* A kfree_skb is a drop, whatever its reason says; a consume_skb means the tables took the skb. */
+	nf_emit(skb, &copy, copy.probe + 1, dropped ? NF_DROP_ : NF_STOLEN_,
 		nf_drop ? VISTA_NF_BY_DROP_REASON : VISTA_NF_BY_FREE, dropped ? reason : 0, now);
 	return 0;
 }

@@ -165,8 +165,9 @@ struct vista_nf_prios {
 enum vista_nf_method {
 	VISTA_NF_BY_NEXT_LINK = 1, /* the skb reached the link after the range: the tables let it go on */
 	VISTA_NF_BY_DROP_REASON,   /* freed with SKB_DROP_REASON_NETFILTER_DROP inside the range (event reason) */
-	VISTA_NF_BY_FREE,          /* freed inside the range another way: a table stole it (reason if any) */
-	VISTA_NF_BY_RETURN,        /* the return value of the table's function (kprobe/fentry backends) */
+	VISTA_NF_BY_FREE, /* freed inside the range another way: kfree_skb (DROP, event reason) or consume_skb (STOLEN)
+			   */
+	VISTA_NF_BY_RETURN, /* the return value of the table's function (kprobe/fentry backends) */
 };
 
 struct vista_nf {

@@ -12,7 +12,7 @@ send4() { in_a socat -u - "UDP4:$IP_B:$1,sourceport=4$1" <<<"x" 2>/dev/null; }
 send6() { in_a socat -u - "UDP6:[$IP6_B]:$1,sourceport=4$1" <<<"x" 2>/dev/null; }
 send_all() {
 	local p
-	for p in 7001 7002 7003 7004 7005; do
+	for p in 7001 7002 7003 7004 7005 7006; do
 		send4 "$p"
 		send6 "$p"
 	done
@@ -20,8 +20,9 @@ send_all() {
 }
 
 # The rules, in the receiver B, by ports: 7001 dropped in raw, 7002 in mangle; 7003 redirected by nat to
-# 7013, which filter drops; 7004 rejected by filter, 7005 accepted by it; filter OUTPUT passes the
-# REJECT's reply. $1: iptables or ip6tables command; $2: the family's ICMP protocol name.
+# 7013, which filter drops; 7004 rejected by filter, 7005 accepted by it, 7006 queued to a queue
+# nobody reads (iptables only: this kernel's nftables has no queue expression); filter OUTPUT passes
+# the REJECT's reply. $1: iptables or ip6tables command; $2: the family's ICMP protocol name.
 iptables_rules() {
 	local ipt=$1
 	in_b "$ipt" -t filter -A OUTPUT -p "$2" -j ACCEPT &&
@@ -30,7 +31,8 @@ iptables_rules() {
 		in_b "$ipt" -t nat -A PREROUTING -p udp --dport 7003 -j REDIRECT --to-ports 7013 &&
 		in_b "$ipt" -t filter -A INPUT -p udp --dport 7013 -j DROP &&
 		in_b "$ipt" -t filter -A INPUT -p udp --dport 7004 -j REJECT &&
-		in_b "$ipt" -t filter -A INPUT -p udp --dport 7005 -j ACCEPT
+		in_b "$ipt" -t filter -A INPUT -p udp --dport 7005 -j ACCEPT &&
+		in_b "$ipt" -t filter -A INPUT -p udp --dport 7006 -j NFQUEUE --queue-num 5
 }
 
 nft_rules() {
@@ -89,7 +91,12 @@ check_cases() {
 			"$kind IPv$fam: an ACCEPT in filter INPUT"
 		like "$text" "$a:47005->$b:7005\(udp\) pf=$pf table=$tmangle chain=$cmangle hook=INPUT verdict=ACCEPT ${NF}-151\.\.-149 via=next-link" \
 			"$kind IPv$fam:   after mangle INPUT let it through"
+		[ "$kind" = nftables ] ||
+			like "$text" "$a:47006->$b:7006\(udp\) pf=$pf table=$tfilter chain=$cfilter hook=INPUT verdict=DROP ${NF}-1\.\.1 via=kfree_skb\(SKB_DROP_REASON_NOT_SPECIFIED\)" \
+				"$kind IPv$fam: NFQUEUE to a queue nobody reads: dropped with another reason, still in filter INPUT"
 	done
+	unlike "$text" "table= chain= hook=[A-Z]+ verdict=ACCEPT" \
+		"$kind: no ACCEPT through a range where only the kernel's own hooks run (conntrack)"
 }
 
 # trace KIND: one trace of B while every case is sent; sets TEXT.
