@@ -148,34 +148,51 @@ static __always_inline __u16 nf_table_ranges(const struct nf_hook_state *state, 
 	return w.mask;
 }
 
-/* Reports what the tables between link t->probe and link hi did with skb. */
-static __always_inline void nf_emit(struct sk_buff *skb, const struct nf_track *t, __u32 hi, __u8 verdict, __u8 method,
-				    __u32 reason, __u64 now)
+/*
+ * Reserves a netfilter event for skb and fills its common fields (the tuple
+ * as the tables left it, after NAT); the caller fills the vista_nf that is
+ * returned and submits *out. NULL when the ring is full.
+ */
+static __always_inline struct vista_nf *nf_begin(struct sk_buff *skb, struct vista_event **out)
 {
 	__u32 collect = filters[active_filter & 1].collect;
 	struct vista_tuple tuple = {};
-	const struct vista_nf_prios *prios;
 	struct vista_event *e;
 	struct vista_nf *nf;
 
-	/* The tuple as the tables left it (after NAT), like the rest of the event. */
 	if (collect & VISTA_COLLECT_TUPLE)
 		skb_read_tuple(skb, &tuple);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e) + sizeof(*nf), 0);
 	if (!e) {
 		count_lost();
-		return;
+		return NULL;
 	}
 	event_fill(e, skb, VISTA_EV_NETFILTER, bpf_get_current_pid_tgid(), collect, &tuple);
+	nf = (void *)(e + 1);
+	__builtin_memset(nf->table, 0, sizeof(nf->table));
+	__builtin_memset(nf->chain, 0, sizeof(nf->chain));
+	*out = e;
+	return nf;
+}
+
+/* Reports what the tables between link t->probe and link hi did with skb. */
+static __always_inline void nf_emit(struct sk_buff *skb, const struct nf_track *t, __u32 hi, __u8 verdict, __u8 method,
+				    __u32 reason, __u64 now)
+{
+	const struct vista_nf_prios *prios;
+	struct vista_event *e;
+	struct vista_nf *nf = nf_begin(skb, &e);
+
+	if (!nf)
+		return;
 	if (method != VISTA_NF_BY_NEXT_LINK && reason) {
 		e->reason = reason;
 		e->flags |= VISTA_EVF_HAS_REASON;
 	}
 	if (method != VISTA_NF_BY_NEXT_LINK)
 		e->flags |= VISTA_EVF_SKB_FREED;
-	nf = (void *)(e + 1);
-	nf->cost_ns = now - t->ts;
 	prios = nf_prios_of(t->netns, t->pf, t->hook);
+	nf->cost_ns = now - t->ts;
 	nf->prio_lo = nf_prio_of(prios, t->probe);
 	nf->prio_hi = nf_prio_of(prios, hi);
 	nf->netns = t->netns;
@@ -183,8 +200,6 @@ static __always_inline void nf_emit(struct sk_buff *skb, const struct nf_track *
 	nf->hook = t->hook;
 	nf->verdict = verdict;
 	nf->method = method;
-	__builtin_memset(nf->table, 0, sizeof(nf->table));
-	__builtin_memset(nf->chain, 0, sizeof(nf->chain));
 	bpf_ringbuf_submit(e, wakeup_flags());
 }
 
@@ -290,5 +305,204 @@ NF_PROBE(10)
 NF_PROBE(11)
 NF_PROBE(12)
 NF_PROBE(13)
+
+/* ---------------------------------------------------------------- the table functions themselves */
+
+/*
+ * Where kprobes or fentry work, the tables are watched where they run:
+ * ipt_do_table, ip6t_do_table, arpt_do_table and nft_do_chain, each entry
+ * paired with its return, and nf_hook_slow for a hook as a whole. The
+ * verdict is the function's return value, the cost the time in between.
+ *
+ * Entries and returns nest last-in first-out on a CPU (a softirq that
+ * interrupts a table runs its own tables to the end), so each CPU keeps a
+ * small stack of the calls in progress; a kretprobe sees no arguments, so
+ * they are kept there too.
+ */
+enum nf_fn {
+	NF_FN_IPT,
+	NF_FN_IP6T,
+	NF_FN_ARPT,
+	NF_FN_NFT,
+	NF_FN_HOOK_SLOW,
+};
+
+/*
+ * Set by user space from the kernel's BTF before loading: 1 when the x_tables
+ * function of ipt, ip6t, arpt takes (skb, state, table), as before Linux
+ * 5.16; 0 for (priv, skb, state), priv being the table.
+ */
+const volatile __u8 nf_xt_args_old[3];
+
+#define NF_CALL_DEPTH 8
+
+struct nf_frame {
+	__u64 ts;
+	__u64 arg[3];
+	__u32 fn;
+	__u32 traced;
+};
+
+struct nf_call_stack {
+	__u32 depth;
+	__u32 pad;
+	struct nf_frame f[NF_CALL_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nf_call_stack);
+} nf_calls SEC(".maps");
+
+static __always_inline struct sk_buff *nf_call_skb(__u32 fn, const __u64 *arg)
+{
+	if (fn == NF_FN_NFT)
+		return BPF_CORE_READ((struct nft_pktinfo *)arg[0], skb);
+	if (fn == NF_FN_HOOK_SLOW)
+		return (struct sk_buff *)arg[0];
+	return (struct sk_buff *)(nf_xt_args_old[fn] ? arg[0] : arg[1]);
+}
+
+static __always_inline const struct nf_hook_state *nf_call_state(__u32 fn, const __u64 *arg)
+{
+	if (fn == NF_FN_NFT)
+		return BPF_CORE_READ((struct nft_pktinfo *)arg[0], state);
+	if (fn == NF_FN_HOOK_SLOW)
+		return (const struct nf_hook_state *)arg[1];
+	return (const struct nf_hook_state *)(nf_xt_args_old[fn] ? arg[1] : arg[2]);
+}
+
+static __always_inline int nf_call_enter(__u32 fn, __u64 a0, __u64 a1, __u64 a2)
+{
+	__u32 zero = 0, slot = active_filter & 1;
+	struct nf_call_stack *st = bpf_map_lookup_elem(&nf_calls, &zero);
+	struct vista_tuple tuple = {};
+	struct nf_frame *fr;
+	struct sk_buff *skb;
+	__u32 d;
+
+	if (!st)
+		return 0;
+	d = st->depth;
+	st->depth = d + 1; /* counted even when too deep, so that the returns pair up */
+	if (d >= NF_CALL_DEPTH)
+		return 0;
+	fr = &st->f[d];
+	fr->fn = fn;
+	fr->arg[0] = a0;
+	fr->arg[1] = a1;
+	fr->arg[2] = a2;
+	skb = nf_call_skb(fn, fr->arg);
+	fr->traced = skb && skb_matches(skb, &filters[slot], slot, bpf_get_current_pid_tgid(), &tuple);
+	fr->ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+/* The table's name and priority, and for nftables the chain's name. */
+static __always_inline void nf_call_names(__u32 fn, const __u64 *arg, struct vista_nf *nf)
+{
+	if (fn == NF_FN_NFT) {
+		struct nft_chain *chain = (struct nft_chain *)arg[1];
+		struct nft_base_chain *base =
+		    (void *)((__u64)chain - bpf_core_field_offset(struct nft_base_chain, chain));
+
+		bpf_probe_read_kernel_str(nf->chain, sizeof(nf->chain), BPF_CORE_READ(chain, name));
+		bpf_probe_read_kernel_str(nf->table, sizeof(nf->table), BPF_CORE_READ(chain, table, name));
+		/* nft_do_chain runs base chains only: their hook ops hold the priority. */
+		nf->prio_lo = nf->prio_hi = BPF_CORE_READ(base, ops.priority);
+	} else if (fn == NF_FN_HOOK_SLOW) {
+		nf->prio_lo = -2147483647 - 1;
+		nf->prio_hi = 2147483647;
+	} else {
+		struct xt_table *t = (struct xt_table *)(nf_xt_args_old[fn] ? arg[2] : arg[0]);
+
+		bpf_probe_read_kernel_str(nf->table, sizeof(nf->table), t->name);
+		nf->prio_lo = nf->prio_hi = BPF_CORE_READ(t, priority);
+	}
+}
+
+static __always_inline int nf_call_exit(__u32 fn, long ret)
+{
+	__u32 zero = 0;
+	struct nf_call_stack *st = bpf_map_lookup_elem(&nf_calls, &zero);
+	const struct nf_hook_state *state;
+	struct nf_frame fr;
+	struct vista_event *e;
+	struct vista_nf *nf;
+	struct sk_buff *skb;
+	__u64 now = bpf_ktime_get_ns();
+	__u32 d;
+
+	if (!st || !st->depth)
+		return 0;
+	d = st->depth - 1;
+	st->depth = d;
+	if (d >= NF_CALL_DEPTH)
+		return 0;
+	fr = st->f[d];
+	if (fr.fn != fn || !fr.traced)
+		return 0;
+	skb = nf_call_skb(fn, fr.arg);
+	state = nf_call_state(fn, fr.arg);
+	if (!skb || !state)
+		return 0;
+	nf = nf_begin(skb, &e);
+	if (!nf)
+		return 0;
+	nf->cost_ns = now - fr.ts;
+	nf->netns = BPF_CORE_READ(state, net, ns.inum);
+	nf->pf = BPF_CORE_READ(state, pf);
+	nf->hook = BPF_CORE_READ(state, hook);
+	/* nf_hook_slow says 1 when every entry accepted, 0 when one took the skb, -errno when one dropped it. */
+	if (fn == NF_FN_HOOK_SLOW)
+		nf->verdict = ret == 1 ? NF_ACCEPT_ : ret == 0 ? NF_STOLEN_ : NF_DROP_;
+	else
+		nf->verdict = ret & 0xff; /* NF_VERDICT_MASK: the rest may carry an errno */
+	nf->method = VISTA_NF_BY_RETURN;
+	nf_call_names(fn, fr.arg, nf);
+	bpf_ringbuf_submit(e, wakeup_flags());
+	return 0;
+}
+
+/* kprobe backends: arguments from the registers at entry, the verdict at return. */
+#define NF_KPROBES(name, fn)                                                   \
+	SEC("?kprobe/" #fn)                                                    \
+	int vista_nfk_##name(struct pt_regs *ctx)                              \
+	{                                                                      \
+		return nf_call_enter(NF_FN_##name, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), \
+				     PT_REGS_PARM3(ctx));                       \
+	}                                                                      \
+	SEC("?kretprobe/" #fn)                                                 \
+	int vista_nfr_##name(struct pt_regs *ctx)                              \
+	{                                                                      \
+		return nf_call_exit(NF_FN_##name, (long)PT_REGS_RC(ctx));     \
+	}
+
+NF_KPROBES(IPT, ipt_do_table)
+NF_KPROBES(IP6T, ip6t_do_table)
+NF_KPROBES(ARPT, arpt_do_table)
+NF_KPROBES(NFT, nft_do_chain)
+NF_KPROBES(HOOK_SLOW, nf_hook_slow)
+
+/* fentry: the return value follows the nargs arguments in the fexit context. */
+#define NF_FENTRY(name, fn, nargs)                                                        \
+	SEC("?fentry/" #fn)                                                               \
+	int vista_nfe_##name(__u64 *ctx)                                                  \
+	{                                                                                 \
+		return nf_call_enter(NF_FN_##name, ctx[0], ctx[1], nargs > 2 ? ctx[2 % nargs] : 0); \
+	}                                                                                 \
+	SEC("?fexit/" #fn)                                                                \
+	int vista_nfx_##name(__u64 *ctx)                                                  \
+	{                                                                                 \
+		return nf_call_exit(NF_FN_##name, (long)ctx[nargs]);                      \
+	}
+
+NF_FENTRY(IPT, ipt_do_table, 3)
+NF_FENTRY(IP6T, ip6t_do_table, 3)
+NF_FENTRY(ARPT, arpt_do_table, 3)
+NF_FENTRY(NFT, nft_do_chain, 2)
+NF_FENTRY(HOOK_SLOW, nf_hook_slow, 4)
 
 #endif /* VISTA_NETFILTER_BPF_H */

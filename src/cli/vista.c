@@ -482,10 +482,13 @@ int main(int argc, char **argv)
 		goto fail;
 	if (session_hook_count(p->session))
 		log_info("Attached %zu tracepoints", session_hook_count(p->session));
-	if (session_netfilter(p->session))
+	if (session_netfilter(p->session) && nf_trace_netns_count(session_netfilter(p->session)))
 		log_info("Attached %zu netfilter links in %zu network namespaces",
 			 nf_trace_link_count(session_netfilter(p->session)),
 			 nf_trace_netns_count(session_netfilter(p->session)));
+	else if (session_netfilter(p->session))
+		log_info("Attached %zu probes to the netfilter table functions",
+			 nf_trace_link_count(session_netfilter(p->session)));
 	if (p->rec)
 		log_info("Recording the events to %s", opts.record_file);
 	if (opts.output_iptables && !opts.filter_trace_iptables)

@@ -673,8 +673,11 @@ size_t format_nf(char *buf, size_t len, const struct vista_event *e, const struc
 		put_duration(&o, nf->cost_ns);
 		put_str(&o, " prio=");
 		put_prio(&o, nf->prio_lo);
-		put_str(&o, "..");
-		put_prio(&o, nf->prio_hi);
+		/* A range between two links; a single priority when the table said where it runs. */
+		if (nf->prio_hi != nf->prio_lo) {
+			put_str(&o, "..");
+			put_prio(&o, nf->prio_hi);
+		}
 		put_via(&o, e, nf, names);
 	}
 	put_ch(&o, '\n');

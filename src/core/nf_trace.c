@@ -6,6 +6,7 @@
 #include "core/nf_trace.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "core/format.h"
 #include "core/log.h"
 #include "core/netns.h"
+#include "core/nf_btf.h"
 #include "core/nf_layout.h"
 #include "vista.skel.h"
 
@@ -33,6 +35,7 @@
 #define LAYOUT_MAX_AGE  1000 /* ms: tables added while tracing are named within a second */
 #define NF_HOOKS        5
 #define LINKS_PER_NETNS (2 * NF_HOOKS * VISTA_NF_PROBES)
+#define NF_FUNCS        5
 #define PRIO_TRIES      8 /* priorities tried per link: tight pairs are 2 apart, their neighbours 48 */
 
 struct nf_netns {
@@ -49,9 +52,11 @@ struct nf_trace {
 	struct bpf_program *probes[VISTA_NF_PROBES];
 	struct nf_netns *ns;
 	size_t nns;
-	struct bpf_link *frees[2]; /* kfree_skb, consume_skb: where an skb's life ends inside a range */
-	int self_fd;               /* our own namespace, to come back to */
-	int prios_fd;              /* the nf_prios map: where the links really are */
+	struct bpf_link *frees[2];               /* kfree_skb, consume_skb: where an skb's life ends inside a range */
+	int self_fd;                             /* our own namespace, to come back to */
+	int prios_fd;                            /* the nf_prios map: where the links really are */
+	struct bpf_link *fn_links[2 * NF_FUNCS]; /* kprobe and fentry backends: on the table functions */
+	size_t nfn;
 };
 
 static uint64_t now_ms(void)
@@ -74,10 +79,97 @@ static void probe_programs(struct vista_bpf *skel, struct bpf_program **p)
 	memcpy(p, all, sizeof(all));
 }
 
-int nf_trace_select(struct vista_bpf *skel, char *err, size_t errlen)
+/* The table functions the kprobe and fentry backends watch, in the order of enum nf_fn (bpf/netfilter.bpf.h). */
+struct nf_func {
+	const char *name;
+	const char *module;                     /* where its BTF is when it is not built in */
+	struct bpf_program *entry[2], *exit[2]; /* [0] kprobe, [1] fentry */
+};
+
+static void nf_funcs(struct vista_bpf *skel, struct nf_func *f)
+{
+	const struct nf_func all[NF_FUNCS] = {
+		{ "ipt_do_table",
+		  "ip_tables",
+		  { skel->progs.vista_nfk_IPT, skel->progs.vista_nfe_IPT },
+		  { skel->progs.vista_nfr_IPT, skel->progs.vista_nfx_IPT } },
+		{ "ip6t_do_table",
+		  "ip6_tables",
+		  { skel->progs.vista_nfk_IP6T, skel->progs.vista_nfe_IP6T },
+		  { skel->progs.vista_nfr_IP6T, skel->progs.vista_nfx_IP6T } },
+		{ "arpt_do_table",
+		  "arp_tables",
+		  { skel->progs.vista_nfk_ARPT, skel->progs.vista_nfe_ARPT },
+		  { skel->progs.vista_nfr_ARPT, skel->progs.vista_nfx_ARPT } },
+		{ "nft_do_chain",
+		  "nf_tables",
+		  { skel->progs.vista_nfk_NFT, skel->progs.vista_nfe_NFT },
+		  { skel->progs.vista_nfr_NFT, skel->progs.vista_nfx_NFT } },
+		{ "nf_hook_slow",
+		  NULL,
+		  { skel->progs.vista_nfk_HOOK_SLOW, skel->progs.vista_nfe_HOOK_SLOW },
+		  { skel->progs.vista_nfr_HOOK_SLOW, skel->progs.vista_nfx_HOOK_SLOW } },
+	};
+
+	memcpy(f, all, sizeof(all));
+}
+
+static bool on_functions(enum backend backend)
+{
+	return backend == BACKEND_KPROBE || backend == BACKEND_KPROBE_MULTI || backend == BACKEND_FENTRY;
+}
+
+/*
+ * The kprobe and fentry backends: each table function the kernel has (built
+ * in, or in a loaded module), its x_tables argument order from BTF.
+ */
+static int select_functions(struct vista_bpf *skel, enum backend backend, char *err, size_t errlen)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct nf_func f[NF_FUNCS];
+	int kind = backend == BACKEND_FENTRY, found = 0, rc = 0;
+
+	if (!vmlinux)
+		return errmsg_set(err, errlen, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
+				  strerror(errno));
+	nf_funcs(skel, f);
+	for (int i = 0; i < NF_FUNCS && rc == 0; i++) {
+		struct btf *mod = NULL, *btf = vmlinux;
+		enum nf_xt_args args;
+
+		if (!nf_btf_has_func(vmlinux, f[i].name)) {
+			mod = f[i].module ? btf__load_module_btf(f[i].module, vmlinux) : NULL;
+			btf = mod && nf_btf_has_func(mod, f[i].name) ? mod : NULL;
+		}
+		if (btf && i < 3) {
+			args = nf_btf_xt_args(btf, f[i].name);
+			if (args == NF_XT_ARGS_UNKNOWN)
+				rc = errmsg_set(err, errlen, "cannot tell the arguments of %s from the kernel's BTF",
+						f[i].name);
+			else
+				skel->rodata->nf_xt_args_old[i] = args == NF_XT_ARGS_SKB_FIRST;
+		}
+		if (btf && rc == 0) {
+			bpf_program__set_autoload(f[i].entry[kind], true);
+			bpf_program__set_autoload(f[i].exit[kind], true);
+			found++;
+		}
+		btf__free(mod);
+	}
+	btf__free(vmlinux);
+	if (rc == 0 && !found)
+		rc = errmsg_set(err, errlen,
+				"--filter-trace-iptables found none of ipt_do_table, ip6t_do_table, arpt_do_table, "
+				"nft_do_chain and nf_hook_slow in the kernel's BTF");
+	return rc;
+}
+
+int nf_trace_select(struct vista_bpf *skel, enum backend backend, char *err, size_t errlen)
 {
 	struct bpf_program *p[VISTA_NF_PROBES];
 
+	if (on_functions(backend))
+		return select_functions(skel, backend, err, errlen);
 	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_NETFILTER, NULL) != 1)
 		return errmsg_set(err, errlen,
 				  "--filter-trace-iptables needs netfilter BPF programs, which this kernel does not "
@@ -87,6 +179,30 @@ int nf_trace_select(struct vista_bpf *skel, char *err, size_t errlen)
 		bpf_program__set_autoload(p[i], true);
 	bpf_program__set_autoload(skel->progs.vista_nf_kfree, true);
 	bpf_program__set_autoload(skel->progs.vista_nf_consume, true);
+	return 0;
+}
+
+/* Attaches the function programs nf_trace_select chose (the loaded ones). */
+static int attach_functions(struct nf_trace *t, struct vista_bpf *skel, char *err, size_t errlen)
+{
+	struct nf_func f[NF_FUNCS];
+
+	nf_funcs(skel, f);
+	for (int i = 0; i < NF_FUNCS; i++) {
+		for (int k = 0; k < 2; k++) {
+			struct bpf_program *pair[2] = { f[i].entry[k], f[i].exit[k] };
+
+			for (int j = 0; j < 2; j++) {
+				if (!bpf_program__autoload(pair[j]))
+					continue;
+				t->fn_links[t->nfn] = bpf_program__attach(pair[j]);
+				if (!t->fn_links[t->nfn])
+					return errmsg_set(err, errlen, "attaching to %s failed: %s", f[i].name,
+							  strerror(errno));
+				t->nfn++;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -268,7 +384,8 @@ static int setup_netns(struct nf_trace *t, struct nf_netns *ns, char *err, size_
 	return rc;
 }
 
-int nf_trace_open(struct vista_bpf *skel, uint32_t netns_inode, struct nf_trace **out, char *err, size_t errlen)
+int nf_trace_open(struct vista_bpf *skel, enum backend backend, uint32_t netns_inode, struct nf_trace **out, char *err,
+		  size_t errlen)
 {
 	struct nf_trace *t = calloc(1, sizeof(*t));
 	uint32_t self = netns_current_inode();
@@ -276,6 +393,13 @@ int nf_trace_open(struct vista_bpf *skel, uint32_t netns_inode, struct nf_trace 
 	*out = NULL;
 	if (!t)
 		return errmsg_set(err, errlen, "out of memory");
+	t->self_fd = -1;
+	if (on_functions(backend)) {
+		if (attach_functions(t, skel, err, errlen))
+			goto fail;
+		*out = t;
+		return 0;
+	}
 	probe_programs(skel, t->probes);
 	t->prios_fd = bpf_map__fd(skel->maps.nf_prios);
 	t->self_fd = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
@@ -325,6 +449,9 @@ void nf_trace_detach(struct nf_trace *t)
 		bpf_link__destroy(t->frees[i]);
 		t->frees[i] = NULL;
 	}
+	for (size_t i = 0; i < t->nfn; i++)
+		bpf_link__destroy(t->fn_links[i]);
+	t->nfn = 0;
 }
 
 void nf_trace_close(struct nf_trace *t)
@@ -350,7 +477,7 @@ size_t nf_trace_netns_count(const struct nf_trace *t)
 
 size_t nf_trace_link_count(const struct nf_trace *t)
 {
-	size_t n = 0;
+	size_t n = t ? t->nfn : 0;
 
 	for (size_t i = 0; t && i < t->nns; i++)
 		n += t->ns[i].nlinks;
@@ -386,6 +513,12 @@ int nf_trace_deliver(struct nf_trace *t, const void *data, size_t size, nf_trace
 	if (size < sizeof(ev))
 		return 0; /* never produced by our programs; ignore rather than misread */
 	memcpy(&ev, data, sizeof(ev));
+	/* Watched in the table functions: the tables named themselves; an iptables chain is its hook's. */
+	if (ev.nf.method == VISTA_NF_BY_RETURN) {
+		if (ev.nf.table[0] && !ev.nf.chain[0] && format_nf_hook(ev.nf.hook))
+			snprintf(ev.nf.chain, sizeof(ev.nf.chain), "%s", format_nf_hook(ev.nf.hook));
+		return fn(ctx, &ev.e);
+	}
 	for (size_t i = 0; i < t->nns && !layout; i++)
 		if (t->ns[i].inode == ev.nf.netns)
 			layout = fresh_layout(t, &t->ns[i]);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/features.h"
 #include "vista.h"
 
 struct vista_bpf;
@@ -24,25 +25,35 @@ struct nf_trace;
 typedef int (*nf_trace_event_fn)(void *ctx, const struct vista_event *e);
 
 /*
- * Before the BPF object is loaded: marks the netfilter programs for loading.
- * Fails, with one sentence in err, when the kernel has no netfilter BPF
- * programs (Linux 6.4 and later with CONFIG_NETFILTER_BPF_LINK have them).
+ * Before the BPF object is loaded: marks the netfilter programs of the
+ * session's backend for loading. On the tracepoint backend those are the
+ * netfilter link programs; it fails, with one sentence in err, when the
+ * kernel has none (Linux 6.4 and later with CONFIG_NETFILTER_BPF_LINK have
+ * them). On the kprobe, kprobe-multi (which uses kprobes here) and fentry
+ * backends, the entry and return programs of each of ipt_do_table,
+ * ip6t_do_table, arpt_do_table, nft_do_chain and nf_hook_slow that the
+ * kernel's BTF (or a loaded module's) describes, with the argument order of
+ * the x_tables ones (it changed in Linux 5.16) read from it.
  */
-int nf_trace_select(struct vista_bpf *skel, char *err, size_t errlen);
+int nf_trace_select(struct vista_bpf *skel, enum backend backend, char *err, size_t errlen);
 
 /*
- * After loading: attaches a link at each probe priority of each IPv4 and
- * IPv6 hook in the namespace with inode netns_inode, or, when it is 0, in
- * ours and those of /run/netns; and reads the tables of each. Returns 0, or
- * -1 with one sentence in err and nothing left attached.
+ * After loading, on the tracepoint backend: attaches a link at each probe
+ * priority of each IPv4 and IPv6 hook in the namespace with inode
+ * netns_inode, or, when it is 0, in ours and those of /run/netns; and reads
+ * the tables of each. On the others: attaches the function programs, which
+ * see every namespace (the netns filter still applies). Returns 0, or -1
+ * with one sentence in err and nothing left attached.
  */
-int nf_trace_open(struct vista_bpf *skel, uint32_t netns_inode, struct nf_trace **out, char *err, size_t errlen);
+int nf_trace_open(struct vista_bpf *skel, enum backend backend, uint32_t netns_inode, struct nf_trace **out, char *err,
+		  size_t errlen);
 
 /* Detaches every link (events already in the ring can still be delivered). */
 void nf_trace_detach(struct nf_trace *t);
 void nf_trace_close(struct nf_trace *t);
 
 size_t nf_trace_netns_count(const struct nf_trace *t);
+/* BPF links attached: netfilter links, or function probes. */
 size_t nf_trace_link_count(const struct nf_trace *t);
 
 /*

@@ -161,7 +161,7 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 			return -1;
 		}
 	}
-	if (cfg->trace_netfilter && nf_trace_select(s->skel, err, errlen))
+	if (cfg->trace_netfilter && nf_trace_select(s->skel, cfg->backend, err, errlen))
 		return -1;
 	if (vista_bpf__load(s->skel)) {
 		int e = errno;
@@ -312,8 +312,9 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 	if (attach_hooks(s, err, errlen))
 		goto out;
 	if (cfg->trace_netfilter &&
-	    nf_trace_open(s->skel, (cfg->filters.kernel.flags & VISTA_F_NETNS) ? cfg->filters.kernel.netns : 0, &s->nf,
-			  err, errlen))
+	    nf_trace_open(s->skel, cfg->backend,
+			  (cfg->filters.kernel.flags & VISTA_F_NETNS) ? cfg->filters.kernel.netns : 0, &s->nf, err,
+			  errlen))
 		goto out;
 	s->attached = true;
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_event, s, NULL);

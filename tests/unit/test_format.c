@@ -394,8 +394,9 @@ static void test_netfilter(struct format_state *st)
 	format_nf(buf, sizeof(buf), &n.e, &names, &o, st);
 	ok(strstr(buf, " via=kfree_skb(reason=99)\n") != NULL, "an unnamed drop reason as its number");
 	n.nf.method = VISTA_NF_BY_RETURN;
+	n.nf.prio_lo = n.nf.prio_hi = -150;
 	format_nf(buf, sizeof(buf), &n.e, &names, &o, st);
-	ok(strstr(buf, " via=return\n") != NULL, "the kprobe backends' method");
+	ok(strstr(buf, " prio=-150 via=return\n") != NULL, "the kprobe backends' method, at the table's priority");
 	is_str(format_nf_verdict(5), "STOP", "verdict 5 is STOP");
 	ok(format_nf_verdict(6) == NULL && format_nf_hook(5) == NULL && format_nf_pf(3) == NULL,
 	   "no names past the known values");
