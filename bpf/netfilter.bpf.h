@@ -339,8 +339,11 @@ const volatile __u8 nf_xt_args_old[3];
 struct nf_frame {
 	__u64 ts;
 	__u64 arg[3];
+	__u64 skb;
 	__u32 fn;
 	__u32 traced;
+	__u32 freed;  /* kfree_skb ran on the skb during the call (nftables drops that way) */
+	__u32 reason; /* its drop reason */
 };
 
 struct nf_call_stack {
@@ -395,6 +398,9 @@ static __always_inline int nf_call_enter(__u32 fn, __u64 a0, __u64 a1, __u64 a2)
 	fr->arg[1] = a1;
 	fr->arg[2] = a2;
 	skb = nf_call_skb(fn, fr->arg);
+	fr->skb = (__u64)skb;
+	fr->freed = 0;
+	fr->reason = 0;
 	fr->traced = skb && skb_matches(skb, &filters[slot], slot, bpf_get_current_pid_tgid(), &tuple);
 	fr->ts = bpf_ktime_get_ns();
 	return 0;
@@ -461,23 +467,58 @@ static __always_inline int nf_call_exit(__u32 fn, long ret)
 	else
 		nf->verdict = ret & 0xff; /* NF_VERDICT_MASK: the rest may carry an errno */
 	nf->method = VISTA_NF_BY_RETURN;
+	/*
+	 * nf_tables frees a dropped skb itself, with its drop reason, and
+	 * returns NF_STOLEN (NF_DROP_REASON): that is a DROP, the reason says why.
+	 */
+	if (fr.freed) {
+		if (nf->verdict == NF_STOLEN_)
+			nf->verdict = NF_DROP_;
+		nf->method = fr.reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP)
+				 ? VISTA_NF_BY_DROP_REASON
+				 : VISTA_NF_BY_FREE;
+		e->reason = fr.reason;
+		e->flags |= VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED;
+	}
 	nf_call_names(fn, fr.arg, nf);
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }
 
+/* A kfree_skb inside a table function: its frame (the innermost one on this CPU for skb) remembers it. */
+static __always_inline void nf_call_freed(struct sk_buff *skb, __u32 reason)
+{
+	__u32 zero = 0;
+	struct nf_call_stack *st = bpf_map_lookup_elem(&nf_calls, &zero);
+	__u32 d;
+
+	if (!st || !st->depth)
+		return;
+	d = st->depth - 1;
+	if (d >= NF_CALL_DEPTH || st->f[d].skb != (__u64)skb)
+		return;
+	st->f[d].freed = 1;
+	st->f[d].reason = reason;
+}
+
+SEC("?tp_btf/kfree_skb")
+int vista_nf_kfree_fn(__u64 *ctx)
+{
+	nf_call_freed((struct sk_buff *)ctx[0], (__u32)ctx[2]);
+	return 0;
+}
+
 /* kprobe backends: arguments from the registers at entry, the verdict at return. */
-#define NF_KPROBES(name, fn)                                                   \
-	SEC("?kprobe/" #fn)                                                    \
-	int vista_nfk_##name(struct pt_regs *ctx)                              \
-	{                                                                      \
-		return nf_call_enter(NF_FN_##name, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), \
-				     PT_REGS_PARM3(ctx));                       \
-	}                                                                      \
-	SEC("?kretprobe/" #fn)                                                 \
-	int vista_nfr_##name(struct pt_regs *ctx)                              \
-	{                                                                      \
-		return nf_call_exit(NF_FN_##name, (long)PT_REGS_RC(ctx));     \
+#define NF_KPROBES(name, fn)                                                                                    \
+	SEC("?kprobe/" #fn)                                                                                     \
+	int vista_nfk_##name(struct pt_regs *ctx)                                                               \
+	{                                                                                                       \
+		return nf_call_enter(NF_FN_##name, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx)); \
+	}                                                                                                       \
+	SEC("?kretprobe/" #fn)                                                                                  \
+	int vista_nfr_##name(struct pt_regs *ctx)                                                               \
+	{                                                                                                       \
+		return nf_call_exit(NF_FN_##name, (long)PT_REGS_RC(ctx));                                       \
 	}
 
 NF_KPROBES(IPT, ipt_do_table)
@@ -487,16 +528,16 @@ NF_KPROBES(NFT, nft_do_chain)
 NF_KPROBES(HOOK_SLOW, nf_hook_slow)
 
 /* fentry: the return value follows the nargs arguments in the fexit context. */
-#define NF_FENTRY(name, fn, nargs)                                                        \
-	SEC("?fentry/" #fn)                                                               \
-	int vista_nfe_##name(__u64 *ctx)                                                  \
-	{                                                                                 \
+#define NF_FENTRY(name, fn, nargs)                                                                  \
+	SEC("?fentry/" #fn)                                                                         \
+	int vista_nfe_##name(__u64 *ctx)                                                            \
+	{                                                                                           \
 		return nf_call_enter(NF_FN_##name, ctx[0], ctx[1], nargs > 2 ? ctx[2 % nargs] : 0); \
-	}                                                                                 \
-	SEC("?fexit/" #fn)                                                                \
-	int vista_nfx_##name(__u64 *ctx)                                                  \
-	{                                                                                 \
-		return nf_call_exit(NF_FN_##name, (long)ctx[nargs]);                      \
+	}                                                                                           \
+	SEC("?fexit/" #fn)                                                                          \
+	int vista_nfx_##name(__u64 *ctx)                                                            \
+	{                                                                                           \
+		return nf_call_exit(NF_FN_##name, (long)ctx[nargs]);                                \
 	}
 
 NF_FENTRY(IPT, ipt_do_table, 3)

@@ -157,6 +157,8 @@ static int select_functions(struct vista_bpf *skel, enum backend backend, char *
 		btf__free(mod);
 	}
 	btf__free(vmlinux);
+	/* nf_tables drops by freeing the skb itself: the free tells a DROP from a STOLEN. */
+	bpf_program__set_autoload(skel->progs.vista_nf_kfree_fn, true);
 	if (rc == 0 && !found)
 		rc = errmsg_set(err, errlen,
 				"--filter-trace-iptables found none of ipt_do_table, ip6t_do_table, arpt_do_table, "
@@ -188,6 +190,9 @@ static int attach_functions(struct nf_trace *t, struct vista_bpf *skel, char *er
 	struct nf_func f[NF_FUNCS];
 
 	nf_funcs(skel, f);
+	t->frees[0] = bpf_program__attach(skel->progs.vista_nf_kfree_fn);
+	if (!t->frees[0])
+		return errmsg_set(err, errlen, "attaching to tracepoint kfree_skb failed: %s", strerror(errno));
 	for (int i = 0; i < NF_FUNCS; i++) {
 		for (int k = 0; k < 2; k++) {
 			struct bpf_program *pair[2] = { f[i].entry[k], f[i].exit[k] };
