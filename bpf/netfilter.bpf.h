@@ -153,7 +153,7 @@ static __always_inline __u16 nf_table_ranges(const struct nf_hook_state *state, 
  * as the tables left it, after NAT); the caller fills the vista_nf that is
  * returned and submits *out. NULL when the ring is full.
  */
-static __always_inline struct vista_nf *nf_begin(struct sk_buff *skb, struct vista_event **out)
+static __always_inline struct vista_nf *nf_begin(struct sk_buff *skb, struct vista_event **out, bool via_task)
 {
 	__u32 collect = filters[active_filter & 1].collect;
 	struct vista_tuple tuple = {};
@@ -167,7 +167,7 @@ static __always_inline struct vista_nf *nf_begin(struct sk_buff *skb, struct vis
 		count_lost();
 		return NULL;
 	}
-	event_fill(e, skb, VISTA_EV_NETFILTER, bpf_get_current_pid_tgid(), collect, &tuple);
+	event_fill(e, skb, VISTA_EV_NETFILTER, current_pid_tgid(via_task), collect, &tuple, via_task);
 	nf = (void *)(e + 1);
 	__builtin_memset(nf->table, 0, sizeof(nf->table));
 	__builtin_memset(nf->chain, 0, sizeof(nf->chain));
@@ -177,11 +177,11 @@ static __always_inline struct vista_nf *nf_begin(struct sk_buff *skb, struct vis
 
 /* Reports what the tables between link t->probe and link hi did with skb. */
 static __always_inline void nf_emit(struct sk_buff *skb, const struct nf_track *t, __u32 hi, __u8 verdict, __u8 method,
-				    __u32 reason, __u64 now)
+				    __u32 reason, __u64 now, bool via_task)
 {
 	const struct vista_nf_prios *prios;
 	struct vista_event *e;
-	struct vista_nf *nf = nf_begin(skb, &e);
+	struct vista_nf *nf = nf_begin(skb, &e, via_task);
 
 	if (!nf)
 		return;
@@ -222,7 +222,7 @@ static __always_inline int nf_probe(struct bpf_nf_ctx *ctx, __u32 i)
 	if (t && t->pf == pf && t->hook == hook && t->netns == netns && t->probe < i) {
 		/* The skb left the range after link t->probe: the tables there let it go on. */
 		if (t->traced && (((t->mask >> t->probe) & 1) || i > t->probe + 1u))
-			nf_emit(skb, t, i, NF_ACCEPT_, VISTA_NF_BY_NEXT_LINK, 0, now);
+			nf_emit(skb, t, i, NF_ACCEPT_, VISTA_NF_BY_NEXT_LINK, 0, now, true);
 		if (i == NF_LAST_PROBE) {
 			bpf_map_delete_elem(&nf_tracks, &key);
 		} else if (t->traced) {
@@ -243,7 +243,7 @@ static __always_inline int nf_probe(struct bpf_nf_ctx *ctx, __u32 i)
 	fresh.pf = pf;
 	fresh.hook = hook;
 	fresh.probe = i;
-	fresh.traced = skb_matches(skb, &filters[slot], slot, bpf_get_current_pid_tgid(), &tuple);
+	fresh.traced = skb_matches(skb, &filters[slot], slot, current_pid_tgid(true), &tuple);
 	if (fresh.traced)
 		fresh.mask = nf_table_ranges(state, pf, hook, nf_prios_of(netns, pf, hook));
 	bpf_map_update_elem(&nf_tracks, &key, &fresh, BPF_ANY);
@@ -267,7 +267,7 @@ static __always_inline int nf_freed(struct sk_buff *skb, __u32 reason, bool drop
 	nf_drop = dropped && reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP);
 	/* A kfree_skb is a drop, whatever its reason says; a consume_skb means the tables took the skb. */
 	nf_emit(skb, &copy, copy.probe + 1, dropped ? NF_DROP_ : NF_STOLEN_,
-		nf_drop ? VISTA_NF_BY_DROP_REASON : VISTA_NF_BY_FREE, dropped ? reason : 0, now);
+		nf_drop ? VISTA_NF_BY_DROP_REASON : VISTA_NF_BY_FREE, dropped ? reason : 0, now, false);
 	return 0;
 }
 
@@ -454,7 +454,7 @@ static __always_inline int nf_call_exit(__u32 fn, long ret)
 	state = nf_call_state(fn, fr.arg);
 	if (!skb || !state)
 		return 0;
-	nf = nf_begin(skb, &e);
+	nf = nf_begin(skb, &e, false);
 	if (!nf)
 		return 0;
 	nf->cost_ns = now - fr.ts;

@@ -149,9 +149,36 @@ static __always_inline void count_lost(void)
 		c->lost++;
 }
 
+/*
+ * The current task's ids and name. Netfilter link programs may not call
+ * bpf_get_current_pid_tgid or bpf_get_current_comm before Linux 6.18: they
+ * read the task instead (via_task, a constant at each call site).
+ */
+static __always_inline __u64 current_pid_tgid(bool via_task)
+{
+	struct task_struct *t;
+
+	if (!via_task)
+		return bpf_get_current_pid_tgid();
+	t = (struct task_struct *)bpf_get_current_task();
+	return ((__u64)BPF_CORE_READ(t, tgid) << 32) | (__u32)BPF_CORE_READ(t, pid);
+}
+
+static __always_inline void current_comm(char *comm, __u32 len, bool via_task)
+{
+	struct task_struct *t;
+
+	if (!via_task) {
+		bpf_get_current_comm(comm, len);
+		return;
+	}
+	t = (struct task_struct *)bpf_get_current_task();
+	bpf_probe_read_kernel_str(comm, len, &t->comm);
+}
+
 /* Fills the fields every event kind has; stack_id is left to the caller. */
 static __always_inline void event_fill(struct vista_event *e, struct sk_buff *skb, __u32 kind, __u64 pid_tgid,
-				       __u32 collect, const struct vista_tuple *tuple)
+				       __u32 collect, const struct vista_tuple *tuple, bool via_task)
 {
 	e->ts_ns = bpf_ktime_get_ns();
 	e->addr = (__u64)skb;
@@ -164,7 +191,7 @@ static __always_inline void event_fill(struct vista_event *e, struct sk_buff *sk
 	e->reason = 0;
 	e->flags = 0;
 	e->stack_id = -1;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	current_comm(e->comm, sizeof(e->comm), via_task);
 	__builtin_memset(&e->meta, 0, sizeof(e->meta));
 	if (collect & VISTA_COLLECT_META) {
 		skb_read_meta(skb, &e->meta);
@@ -208,7 +235,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 		count_lost();
 		return 0;
 	}
-	event_fill(e, skb, VISTA_EV_SKB, pid_tgid, collect, &tuple);
+	event_fill(e, skb, VISTA_EV_SKB, pid_tgid, collect, &tuple, false);
 	e->location = location;
 	e->hook_id = hook;
 	e->reason = reason;
