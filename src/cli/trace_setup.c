@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,8 +15,11 @@
 #include "filter/filter_set.h"
 #include "filter/structured.h"
 
-/* Capabilities that later issues bring; until then they fail loudly rather than being ignored. */
-int trace_setup_check(const struct vista_options *o, char *err, size_t len)
+/*
+ * Capabilities that later issues bring; until then they fail loudly rather
+ * than being ignored. netfilter: the front end shows netfilter events.
+ */
+static int check_available(const struct vista_options *o, bool netfilter, char *err, size_t len)
 {
 	static const char *const later = "is not available yet in this version of vista";
 	const struct {
@@ -24,11 +28,13 @@ int trace_setup_check(const struct vista_options *o, char *err, size_t len)
 	} flags[] = {
 		{ o->filter_trace_sk, "--filter-trace-sk" },
 		{ o->filter_trace_tcp, "--filter-trace-tcp" },
+		{ o->filter_trace_iptables && !netfilter, "--filter-trace-iptables" },
 		{ o->filter_trace_xdp, "--filter-trace-xdp" },
 		{ o->filter_trace_tc, "--filter-trace-tc" },
 		{ o->filter_track_skb, "--filter-track-skb" },
 		{ o->output_sk, "--output-sk" },
 		{ o->output_tcp, "--output-tcp" },
+		{ o->output_iptables && !netfilter, "--output-iptables" },
 		{ o->output_skb, "--output-skb" },
 		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->n_kmods > 0, "--kmods" },
@@ -45,6 +51,16 @@ int trace_setup_check(const struct vista_options *o, char *err, size_t len)
 		}
 	}
 	return 0;
+}
+
+int trace_setup_check(const struct vista_options *o, char *err, size_t len)
+{
+	return check_available(o, false, err, len);
+}
+
+int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len)
+{
+	return check_available(o, true, err, len);
 }
 
 int trace_setup_check_replay(const struct vista_options *o, char *err, size_t len)
@@ -94,7 +110,7 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 			return -1;
 		}
 	}
-	return trace_setup_check(o, err, len);
+	return trace_setup_check_cli(o, err, len);
 }
 
 int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, char *err, size_t len)

@@ -13,8 +13,14 @@
 #include "cli/options.h"
 #include "core/session.h"
 
-/* Fails with one sentence naming the first option this version cannot honour yet. */
+/*
+ * Fails with one sentence naming the first option this version cannot
+ * honour yet. trace_setup_check is for vista-top, which has no netfilter
+ * pane yet: it refuses --filter-trace-iptables and --output-iptables too;
+ * the vista command (trace_setup_check_cli) prints their events.
+ */
 int trace_setup_check(const struct vista_options *o, char *err, size_t len);
+int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len);
 
 /*
  * For --replay, which traces nothing: fails with one sentence naming the

@@ -454,7 +454,7 @@ int main(int argc, char **argv)
 		status = 1;
 		goto fail;
 	}
-	if (trace_setup_check(&opts, err, sizeof(err)))
+	if (trace_setup_check_cli(&opts, err, sizeof(err)))
 		goto fail;
 	if (geteuid() != 0) {
 		snprintf(err, sizeof(err), "vista must run as root: it loads BPF programs into the kernel");
