@@ -208,10 +208,12 @@ static int add_chain(struct nf_layout *l, const struct nlmsghdr *nh, char *err, 
 	return 0;
 }
 
-int nf_layout_parse_chains(struct nf_layout *l, const void *buf, size_t len, char *err, size_t errlen)
+/* As nf_layout_parse_chains; *kernel_errno is the kernel's error when it sent one (else 0). */
+static int parse_chains(struct nf_layout *l, const void *buf, size_t len, int *kernel_errno, char *err, size_t errlen)
 {
 	const struct nlmsghdr *nh = buf;
 
+	*kernel_errno = 0;
 	for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
 		if (nh->nlmsg_type == NLMSG_DONE)
 			return 1;
@@ -222,6 +224,7 @@ int nf_layout_parse_chains(struct nf_layout *l, const void *buf, size_t len, cha
 				return errmsg_set(err, errlen, "malformed netlink error message");
 			if (e->error == 0)
 				continue;
+			*kernel_errno = -e->error;
 			return errmsg_set(err, errlen, "listing the nftables chains failed: %s", strerror(-e->error));
 		}
 		if (nh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWCHAIN) && add_chain(l, nh, err, errlen))
@@ -230,6 +233,13 @@ int nf_layout_parse_chains(struct nf_layout *l, const void *buf, size_t len, cha
 	if (len)
 		return errmsg_set(err, errlen, "malformed netlink message in the nftables chain list");
 	return 0;
+}
+
+int nf_layout_parse_chains(struct nf_layout *l, const void *buf, size_t len, char *err, size_t errlen)
+{
+	int kernel_errno;
+
+	return parse_chains(l, buf, len, &kernel_errno, err, errlen);
 }
 
 static int read_nft_chains(struct nf_layout *l, char *err, size_t errlen)
@@ -267,6 +277,7 @@ static int read_nft_chains(struct nf_layout *l, char *err, size_t errlen)
 	for (;;) {
 		ssize_t n = recv(fd, buf, RECV_BUF_BYTES, 0);
 		char why[256];
+		int kerr;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -275,11 +286,10 @@ static int read_nft_chains(struct nf_layout *l, char *err, size_t errlen)
 					n < 0 ? strerror(errno) : "the kernel closed the socket");
 			break;
 		}
-		rc = nf_layout_parse_chains(l, buf, (size_t)n, why, sizeof(why));
+		rc = parse_chains(l, buf, (size_t)n, &kerr, why, sizeof(why));
 		if (rc < 0) {
 			/* A kernel without nf_tables answers the dump with an error: it has no chains. */
-			if (strstr(why, strerror(EPROTONOSUPPORT)) || strstr(why, strerror(ENOENT)) ||
-			    strstr(why, strerror(EOPNOTSUPP)))
+			if (kerr == EPROTONOSUPPORT || kerr == ENOENT || kerr == EOPNOTSUPP)
 				rc = 0;
 			else
 				errmsg_set(err, errlen, "%s", why);

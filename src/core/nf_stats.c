@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Netfilter verdicts summed up per namespace, hook, table, chain and verdict (see nf_stats.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* qsort_r */
+#endif
 #include "core/nf_stats.h"
 
 #include <stdbool.h>
@@ -190,14 +193,12 @@ static int cmp_key(const struct nf_stats_key *a, const struct nf_stats_key *b)
 	return a->verdict < b->verdict ? -1 : a->verdict > b->verdict;
 }
 
-static enum nf_stats_order sort_order; /* qsort has no context argument */
-
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *arg)
 {
 	const struct nf_stats_row *a = pa, *b = pb;
 	int c = 0;
 
-	switch (sort_order) {
+	switch (*(const enum nf_stats_order *)arg) {
 	case NF_STATS_BY_COUNT:
 		c = cmp_u64_desc(a->count, b->count);
 		break;
@@ -217,8 +218,7 @@ void nf_stats_sort(struct nf_stats *s, enum nf_stats_order order)
 {
 	if (s->n < 2)
 		return;
-	sort_order = order;
-	qsort(s->rows, s->n, sizeof(*s->rows), cmp_rows);
+	qsort_r(s->rows, s->n, sizeof(*s->rows), cmp_rows, &order);
 	/* Rows moved: their numbers in the index are rebuilt in place (no allocation, nothing can fail). */
 	memset(s->index, 0, s->slots * sizeof(*s->index));
 	for (size_t r = 0; r < s->n; r++)

@@ -269,11 +269,10 @@ static int add_run_netns(struct nf_trace *t, char *err, size_t errlen)
 	return rc;
 }
 
-static int enter(const struct nf_trace *t, const struct nf_netns *ns, char *err, size_t errlen)
+static int enter(const struct nf_netns *ns, char *err, size_t errlen)
 {
 	if (ns->fd >= 0 && setns(ns->fd, CLONE_NEWNET) < 0)
 		return errmsg_set(err, errlen, "cannot enter netns inode:%u: %s", ns->inode, strerror(errno));
-	(void)t;
 	return 0;
 }
 
@@ -377,7 +376,7 @@ static int setup_netns(struct nf_trace *t, struct nf_netns *ns, char *err, size_
 	char back[256];
 	int rc;
 
-	if (enter(t, ns, err, errlen))
+	if (enter(ns, err, errlen))
 		return -1;
 	rc = attach_here(t, ns, err, errlen);
 	if (rc == 0)
@@ -495,7 +494,7 @@ static const struct nf_layout *fresh_layout(struct nf_trace *t, struct nf_netns 
 	char err[256];
 
 	if (now_ms() - ns->layout_ms >= LAYOUT_MAX_AGE) {
-		if (enter(t, ns, err, sizeof(err)) == 0) {
+		if (enter(ns, err, sizeof(err)) == 0) {
 			read_layout_here(ns);
 			if (leave(t, ns, err, sizeof(err)))
 				log_error("%s", err);
