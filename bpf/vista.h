@@ -184,16 +184,14 @@ struct vista_nf {
 	char chain[VISTA_NF_NAME_LEN];
 };
 
-/* Bytes of a ring buffer record of this kind (0 for an unknown kind). */
+/* Bytes of a ring buffer record of this kind (an skb event, or one of an unknown kind: the event alone). */
 static inline __u32 vista_event_size(__u32 kind)
 {
 	switch (kind) {
-	case VISTA_EV_SKB:
-		return sizeof(struct vista_event);
 	case VISTA_EV_NETFILTER:
 		return sizeof(struct vista_event) + sizeof(struct vista_nf);
 	default:
-		return 0;
+		return sizeof(struct vista_event);
 	}
 }
 

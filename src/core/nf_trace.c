@@ -514,7 +514,7 @@ int nf_trace_deliver(struct nf_trace *t, const void *data, size_t size, nf_trace
 	int named = 0;
 
 	_Static_assert(offsetof(__typeof__(ev), nf) == sizeof(struct vista_event), "vista_nf follows the event");
-	if (size < sizeof(ev))
+	if (size < vista_event_size(VISTA_EV_NETFILTER))
 		return 0; /* never produced by our programs; ignore rather than misread */
 	memcpy(&ev, data, sizeof(ev));
 	/* Watched in the table functions: the tables named themselves; an iptables chain is its hook's. */

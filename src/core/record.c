@@ -88,29 +88,49 @@ _Static_assert(sizeof(struct vista_event) == 160, "struct vista_event changed: u
 _Static_assert(offsetof(struct vista_event, tuple.pad) + 3 == RECORD_EVENT_BYTES,
 	       "the recorded event is struct vista_event without padding");
 
-/* struct vista_nf (bpf/vista.h) on disk: its fields in declaration order, without padding. */
-#define NF_INT(f)                                                                      \
-	{                                                                              \
-		offsetof(struct vista_nf, f), sizeof(((struct vista_nf *)0)->f), false \
+/* The struct after an event of another kind, field by field in the same way. */
+#define BODY_INT(type, f)                                        \
+	{                                                        \
+		offsetof(type, f), sizeof(((type *)0)->f), false \
 	}
-#define NF_BYTES(f)                                                                   \
-	{                                                                             \
-		offsetof(struct vista_nf, f), sizeof(((struct vista_nf *)0)->f), true \
+#define BODY_BYTES(type, f)                                     \
+	{                                                       \
+		offsetof(type, f), sizeof(((type *)0)->f), true \
 	}
 
 static const struct event_field nf_fields[] = {
-	NF_INT(cost_ns), NF_INT(prio_lo), NF_INT(prio_hi), NF_INT(netns),   NF_INT(pf),
-	NF_INT(hook),    NF_INT(verdict), NF_INT(method),  NF_BYTES(table), NF_BYTES(chain),
+	BODY_INT(struct vista_nf, cost_ns), BODY_INT(struct vista_nf, prio_lo), BODY_INT(struct vista_nf, prio_hi),
+	BODY_INT(struct vista_nf, netns),   BODY_INT(struct vista_nf, pf),      BODY_INT(struct vista_nf, hook),
+	BODY_INT(struct vista_nf, verdict), BODY_INT(struct vista_nf, method),  BODY_BYTES(struct vista_nf, table),
+	BODY_BYTES(struct vista_nf, chain),
 };
 
-#define N_NF_FIELDS (sizeof(nf_fields) / sizeof(nf_fields[0]))
+/* A kind of event recorded as RECORD_KIND_EVENT: the layout of the struct that follows its event. */
+struct kind_layout {
+	uint32_t kind;
+	const struct event_field *fields;
+	size_t nfields;
+	uint16_t bytes; /* on disk: the sum of the field sizes */
+};
 
-/* Formatters find an event's own part right after it, as in the ring buffer. */
-_Static_assert(offsetof(struct replay_event, ext) == sizeof(struct vista_event), "the ext part follows the event");
+static const struct kind_layout kind_layouts[] = {
+	{ VISTA_EV_NETFILTER, nf_fields, sizeof(nf_fields) / sizeof(nf_fields[0]), RECORD_NF_BYTES },
+};
 
-_Static_assert(sizeof(struct vista_nf) == 152, "struct vista_nf changed: update the recorded layout");
-_Static_assert(offsetof(struct vista_nf, chain) + VISTA_NF_NAME_LEN == RECORD_NF_BYTES,
-	       "the recorded netfilter part is struct vista_nf without padding");
+#define N_KINDS (sizeof(kind_layouts) / sizeof(kind_layouts[0]))
+
+static const struct kind_layout *kind_layout(uint32_t kind)
+{
+	for (size_t i = 0; i < N_KINDS; i++)
+		if (kind_layouts[i].kind == kind)
+			return &kind_layouts[i];
+	return NULL;
+}
+
+/* The same for the structs of the other kinds: a change to one must come to its table above and to record.h. */
+_Static_assert(sizeof(struct vista_nf) == 152 && RECORD_NF_BYTES == 152, "struct vista_nf changed");
+_Static_assert(offsetof(struct replay_event, body) == sizeof(struct vista_event),
+	       "a replayed event's struct follows it as in the ring buffer");
 
 static uint64_t load_host(const void *p, size_t size)
 {
@@ -223,7 +243,7 @@ static uint16_t header_check(uint16_t type, uint32_t len)
 static const char *type_name(uint16_t type)
 {
 	static const char *const names[] = { NULL,     "information", "hook", "drop reason",
-					     "symbol", "event",       "end",  "netfilter event" };
+					     "symbol", "event",       "end",  "event" };
 
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";
 }
@@ -344,9 +364,9 @@ struct record_writer {
 	size_t len;
 	size_t rec_start; /* offset in buf of the record being built */
 	struct id_set hooks, reasons, symbols;
-	uint64_t events;    /* RECORD_EVENT records */
-	uint64_t nf_events; /* RECORD_NETFILTER records */
-	int error;          /* errno of the first failure, then every call fails with it */
+	uint64_t events;         /* RECORD_EVENT records */
+	uint64_t kinds[N_KINDS]; /* RECORD_KIND_EVENT records, per kind_layouts[] */
+	int error;               /* errno of the first failure, then every call fails with it */
 };
 
 static int writer_fail(const struct record_writer *w, char *err, size_t errlen)
@@ -553,9 +573,12 @@ static void put_event_names(struct record_writer *w, const struct vista_event *e
 	rec_end(w, RECORD_SYMBOLS);
 }
 
-/* A netfilter event (its struct vista_nf follows e), after its drop reason's name when new. */
-static int write_nf_event(struct record_writer *w, const struct vista_event *e, const struct format_names *names,
-			  char *err, size_t errlen)
+/*
+ * An event of another kind than skb: the event, then its kind's struct,
+ * which follows it in memory; before them its drop reason's name when new.
+ */
+static int write_kind_event(struct record_writer *w, const struct vista_event *e, const struct kind_layout *k,
+			    const struct format_names *names, char *err, size_t errlen)
 {
 	if (names && (e->flags & VISTA_EVF_HAS_REASON) && first_time(w, &w->reasons, e->reason) == 1 &&
 	    names->drop_reason)
@@ -563,21 +586,24 @@ static int write_nf_event(struct record_writer *w, const struct vista_event *e, 
 	if (rec_begin(w))
 		return writer_fail(w, err, errlen);
 	put_le(w, 2, RECORD_EVENT_BYTES);
-	put_le(w, 2, RECORD_NF_BYTES);
+	put_le(w, 2, k->bytes);
 	event_encode(w->buf + w->len, e);
 	w->len += RECORD_EVENT_BYTES;
-	fields_encode(w->buf + w->len, e + 1, nf_fields, N_NF_FIELDS);
-	w->len += RECORD_NF_BYTES;
-	rec_end(w, RECORD_NETFILTER);
-	w->nf_events++;
+	fields_encode(w->buf + w->len, e + 1, k->fields, k->nfields);
+	w->len += k->bytes;
+	rec_end(w, RECORD_KIND_EVENT);
+	w->kinds[k - kind_layouts]++;
 	return 0;
 }
 
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 		       const struct format_names *names, char *err, size_t errlen)
 {
-	if (e->kind == VISTA_EV_NETFILTER)
-		return write_nf_event(w, e, names, err, errlen);
+	const struct kind_layout *k = kind_layout(e->kind);
+
+	/* Their FUNC is in the event itself: no hook name, and no stack to resolve. */
+	if (k)
+		return write_kind_event(w, e, k, names, err, errlen);
 	if (nstack < 0)
 		nstack = 0;
 	if (nstack > VISTA_MAX_STACK_DEPTH)
@@ -611,7 +637,12 @@ int record_writer_close(struct record_writer *w, uint64_t lost, char *err, size_
 	if (rec_begin(w) == 0) {
 		put_le(w, 8, w->events);
 		put_le(w, 8, lost);
-		put_le(w, 8, w->nf_events);
+		for (size_t i = 0; i < N_KINDS; i++) {
+			if (!w->kinds[i])
+				continue;
+			put_le(w, 4, kind_layouts[i].kind);
+			put_le(w, 8, w->kinds[i]);
+		}
 		rec_end(w, RECORD_END);
 	}
 	flush_buf(w);
@@ -646,12 +677,13 @@ struct replay {
 	struct record_info info;
 	struct name_table hooks, reasons;
 	struct kallsyms *ksyms;
-	uint64_t size;       /* of the file when opened */
-	uint64_t data_start; /* the first record after INFO */
-	uint64_t data_end;   /* the end of the last complete record read */
-	uint64_t pos;        /* where replay_next reads */
-	uint64_t events;     /* RECORD_EVENT */
-	uint64_t nf_events;  /* RECORD_NETFILTER */
+	uint64_t size;           /* of the file when opened */
+	uint64_t data_start;     /* the first record after INFO */
+	uint64_t data_end;       /* the end of the last complete record read */
+	uint64_t pos;            /* where replay_next reads */
+	uint64_t events;         /* that replay_next returns */
+	uint64_t skb_events;     /* RECORD_EVENT */
+	uint64_t kinds[N_KINDS]; /* RECORD_KIND_EVENT records of each kind this reader knows */
 	uint64_t lost;
 	bool has_end;
 	char warning[512];
@@ -930,14 +962,45 @@ static int check_event(struct cursor *c, size_t *nbytes, size_t *frames)
 	return 0;
 }
 
-/* A netfilter event: "u16 n, u16 m", then n bytes of event and m of its netfilter part. */
-static int check_nf_event(struct cursor *c, size_t *nbytes, size_t *mbytes)
+/*
+ * "u16 n, u16 m", then n bytes of event and m bytes of its kind's struct.
+ * Decodes the event into *e; returns its kind's layout through *k (NULL for
+ * a kind this reader does not know, to be skipped), and where the struct's
+ * bytes start.
+ */
+static int check_kind_event(struct cursor *c, struct vista_event *e, const struct kind_layout **k, const uint8_t **body,
+			    size_t *mbytes)
 {
-	*nbytes = (size_t)get_le(c, 2);
+	size_t nbytes = (size_t)get_le(c, 2);
+
 	*mbytes = (size_t)get_le(c, 2);
-	if (c->bad || c->left != *nbytes + *mbytes)
+	/* The kind must be there to say what the rest is. */
+	if (c->bad || c->left != nbytes + *mbytes || nbytes < offsetof(struct vista_event, kind) + sizeof(e->kind))
 		return -1;
-	return 0;
+	event_decode(e, take(c, nbytes), nbytes);
+	*body = take(c, *mbytes);
+	*k = kind_layout(e->kind);
+	/* An skb event is never recorded this way: that would be a damaged kind. */
+	return e->kind == VISTA_EV_SKB ? -1 : 0;
+}
+
+/* The kinds' counts after END's first 16 bytes: "u32 kind, u64 records" until the payload ends. */
+static int check_end_kinds(struct replay *r, struct cursor *c)
+{
+	uint64_t seen[N_KINDS] = { 0 };
+
+	while (c->left && !c->bad) {
+		uint32_t kind = (uint32_t)get_le(c, 4);
+		uint64_t n = get_le(c, 8);
+		const struct kind_layout *k = kind_layout(kind);
+
+		if (k)
+			seen[k - kind_layouts] = n;
+	}
+	for (size_t i = 0; i < N_KINDS && !c->bad; i++)
+		if (seen[i] != r->kinds[i])
+			c->bad = true; /* fewer than the writer counted: records went missing */
+	return c->bad ? -1 : 0;
 }
 
 /* Reads the file header and the INFO record. */
@@ -982,7 +1045,10 @@ static int scan(struct replay *r, struct sym_list *syms, char *err, size_t errle
 		uint64_t at = r->pos;
 		uint16_t type;
 		uint32_t len;
-		size_t nbytes, frames;
+		size_t nbytes, frames, mbytes;
+		const struct kind_layout *k;
+		const uint8_t *body;
+		struct vista_event ev;
 		struct cursor c;
 		int rc = 0;
 		enum read_status st = read_record(r, &type, &len, true, err, errlen);
@@ -1016,21 +1082,23 @@ static int scan(struct replay *r, struct sym_list *syms, char *err, size_t errle
 		case RECORD_EVENT:
 			rc = check_event(&c, &nbytes, &frames);
 			r->events++;
+			r->skb_events++;
 			break;
-		case RECORD_NETFILTER:
-			rc = check_nf_event(&c, &nbytes, &frames);
-			r->nf_events++;
+		case RECORD_KIND_EVENT:
+			rc = check_kind_event(&c, &ev, &k, &body, &mbytes);
+			if (rc == 0 && k) {
+				r->events++;
+				r->kinds[k - kind_layouts]++;
+			}
 			break;
 		case RECORD_END:
 			r->has_end = true;
-			/* Fewer events than the writer counted: records went missing. */
-			if (get_le(&c, 8) != r->events)
+			/* Fewer events than the writer counted: records went missing. */ if (get_le(&c, 8) !=
+											      r->skb_events)
 				c.bad = true;
 			r->lost = get_le(&c, 8);
-			/* Since 1.1; a 1.0 file has no netfilter events. */
-			if (c.left >= 8 ? get_le(&c, 8) != r->nf_events : r->nf_events != 0)
-				c.bad = true;
-			rc = c.bad ? -1 : 0;
+			/* 1.0 ends here; 1.1 adds the count of every other kind recorded. */
+			rc = c.bad ? -1 : check_end_kinds(r, &c);
 			break;
 		default:
 			break; /* a newer record type: not ours to read */
@@ -1120,25 +1188,28 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 		if (st != READ_OK)
 			return errmsg_set(err, errlen, "cannot read the recording %s: it changed while being read",
 					  r->path);
-		if (type != RECORD_EVENT && type != RECORD_NETFILTER)
-			continue;
 		c = (struct cursor){ r->payload, len, false };
-		if (type == RECORD_NETFILTER) {
-			if (check_nf_event(&c, &nbytes, &frames))
+		if (type == RECORD_KIND_EVENT) {
+			const struct kind_layout *k;
+			const uint8_t *body;
+			size_t mbytes;
+
+			if (check_kind_event(&c, &ev->event, &k, &body, &mbytes))
 				return errmsg_set(err, errlen,
 						  "cannot read the recording %s: it changed while being read", r->path);
-			event_decode(&ev->event, take(&c, nbytes), nbytes);
-			fields_decode(&ev->ext.nf, sizeof(ev->ext.nf), nf_fields, N_NF_FIELDS, take(&c, frames),
-				      frames);
-			/* The kind says what follows the event: only a netfilter part can, here. */
-			ev->event.kind = VISTA_EV_NETFILTER;
+			if (!k)
+				continue; /* a kind of a later vista */
+			fields_decode(&ev->body, sizeof(ev->body), k->fields, k->nfields, body, mbytes);
 			ev->nstack = 0;
 			return 1;
 		}
+		if (type != RECORD_EVENT)
+			continue;
 		if (check_event(&c, &nbytes, &frames))
 			return errmsg_set(err, errlen, "cannot read the recording %s: it changed while being read",
 					  r->path);
 		event_decode(&ev->event, take(&c, nbytes), nbytes);
+		memset(&ev->body, 0, sizeof(ev->body));
 		ev->nstack = 0;
 		/* Deeper stacks than this vista collects keep their innermost frames. */
 		for (size_t i = 0; i < frames; i++) {
@@ -1174,7 +1245,7 @@ const struct kallsyms *replay_symbols(const struct replay *r)
 
 uint64_t replay_event_count(const struct replay *r)
 {
-	return r->events + r->nf_events;
+	return r->events;
 }
 
 bool replay_lost(const struct replay *r, uint64_t *lost)

@@ -55,23 +55,17 @@
  *                 u8 saddr[16], daddr[16]; u16 sport, dport; u8 l3, l4_proto,
  *                 tcp_flags, icmp_type, icmp_code, pad[3]. A shorter event
  *                 reads as zeros at the end, a longer one is cut.
- *     4+n frames × u64 instruction pointers, innermost first
- *   RECORD_END (6), written when the recording is closed:
- *     0   u64     events written (RECORD_EVENT records)
- *     8   u64     events the kernel lost while recording
- *     16  u64     netfilter events written (RECORD_NETFILTER records; since 1.1)
- *     Nothing after it is read.
- *   RECORD_NETFILTER (7, since 1.1): a netfilter table's verdict
- *     (VISTA_EV_NETFILTER), read by 1.0 readers as a type to skip:
- *     0   u16     n: bytes of the event that follow (RECORD_EVENT_BYTES)
- *     2   u16     m: bytes of its netfilter part after it (RECORD_NF_BYTES in 1.1)
- *     4   n bytes struct vista_event as in RECORD_EVENT
- *     4+n m bytes struct vista_nf (bpf/vista.h), its fields in declaration
- *                 order without padding: u64 cost_ns; s32 prio_lo, prio_hi;
- *                 u32 netns; u8 pf, hook, verdict, method; char table[64],
- *                 chain[64]. Shorter parts read as zeros at the end.
- *     Its drop reason's name, when it has one, is in a RECORD_DROP_REASONS
- *     record before it.
+ *     4+n frames × u64 instruction pointers, innermost first *   RECORD_KIND_EVENT (7, since 1.1): an event of another
+ * kind than skb (bpf/vista.h), a type 1.0 readers skip: 0   u16     n: bytes of the event that follow
+ * (RECORD_EVENT_BYTES) 2   u16     m: bytes of the kind's struct after the event 4   n bytes struct vista_event, as in
+ * RECORD_EVENT (its kind at 28) 4+n m bytes the kind's struct, its fields in declaration order without padding,
+ * integers little-endian: VISTA_EV_NETFILTER, struct vista_nf (RECORD_NF_BYTES): u64 cost_ns; s32 prio_lo, prio_hi; u32
+ * netns; u8 pf, hook, verdict, method; char table[64], chain[64]. A shorter struct reads as zeros at the end, a longer
+ * one is cut. No stack; its drop reason's name, when it has one, is in a RECORD_DROP_REASONS record before it. A reader
+ * skips the records of a kind it does not know. RECORD_END (6), written when the recording is closed: 0   u64
+ * RECORD_EVENT records written 8   u64     events the kernel lost while recording 16  then, for each kind recorded as
+ * RECORD_KIND_EVENT, until the payload ends: u32 kind, u64 records of that kind written (since 1.1) Nothing after it is
+ * read.
  */
 #ifndef VISTA_RECORD_H
 #define VISTA_RECORD_H
@@ -97,7 +91,7 @@ enum record_type {
 	RECORD_SYMBOLS = 4,
 	RECORD_EVENT = 5,
 	RECORD_END = 6,
-	RECORD_NETFILTER = 7,
+	RECORD_KIND_EVENT = 7,
 };
 
 /* The output options of the recording run that decide what its events carry. */
@@ -169,11 +163,11 @@ int record_writer_close(struct record_writer *w, uint64_t lost, char *err, size_
 struct replay;
 
 struct replay_event {
-	struct vista_event event;
-	/* What follows an event of another kind than VISTA_EV_SKB, right after it as in the ring. */
+	struct vista_event
+	    event; /* The struct of the event's kind, right after it as in the ring buffer (zero for an skb event). */
 	union {
 		struct vista_nf nf;
-	} ext;
+	} body;
 	uint64_t stack[VISTA_MAX_STACK_DEPTH];
 	int nstack;
 };
@@ -199,7 +193,7 @@ size_t replay_hook_count(const struct replay *r);
 /* The recorded symbols, for format_stack(). */
 const struct kallsyms *replay_symbols(const struct replay *r);
 
-/* Events in the file, of every kind (all of them complete). */
+/* Events in the file that replay_next returns (all of them complete, of every kind this reader knows). */
 uint64_t replay_event_count(const struct replay *r);
 /* What the END record says the kernel lost; false when the file has no END record. */
 bool replay_lost(const struct replay *r, uint64_t *lost);

@@ -420,9 +420,8 @@ static void test_layout(void)
 		ok(le(p + 156, 8) == live_stack[0] && le(p + 156 + 5 * 8, 8) == 0x1234, "  then the frames");
 	}
 	at = find_type(buf, len, RECORD_END);
-	ok(at && at + 8 + 24 == len && le(buf + at + 8, 8) == 3 && le(buf + at + 16, 8) == 7 &&
-	       le(buf + at + 24, 8) == 0,
-	   "END last: 3 events, 7 lost, 0 netfilter events");
+	ok(at && at + 8 + 16 == len && le(buf + at + 8, 8) == 3 && le(buf + at + 16, 8) == 7,
+	   "END last: 3 events, 7 lost, no other kind");
 	free(buf);
 }
 
@@ -1028,7 +1027,7 @@ static void test_netfilter(void)
 		const struct nf_record *w = want[i++];
 
 		ok(ev.event.kind == VISTA_EV_NETFILTER && memcmp(&ev.event, &w->e, sizeof(w->e)) == 0 &&
-		       memcmp(&ev.ext.nf, &w->nf, sizeof(w->nf)) == 0 && ev.nstack == 0,
+		       memcmp(&ev.body.nf, &w->nf, sizeof(w->nf)) == 0 && ev.nstack == 0,
 		   "netfilter event %d: the event and its netfilter part, identical", i);
 		format_nf(a, sizeof(a), &w->e, &live, &o, &lst);
 		format_nf(b, sizeof(b), &ev.event, &rn, &o, &rst);
@@ -1046,8 +1045,8 @@ static void test_netfilter(void)
 
 	/* The documented bytes: "u16 156, u16 152", the event, then struct vista_nf without padding. */
 	buf = slurp(&len);
-	at = buf ? find_type(buf, len, RECORD_NETFILTER) : 0;
-	if (ok(at && le(buf + at + 4, 4) == 4 + 156 + 152, "a NETFILTER record of 4 + 156 + 152 bytes")) {
+	at = buf ? find_type(buf, len, RECORD_KIND_EVENT) : 0;
+	if (ok(at && le(buf + at + 4, 4) == 4 + 156 + 152, "a KIND_EVENT record of 4 + 156 + 152 bytes")) {
 		const uint8_t *p = buf + at + 8, *n = p + 4 + 156;
 
 		ok(le(p, 2) == 156 && le(p + 2, 2) == 152 && le(p + 4 + 28, 4) == VISTA_EV_NETFILTER,
@@ -1060,11 +1059,12 @@ static void test_netfilter(void)
 		   "  table at 24, chain at 88");
 	}
 	at = buf ? find_type(buf, len, RECORD_END) : 0;
-	ok(at && le(buf + at + 8, 8) == 1 && le(buf + at + 16, 8) == 2 && le(buf + at + 24, 8) == 2,
-	   "END: 1 skb event (what 1.0 readers count), 2 lost, 2 netfilter events");
+	ok(at && at + 8 + 28 == len && le(buf + at + 8, 8) == 1 && le(buf + at + 16, 8) == 2 &&
+	       le(buf + at + 24, 4) == VISTA_EV_NETFILTER && le(buf + at + 28, 8) == 2,
+	   "END: 1 skb event (what 1.0 readers count), 2 lost, then kind 2 (netfilter): 2 records");
 	/* A wrong netfilter count is a damaged file, like a wrong event count. */
 	if (at) {
-		put_le(buf + at + 24, 8, 3);
+		put_le(buf + at + 28, 8, 3);
 		spill("nfcount.vrec", buf, len);
 		ok(replay_open(path, &r, err, sizeof(err)) == -1 && strstr(err, "malformed end record"),
 		   "an END record counting 3 netfilter events where there are 2 does not open");
@@ -1072,7 +1072,7 @@ static void test_netfilter(void)
 	free(buf);
 }
 
-/* A version 1.0 recording (16-byte END, no netfilter events) still replays. */
+/* A version 1.0 recording (no other kinds, nothing after END's 16 bytes) still replays. */
 static void test_version_1_0(void)
 {
 	struct replay *r = NULL;
@@ -1083,14 +1083,12 @@ static void test_version_1_0(void)
 	set_path("std.vrec");
 	buf = slurp(&len);
 	at = buf ? find_type(buf, len, RECORD_END) : 0;
-	if (!ok(at && at + 8 + 24 == len, "the standard recording ends with its END record")) {
+	if (!ok(at && at + 8 + 16 == len, "the standard recording ends with its END record")) {
 		free(buf);
 		return;
 	}
 	put_le(buf + 10, 2, 0);
-	put_le(buf + at + 2, 2, doc_check(RECORD_END, 16));
-	put_le(buf + at + 4, 4, 16);
-	spill("v10.vrec", buf, len - 8);
+	spill("v10.vrec", buf, len);
 	free(buf);
 	n = count_events(&r);
 	is_int(n, 3, "a 1.0 recording replays its 3 events");
