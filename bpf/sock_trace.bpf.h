@@ -101,12 +101,8 @@ static __always_inline void *sock_event_reserve(__u32 kind)
 {
 	void *e = bpf_ringbuf_reserve(&events, vista_event_size(kind), 0);
 
-	if (!e) {
-		struct vista_counters *c = cpu_counters();
-
-		if (c)
-			c->lost++;
-	}
+	if (!e)
+		count_lost();
 	return e;
 }
 

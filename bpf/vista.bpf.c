@@ -105,6 +105,103 @@ static __always_inline __u64 wakeup_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
+/*
+ * Whether skb passes the structured and pcap filters of the active slot f
+ * (slot is its index). tuple is filled when the filters or collect need it.
+ * Shared by every program that reports skbs, so all apply the same filters.
+ */
+static __always_inline bool skb_matches(struct sk_buff *skb, const struct vista_filter *f, __u32 slot, __u64 pid_tgid,
+					struct vista_tuple *tuple)
+{
+	__u32 flags = f->flags;
+
+	/* Cheapest rejections first: each reads one field. */
+	if ((flags & VISTA_F_MARK) && (BPF_CORE_READ(skb, mark) & f->mark_mask) != f->mark)
+		return false;
+	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb) != f->ifindex)
+		return false;
+	if ((flags & VISTA_F_NETNS) && skb_netns(skb) != f->netns)
+		return false;
+	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
+		return false;
+	if (flags & VISTA_F_PCAP) {
+		const struct vista_pcap *pcap = &pcap_progs[slot];
+		struct cbpf_view view;
+
+		if (!cbpf_skb_view(skb, CBPF_LAYER_AUTO, &view) || !cbpf_run(view.l2 ? &pcap->l2 : &pcap->l3, &view))
+			return false;
+	}
+	if ((f->collect & VISTA_COLLECT_TUPLE) ||
+	    (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {
+		skb_read_tuple(skb, tuple);
+		if (!tuple_matches(f, tuple))
+			return false;
+	}
+	return true;
+}
+
+/* The counters' record of a failed reservation: the reader reports it as lost. */
+static __always_inline void count_lost(void)
+{
+	struct vista_counters *c = cpu_counters();
+
+	if (c)
+		c->lost++;
+}
+
+/*
+ * The current task's ids and name. Netfilter link programs may not call
+ * bpf_get_current_pid_tgid or bpf_get_current_comm before Linux 6.18: they
+ * read the task instead (via_task, a constant at each call site).
+ */
+static __always_inline __u64 current_pid_tgid(bool via_task)
+{
+	struct task_struct *t;
+
+	if (!via_task)
+		return bpf_get_current_pid_tgid();
+	t = (struct task_struct *)bpf_get_current_task();
+	return ((__u64)BPF_CORE_READ(t, tgid) << 32) | (__u32)BPF_CORE_READ(t, pid);
+}
+
+static __always_inline void current_comm(char *comm, __u32 len, bool via_task)
+{
+	struct task_struct *t;
+
+	if (!via_task) {
+		bpf_get_current_comm(comm, len);
+		return;
+	}
+	t = (struct task_struct *)bpf_get_current_task();
+	bpf_probe_read_kernel_str(comm, len, &t->comm);
+}
+
+/* Fills the fields every event kind has; stack_id is left to the caller. */
+static __always_inline void event_fill(struct vista_event *e, struct sk_buff *skb, __u32 kind, __u64 pid_tgid,
+				       __u32 collect, const struct vista_tuple *tuple, bool via_task)
+{
+	e->ts_ns = bpf_ktime_get_ns();
+	e->addr = (__u64)skb;
+	e->location = 0;
+	e->hook_id = 0;
+	e->kind = kind;
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->cpu = bpf_get_smp_processor_id();
+	e->reason = 0;
+	e->flags = 0;
+	e->stack_id = -1;
+	current_comm(e->comm, sizeof(e->comm), via_task);
+	__builtin_memset(&e->meta, 0, sizeof(e->meta));
+	if (collect & VISTA_COLLECT_META) {
+		skb_read_meta(skb, &e->meta);
+		e->flags |= VISTA_EVF_HAS_META;
+	}
+	e->tuple = *tuple;
+	if (collect & VISTA_COLLECT_TUPLE)
+		e->flags |= VISTA_EVF_HAS_TUPLE;
+}
+
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
 				      __u32 event_flags)
 {
@@ -112,7 +209,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	struct vista_tuple tuple = {};
 	struct vista_event *e;
 	__u64 pid_tgid;
-	__u32 flags, collect, slot;
+	__u32 collect, slot;
 	__u8 hook_bits;
 
 	if (!skb)
@@ -128,61 +225,21 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	if (!(hook_bits & VISTA_HOOK_ENABLED))
 		return 0;
 	f = &filters[slot];
-	flags = f->flags;
 	collect = f->collect;
-
-	/* Cheapest rejections first: each reads one field. */
-	if ((flags & VISTA_F_MARK) && (BPF_CORE_READ(skb, mark) & f->mark_mask) != f->mark)
-		return 0;
-	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb) != f->ifindex)
-		return 0;
-	if ((flags & VISTA_F_NETNS) && skb_netns(skb) != f->netns)
-		return 0;
 	pid_tgid = bpf_get_current_pid_tgid();
-	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
+	if (!skb_matches(skb, f, slot, pid_tgid, &tuple))
 		return 0;
-	if (flags & VISTA_F_PCAP) {
-		const struct vista_pcap *pcap = &pcap_progs[slot];
-		struct cbpf_view view;
-
-		if (!cbpf_skb_view(skb, CBPF_LAYER_AUTO, &view) || !cbpf_run(view.l2 ? &pcap->l2 : &pcap->l3, &view))
-			return 0;
-	}
-
-	if ((collect & VISTA_COLLECT_TUPLE) ||
-	    (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {
-		skb_read_tuple(skb, &tuple);
-		if (!tuple_matches(f, &tuple))
-			return 0;
-	}
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		struct vista_counters *c = cpu_counters();
-
-		if (c)
-			c->lost++;
+		count_lost();
 		return 0;
 	}
-	e->ts_ns = bpf_ktime_get_ns();
-	e->addr = (__u64)skb;
+	event_fill(e, skb, VISTA_EV_SKB, pid_tgid, collect, &tuple, false);
 	e->location = location;
 	e->hook_id = hook;
-	e->kind = VISTA_EV_SKB;
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->cpu = bpf_get_smp_processor_id();
 	e->reason = reason;
-	e->flags = event_flags;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	__builtin_memset(&e->meta, 0, sizeof(e->meta));
-	if (collect & VISTA_COLLECT_META) {
-		skb_read_meta(skb, &e->meta);
-		e->flags |= VISTA_EVF_HAS_META;
-	}
-	e->tuple = tuple;
-	if (collect & VISTA_COLLECT_TUPLE)
-		e->flags |= VISTA_EVF_HAS_TUPLE;
+	e->flags |= event_flags;
 	e->stack_id =
 	    ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
 	bpf_ringbuf_submit(e, wakeup_flags());
@@ -279,3 +336,4 @@ FENTRY_SKB_TEMPLATE(3)
 FENTRY_SKB_TEMPLATE(4)
 
 #include "sock_trace.bpf.h"
+#include "netfilter.bpf.h"

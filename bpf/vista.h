@@ -13,11 +13,11 @@
 #include <linux/types.h>
 #endif
 
-#define VISTA_COMM_LEN        16
-#define VISTA_IFNAME_LEN      16
-#define VISTA_MAX_HOOKS       4096
+#define VISTA_COMM_LEN   16
+#define VISTA_IFNAME_LEN 16
+#define VISTA_MAX_HOOKS  4096
 /* The hook id a kprobe program uses for an address it does not know: never enabled. */
-#define VISTA_HOOK_UNKNOWN (VISTA_MAX_HOOKS - 1)
+#define VISTA_HOOK_UNKNOWN    (VISTA_MAX_HOOKS - 1)
 #define VISTA_MAX_STACK_DEPTH 32
 
 /*
@@ -129,6 +129,69 @@ struct vista_event {
 };
 
 /*
+ * VISTA_EV_NETFILTER: what one netfilter table (or group of tables at
+ * neighbouring priorities) did with an skb on one hook.
+ *
+ * On kernels without kprobes the BPF side cannot see the tables run: it
+ * watches the skb cross netfilter BPF links placed at priorities around the
+ * standard table priorities (VISTA_NF_PROBE_PRIOS), and the range between
+ * two links holds the tables. The verdict is inferred (see enum
+ * vista_nf_method), and user space names the tables of the range.
+ */
+#define VISTA_NF_NAME_LEN 64
+
+/*
+ * The priorities of the probe links, ascending: one just below and one just
+ * above each standard table priority (raw -300, mangle -150, dstnat -100,
+ * filter 0, security 50, srcnat 100), and the outermost allowed ones
+ * (the kernel refuses INT_MIN and INT_MAX for BPF links).
+ */
+#define VISTA_NF_PROBES 14
+#define VISTA_NF_PROBE_PRIOS                                                                       \
+	{                                                                                          \
+		-2147483647, -301, -299, -151, -149, -101, -99, -1, 1, 49, 51, 99, 101, 2147483646 \
+	}
+
+/*
+ * The kernel refuses a BPF link at a priority another hook entry already
+ * has: user space then moves that link a step or a few away from its table
+ * and tells the BPF side where each link really is, per hook.
+ */
+struct vista_nf_hook_key {
+	__u32 netns;
+	__u8 pf;
+	__u8 hook;
+	__u16 pad;
+};
+
+struct vista_nf_prios {
+	__s32 prio[16]; /* the first VISTA_NF_PROBES are used */
+};
+
+/* How the verdict of a vista_nf was found. */
+enum vista_nf_method {
+	VISTA_NF_BY_NEXT_LINK = 1, /* the skb reached the link after the range: the tables let it go on */
+	VISTA_NF_BY_DROP_REASON,   /* freed with SKB_DROP_REASON_NETFILTER_DROP inside the range (event reason) */
+	VISTA_NF_BY_FREE, /* freed inside the range another way: kfree_skb (DROP, event reason) or consume_skb (STOLEN)
+			   */
+	VISTA_NF_BY_RETURN, /* the return value of the table's function (kprobe/fentry backends) */
+};
+
+struct vista_nf {
+	__u64 cost_ns; /* from entering the range to leaving it (or to the free) */
+	__s32 prio_lo; /* the range: the priorities of the links around it */
+	__s32 prio_hi;
+	__u32 netns;  /* inode of the netns whose hook this is */
+	__u8 pf;      /* NFPROTO_IPV4 (2) or NFPROTO_IPV6 (10) */
+	__u8 hook;    /* NF_INET_PRE_ROUTING (0) .. NF_INET_POST_ROUTING (4) */
+	__u8 verdict; /* NF_DROP (0), NF_ACCEPT (1), NF_STOLEN (2), NF_QUEUE (3), NF_REPEAT (4), NF_STOP (5) */
+	__u8 method;  /* enum vista_nf_method */
+	/* Set by user space (BPF leaves them empty): "name" or "a,b" when several share the range. */
+	char table[VISTA_NF_NAME_LEN];
+	char chain[VISTA_NF_NAME_LEN];
+};
+
+/*
  * VISTA_EV_TCP: one TCP connection, described when it closes, when it sends
  * or receives a reset, or when it is listed while open (at the start of a
  * trace, for the connections that were open before it).
@@ -203,10 +266,15 @@ struct vista_sk {
 	__u8 pad;
 };
 
-/* Bytes of a record of this kind in the ring buffer (and of its body after struct vista_event). */
+/*
+ * Bytes of a ring buffer record of this kind: the event, then the kind's own
+ * struct (an skb event, or one of an unknown kind, is the event alone).
+ */
 static inline __u32 vista_event_size(__u32 kind)
 {
 	switch (kind) {
+	case VISTA_EV_NETFILTER:
+		return sizeof(struct vista_event) + sizeof(struct vista_nf);
 	case VISTA_EV_TCP:
 		return sizeof(struct vista_event) + sizeof(struct vista_tcp);
 	case VISTA_EV_SK:

@@ -68,11 +68,6 @@ struct vista_options {
 	const char *replay_file;   /* --replay: print a recording instead of tracing */
 	uint64_t ring_buffer_size; /* bytes, power of two, default 16 MiB */
 	bool verbose;              /* libbpf and verifier diagnostics on stderr */
-	/*
-	 * Not an option: set by a front end that shows TCP and socket events
-	 * (vista); without it those options are refused as not available yet.
-	 */
-	bool shows_sock_events;
 	/* positional: the pcap-filter expression, words joined with spaces */
 	char *pcap_filter; /* NULL when none */
 };

@@ -24,11 +24,9 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 		bool given;
 		const char *flag;
 	} flags[] = {
-		{ o->filter_trace_iptables, "--filter-trace-iptables" },
 		{ o->filter_trace_xdp, "--filter-trace-xdp" },
 		{ o->filter_trace_tc, "--filter-trace-tc" },
 		{ o->filter_track_skb, "--filter-track-skb" },
-		{ o->output_iptables, "--output-iptables" },
 		{ o->output_skb, "--output-skb" },
 		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->n_kmods > 0, "--kmods" },
@@ -46,8 +44,11 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 	return 0;
 }
 
-/* vista-top has no pane for TCP and socket events yet: until it has, it refuses to trace them. */
-static int check_sock_events_shown(const struct vista_options *o, char *err, size_t len)
+/*
+ * vista-top has no pane for TCP, socket and netfilter events yet: until it
+ * has, it refuses to trace them rather than showing them as skb events.
+ */
+static int check_top_panes(const struct vista_options *o, char *err, size_t len)
 {
 	const struct {
 		bool given;
@@ -59,9 +60,11 @@ static int check_sock_events_shown(const struct vista_options *o, char *err, siz
 		{ o->output_sk, "--output-sk" },
 		{ o->filter_tcp_lifetime_set, "--filter-tcp-lifetime" },
 		{ o->filter_sk_mark != NULL, "--filter-sk-mark" },
+		{ o->filter_trace_iptables, "--filter-trace-iptables" },
+		{ o->output_iptables, "--output-iptables" },
 	};
 
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]) && !o->shows_sock_events; i++) {
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (flags[i].given) {
 			snprintf(err, len, "%s is not available yet in vista-top: vista prints these events",
 				 flags[i].flag);
@@ -96,9 +99,12 @@ static int check_combinations(const struct vista_options *o, char *err, size_t l
 
 int trace_setup_check(const struct vista_options *o, char *err, size_t len)
 {
-	return check_available(o, err, len) || check_sock_events_shown(o, err, len) || check_combinations(o, err, len)
-		   ? -1
-		   : 0;
+	return check_available(o, err, len) || check_top_panes(o, err, len) || check_combinations(o, err, len) ? -1 : 0;
+}
+
+int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len)
+{
+	return check_available(o, err, len) || check_combinations(o, err, len) ? -1 : 0;
 }
 
 int trace_setup_check_replay(const struct vista_options *o, char *err, size_t len)
@@ -148,8 +154,8 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 			return -1;
 		}
 	}
-	/* --output-tcp and --output-sk are a replay's to choose: they need no tracing option there. */
-	return check_available(o, err, len) || check_sock_events_shown(o, err, len) ? -1 : 0;
+	/* A replay's --output-tcp, -sk and -iptables need no tracing option: the recording has the events. */
+	return check_available(o, err, len);
 }
 
 int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, char *err, size_t len)
@@ -232,10 +238,11 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 		return -1;
 	}
 	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
-	cfg->trace_skb =
-	    o->filter_trace_skb || (!o->filter_skb_drop_stack && !o->filter_trace_tcp && !o->filter_trace_sk);
+	cfg->trace_skb = o->filter_trace_skb || !(o->filter_skb_drop_stack || o->filter_trace_tcp ||
+						  o->filter_trace_sk || o->filter_trace_iptables);
 	cfg->sock.tcp = o->filter_trace_tcp;
 	cfg->sock.sk = o->filter_trace_sk;
+	cfg->trace_netfilter = o->filter_trace_iptables;
 	cfg->skb_func_regex = o->filter_skb_func;
 	cfg->drop_stack = o->filter_skb_drop_stack;
 	cfg->kernel_btf = o->kernel_btf;

@@ -15,16 +15,20 @@
 
 /*
  * Fails with one sentence naming the first option this version cannot
- * honour yet (TCP and socket events too, unless the front end shows them:
- * o->shows_sock_events), or one that would have no effect without another
- * (--output-tcp without --filter-trace-tcp...).
+ * honour yet, or one that would have no effect without another
+ * (--output-tcp without --filter-trace-tcp...). trace_setup_check is for
+ * vista-top, which has no pane for TCP, socket and netfilter events yet: it
+ * refuses their options too; the vista command (trace_setup_check_cli)
+ * prints those events.
  */
 int trace_setup_check(const struct vista_options *o, char *err, size_t len);
+int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len);
 
 /*
  * For --replay, which traces nothing: fails with one sentence naming the
  * first option that only means something to a live trace (--record, the
- * filters, the kernel and pcap options) or is not available yet.
+ * filters, the kernel and pcap options) or is not available yet. vista-top
+ * then checks a replay's options with trace_setup_check too.
  */
 int trace_setup_check_replay(const struct vista_options *o, char *err, size_t len);
 

@@ -21,6 +21,7 @@
 #include "core/format.h"
 #include "core/kallsyms.h"
 #include "core/log.h"
+#include "core/nf_trace.h"
 #include "core/record.h"
 #include "core/session.h"
 
@@ -140,6 +141,9 @@ static int print_event(struct printer *p, const struct vista_event *e, const uin
 	switch (e->kind) {
 	case VISTA_EV_SKB:
 		n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
+		break;
+	case VISTA_EV_NETFILTER:
+		n = format_nf(p->line, sizeof(p->line), e, &p->names, &p->fmt, &p->state);
 		break;
 	case VISTA_EV_TCP:
 		tcp = (const struct vista_tcp *)(e + 1);
@@ -272,6 +276,7 @@ static int setup_printer(struct printer *p, const struct vista_options *o, char 
 	p->fmt.tuple = o->output_tuple;
 	p->fmt.tcp = o->output_tcp;
 	p->fmt.sk = o->output_sk;
+	p->fmt.iptables = o->output_iptables;
 	p->fmt.timestamp = o->timestamp;
 	p->limit = o->output_limit_lines;
 	p->want_stack = o->output_stack || o->filter_skb_drop_stack;
@@ -351,20 +356,29 @@ static int close_recording(struct printer *p, bool report)
 static void log_attached(struct session *s, const struct vista_options *o)
 {
 	struct sock_trace *st = session_sock_trace(s);
+	const struct nf_trace *nf = session_netfilter(s);
+	size_t hooks = session_attached_count(s) + sock_trace_attached(st);
 
-	if (session_backend(s) == BACKEND_TRACEPOINT)
-		log_info("Attached %zu tracepoints%s", session_attached_count(s) + sock_trace_attached(st),
+	/* Netfilter tracing alone attaches no hook: only its own line, below, says what it attached. */
+	if ((hooks || !nf) && session_backend(s) == BACKEND_TRACEPOINT)
+		log_info("Attached %zu tracepoints%s", hooks,
 			 o->filter_trace_tcp ? " and the TCP socket iterator" : "");
-	else
-		log_info("Attached %zu hooks%s (%zu functions skipped: the kernel cannot trace them)",
-			 session_attached_count(s) + sock_trace_attached(st),
+	else if (hooks || !nf)
+		log_info("Attached %zu hooks%s (%zu functions skipped: the kernel cannot trace them)", hooks,
 			 o->filter_trace_tcp ? " and the TCP socket iterator" : "", session_skipped_count(s));
+	if (nf && nf_trace_netns_count(nf))
+		log_info("Attached %zu netfilter links in %zu network namespaces", nf_trace_link_count(nf),
+			 nf_trace_netns_count(nf));
+	else if (nf)
+		log_info("Attached %zu probes to the netfilter table functions", nf_trace_link_count(nf));
 	if (*sock_trace_missing(st))
 		log_info("%s no tracepoint %s: those socket events cannot be traced",
 			 o->kernel_btf ? "The kernel described by --kernel-btf has" : "This kernel has",
 			 sock_trace_missing(st));
 	if ((o->filter_trace_tcp || o->filter_trace_sk) && (o->pcap_filter || o->filter_skb_mark || o->filter_ifname))
 		log_info("The pcap-filter expression, --filter-skb-mark and --filter-ifname apply to skb events only");
+	if (o->output_iptables && !o->filter_trace_iptables)
+		log_info("--output-iptables has no effect without --filter-trace-iptables");
 }
 
 static void emit_header(struct printer *p)
@@ -471,7 +485,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_verbose(opts.verbose);
-	opts.shows_sock_events = true;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		log_error("out of memory");
@@ -484,7 +497,7 @@ int main(int argc, char **argv)
 		status = 1;
 		goto fail;
 	}
-	if (trace_setup_check(&opts, err, sizeof(err)))
+	if (trace_setup_check_cli(&opts, err, sizeof(err)))
 		goto fail;
 	if (geteuid() != 0) {
 		snprintf(err, sizeof(err), "vista must run as root: it loads BPF programs into the kernel");

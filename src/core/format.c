@@ -286,6 +286,21 @@ size_t format_meta(char *buf, size_t len, const struct vista_meta *m)
 	return o.need;
 }
 
+/* "(NAME)" for the event's drop reason, "(reason=N)" when the kernel's BTF has no name for it. */
+static void put_reason(struct out *o, const struct vista_event *e, const struct format_names *names)
+{
+	const char *reason = names->drop_reason ? names->drop_reason(names->ctx, e->reason) : NULL;
+
+	put_ch(o, '(');
+	if (reason) {
+		put_str(o, reason);
+	} else {
+		put_str(o, "reason=");
+		put_dec(o, e->reason);
+	}
+	put_ch(o, ')');
+}
+
 static void put_func(struct out *o, const struct vista_event *e, const struct format_names *names)
 {
 	const char *hook = names->hook_name ? names->hook_name(names->ctx, e->hook_id) : NULL;
@@ -296,18 +311,8 @@ static void put_func(struct out *o, const struct vista_event *e, const struct fo
 		put_str(o, "hook#");
 		put_dec(o, e->hook_id);
 	}
-	if (e->flags & VISTA_EVF_HAS_REASON) {
-		const char *reason = names->drop_reason ? names->drop_reason(names->ctx, e->reason) : NULL;
-
-		put_ch(o, '(');
-		if (reason) {
-			put_str(o, reason);
-		} else {
-			put_str(o, "reason=");
-			put_dec(o, e->reason);
-		}
-		put_ch(o, ')');
-	}
+	if (e->flags & VISTA_EVF_HAS_REASON)
+		put_reason(o, e, names);
 }
 
 size_t format_func(char *buf, size_t len, const struct vista_event *e, const struct format_names *names)
@@ -871,6 +876,89 @@ size_t format_sk(char *buf, size_t len, const struct vista_event *e, const struc
 	if (opts->sk)
 		put_sk_fields(&o, s);
 	put_sk_what(&o, s);
+	put_ch(&o, '\n');
+	finish(&o, buf, len);
+	return o.need;
+}
+
+/* ---------------------------------------------------------------- netfilter events */
+
+const char *format_nf_hook(uint8_t hook)
+{
+	static const char *const names[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
+
+	return hook < sizeof(names) / sizeof(names[0]) ? names[hook] : NULL;
+}
+
+const char *format_nf_verdict(uint8_t verdict)
+{
+	static const char *const names[] = { "DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP" };
+
+	return verdict < sizeof(names) / sizeof(names[0]) ? names[verdict] : NULL;
+}
+
+const char *format_nf_pf(uint8_t pf)
+{
+	return pf == 2 ? "PF_INET" : pf == 10 ? "PF_INET6" : NULL;
+}
+
+static void put_via(struct out *o, const struct vista_event *e, const struct vista_nf *nf,
+		    const struct format_names *names)
+{
+	put_str(o, " via=");
+	switch (nf->method) {
+	case VISTA_NF_BY_NEXT_LINK:
+		put_str(o, "next-link");
+		return;
+	case VISTA_NF_BY_RETURN:
+		put_str(o, "return");
+		return;
+	case VISTA_NF_BY_DROP_REASON:
+	case VISTA_NF_BY_FREE:
+		if (!(e->flags & VISTA_EVF_HAS_REASON)) {
+			put_str(o, "consume_skb");
+			return;
+		}
+		put_str(o, "kfree_skb");
+		put_reason(o, e, names);
+		return;
+	default:
+		put_str(o, "method#");
+		put_dec(o, nf->method);
+	}
+}
+
+size_t format_nf(char *buf, size_t len, const struct vista_event *e, const struct format_names *names,
+		 const struct format_opts *opts, struct format_state *st)
+{
+	const struct vista_nf *nf = (const struct vista_nf *)(e + 1);
+	struct out o = out_init(buf, len);
+	static const char func[] = "nf_hook_slow";
+
+	put_columns(&o, e, func, sizeof(func) - 1, opts, st);
+	put_meta_tuple(&o, e, opts);
+	if (opts->iptables) {
+		put_str(&o, " pf=");
+		put_name_or_dec(&o, format_nf_pf(nf->pf), nf->pf);
+		put_str(&o, " table=");
+		put_mem(&o, nf->table, strnlen(nf->table, sizeof(nf->table)));
+		put_str(&o, " chain=");
+		put_mem(&o, nf->chain, strnlen(nf->chain, sizeof(nf->chain)));
+		put_str(&o, " hook=");
+		put_name_or_dec(&o, format_nf_hook(nf->hook), nf->hook);
+		put_str(&o, " verdict=");
+		put_name_or_dec(&o, format_nf_verdict(nf->verdict), nf->verdict);
+		put_str(&o, " cost=");
+		put_duration(&o, nf->cost_ns);
+		put_str(&o, " prio=");
+		put_signed(&o, nf->prio_lo);
+		/* A range between two links; a single priority when the table said where it runs. */
+		if (nf->prio_hi != nf->prio_lo) {
+			put_str(&o, "..");
+			put_signed(&o, nf->prio_hi);
+		}
+		put_via(&o, e, nf, names);
+	}
 	put_ch(&o, '\n');
 	finish(&o, buf, len);
 	return o.need;

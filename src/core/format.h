@@ -29,8 +29,9 @@ enum timestamp_mode {
 struct format_opts {
 	bool meta;
 	bool tuple;
-	bool tcp; /* --output-tcp: a TCP event's numbers */
-	bool sk;  /* --output-sk: a socket event's socket fields */
+	bool tcp;      /* --output-tcp: a TCP event's numbers */
+	bool sk;       /* --output-sk: a socket event's socket fields */
+	bool iptables; /* --output-iptables: a netfilter event's pf, table, chain, hook, verdict, cost */
 	enum timestamp_mode timestamp;
 };
 
@@ -92,7 +93,7 @@ size_t format_meta(char *buf, size_t len, const struct vista_meta *m);
 size_t format_func(char *buf, size_t len, const struct vista_event *e, const struct format_names *names);
 size_t format_stack(char *buf, size_t len, const uint64_t *ips, int n, const struct kallsyms *ksyms);
 const char *format_pkt_type(uint8_t pkt_type);
-/* Go's time.Duration text, as the seed prints lifetimes: "939.570803ms", "240µs", "1m30.5s", "0s". */
+/* Go's time.Duration text, as the seed prints lifetimes and costs: "930ns", "5.932µs", "1m30.5s", "0s". */
 size_t format_duration(char *buf, size_t len, uint64_t ns);
 /* The seed's byte counts: "512B", "5.326KiB", "1.500MiB". */
 size_t format_bytes(char *buf, size_t len, uint64_t bytes);
@@ -103,5 +104,20 @@ const char *format_sk_protocol(unsigned int family, unsigned int protocol); /* "
 /* What a TCP or socket event is, as its FUNC column shows it: "TCP", "tcp_send_reset", "sock_send_length"... */
 const char *format_tcp_what(uint8_t what);
 const char *format_sk_what(uint8_t what);
+
+/*
+ * A VISTA_EV_NETFILTER event (its struct vista_nf follows e), in the vista
+ * seed's layout: FUNC is nf_hook_slow, where the tables run; with
+ * o->iptables, " pf=PF_INET table=filter chain=INPUT hook=INPUT verdict=DROP
+ * cost=5.932µs prio=-1..1 via=kfree_skb(SKB_DROP_REASON_NETFILTER_DROP)"
+ * follows: prio is the range between vista's links that holds the tables,
+ * via how the verdict was found (enum vista_nf_method).
+ */
+size_t format_nf(char *buf, size_t len, const struct vista_event *e, const struct format_names *names,
+		 const struct format_opts *o, struct format_state *st);
+/* PF_INET / PF_INET6, PREROUTING..POSTROUTING, DROP..STOP; NULL for other values. */
+const char *format_nf_pf(uint8_t pf);
+const char *format_nf_hook(uint8_t hook);
+const char *format_nf_verdict(uint8_t verdict);
 
 #endif

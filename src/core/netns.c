@@ -161,6 +161,11 @@ static int open_netns(uint32_t ino)
 	return fd;
 }
 
+int netns_open(uint32_t netns_inode)
+{
+	return open_netns(netns_inode);
+}
+
 static int check_ifname(const char *ifname, char *err, size_t errlen)
 {
 	if (!ifname || !*ifname) {

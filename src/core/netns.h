@@ -24,6 +24,13 @@ int netns_parse(const char *spec, uint32_t *inode, char *err, size_t errlen);
  * restored before returning. Returns 0, or -1 with the reason in err
  * (for example: interface "foo" not found in netns inode:4026532000).
  */
+/*
+ * Opens the network namespace with this inode through a file in /run/netns/
+ * or /proc/PID/ns/net, for setns(). Returns the fd, or -1 when no such file
+ * holds it.
+ */
+int netns_open(uint32_t netns_inode);
+
 int netns_ifindex(uint32_t netns_inode, const char *ifname, uint32_t *ifindex, char *err, size_t errlen);
 
 /*

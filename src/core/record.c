@@ -93,6 +93,13 @@ static const struct event_field event_fields[] = {
 		offsetof(type, f), sizeof(((type *)0)->f), true \
 	}
 
+static const struct event_field nf_fields[] = {
+	BODY_INT(struct vista_nf, cost_ns), BODY_INT(struct vista_nf, prio_lo), BODY_INT(struct vista_nf, prio_hi),
+	BODY_INT(struct vista_nf, netns),   BODY_INT(struct vista_nf, pf),      BODY_INT(struct vista_nf, hook),
+	BODY_INT(struct vista_nf, verdict), BODY_INT(struct vista_nf, method),  BODY_BYTES(struct vista_nf, table),
+	BODY_BYTES(struct vista_nf, chain),
+};
+
 static const struct event_field tcp_fields[] = {
 	BODY_INT(struct vista_tcp, rx_bytes),    BODY_INT(struct vista_tcp, tx_bytes),
 	BODY_INT(struct vista_tcp, lifetime_ns), BODY_INT(struct vista_tcp, srtt_us),
@@ -125,6 +132,7 @@ struct kind_layout {
 };
 
 static const struct kind_layout kind_layouts[] = {
+	{ VISTA_EV_NETFILTER, nf_fields, sizeof(nf_fields) / sizeof(nf_fields[0]), RECORD_NF_BYTES },
 	{ VISTA_EV_TCP, tcp_fields, sizeof(tcp_fields) / sizeof(tcp_fields[0]), RECORD_TCP_BYTES },
 	{ VISTA_EV_SK, sk_fields, sizeof(sk_fields) / sizeof(sk_fields[0]), RECORD_SK_BYTES },
 };
@@ -144,6 +152,7 @@ _Static_assert(sizeof(struct vista_event) == 160, "struct vista_event changed: u
 _Static_assert(offsetof(struct vista_event, tuple.pad) + 3 == RECORD_EVENT_BYTES,
 	       "the recorded event is struct vista_event without padding");
 /* The same for the structs of the other kinds: a change to one must come to its table above and to record.h. */
+_Static_assert(sizeof(struct vista_nf) == 152 && RECORD_NF_BYTES == 152, "struct vista_nf changed");
 _Static_assert(sizeof(struct vista_tcp) == 64 && RECORD_TCP_BYTES == 64, "struct vista_tcp changed");
 _Static_assert(sizeof(struct vista_sk) == 64 && RECORD_SK_BYTES == 64, "struct vista_sk changed");
 _Static_assert(offsetof(struct replay_event, body) == sizeof(struct vista_event),
@@ -564,6 +573,13 @@ int record_write_hooks(struct record_writer *w, const struct format_names *names
 }
 
 /* The names and symbols event e needs that were not recorded yet. */
+/* The name of the event's drop reason, the first time an event has that reason. */
+static void put_reason_name(struct record_writer *w, const struct vista_event *e, const struct format_names *names)
+{
+	if ((e->flags & VISTA_EVF_HAS_REASON) && first_time(w, &w->reasons, e->reason) == 1 && names->drop_reason)
+		put_one_name(w, RECORD_DROP_REASONS, e->reason, names->drop_reason(names->ctx, e->reason));
+}
+
 static void put_event_names(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 			    const struct format_names *names)
 {
@@ -572,8 +588,7 @@ static void put_event_names(struct record_writer *w, const struct vista_event *e
 
 	if (first_time(w, &w->hooks, e->hook_id) == 1 && names->hook_name)
 		put_one_name(w, RECORD_HOOKS, e->hook_id, names->hook_name(names->ctx, e->hook_id));
-	if ((e->flags & VISTA_EVF_HAS_REASON) && first_time(w, &w->reasons, e->reason) == 1 && names->drop_reason)
-		put_one_name(w, RECORD_DROP_REASONS, e->reason, names->drop_reason(names->ctx, e->reason));
+	put_reason_name(w, e, names);
 	/* The location of a free (who called kfree_skb), which vista-top names too. */
 	for (int i = -1; i < nstack && names->ksyms && !w->error; i++) {
 		uint64_t ip = i < 0 ? e->location : stack[i];
@@ -592,10 +607,15 @@ static void put_event_names(struct record_writer *w, const struct vista_event *e
 	rec_end(w, RECORD_SYMBOLS);
 }
 
-/* An event of another kind than skb: the event, then its kind's struct, which follows it in memory. */
+/*
+ * An event of another kind than skb: the event, then its kind's struct,
+ * which follows it in memory; before them its drop reason's name when new.
+ */
 static int write_kind_event(struct record_writer *w, const struct vista_event *e, const struct kind_layout *k,
-			    char *err, size_t errlen)
+			    const struct format_names *names, char *err, size_t errlen)
 {
+	if (names)
+		put_reason_name(w, e, names);
 	if (rec_begin(w))
 		return writer_fail(w, err, errlen);
 	put_le(w, 2, RECORD_EVENT_BYTES);
@@ -616,7 +636,7 @@ int record_write_event(struct record_writer *w, const struct vista_event *e, con
 
 	/* Their FUNC is in the event itself: no hook name, and no stack to resolve. */
 	if (k)
-		return write_kind_event(w, e, k, err, errlen);
+		return write_kind_event(w, e, k, names, err, errlen);
 	if (nstack < 0)
 		nstack = 0;
 	if (nstack > VISTA_MAX_STACK_DEPTH)

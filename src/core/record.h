@@ -64,6 +64,9 @@
  *     4   n bytes struct vista_event, as in RECORD_EVENT (its kind at 28)
  *     4+n m bytes the kind's struct, its fields in declaration order without
  *                 padding, integers little-endian:
+ *                 VISTA_EV_NETFILTER, struct vista_nf (RECORD_NF_BYTES): u64
+ *                 cost_ns; s32 prio_lo, prio_hi; u32 netns; u8 pf, hook,
+ *                 verdict, method; char table[64], chain[64].
  *                 VISTA_EV_TCP, struct vista_tcp (RECORD_TCP_BYTES): u64 rx_bytes,
  *                 tx_bytes, lifetime_ns; u32 srtt_us, retrans, sk_mark;
  *                 u16 family; u8 what, state, reset, flags, pad[6]; char cong[16].
@@ -72,7 +75,9 @@
  *                 u32 priority, mark, socket_flags; u16 family, protocol, type;
  *                 u8 what, state, socket_state, reuseport, has_socket, pad.
  *                 A shorter struct reads as zeros at the end, a longer one is cut.
- *     No stack. A reader skips the records of a kind it does not know.
+ *     No stack; its drop reason's name, when it has one, is in a
+ *     RECORD_DROP_REASONS record before it. A reader skips the records of a
+ *     kind it does not know.
  *   RECORD_END (6), written when the recording is closed:
  *     0   u64     RECORD_EVENT records written
  *     8   u64     events the kernel lost while recording
@@ -95,6 +100,7 @@
 #define RECORD_VERSION_MINOR 1
 #define RECORD_MAX_PAYLOAD   (1u << 20)
 #define RECORD_EVENT_BYTES   156
+#define RECORD_NF_BYTES      152
 #define RECORD_TCP_BYTES     64
 #define RECORD_SK_BYTES      64
 
@@ -164,9 +170,10 @@ int record_write_hooks(struct record_writer *w, const struct format_names *names
  * it and was not recorded yet: its hook's name, its drop reason's name, and
  * the symbols its frames and location resolve to in names->ksyms. names may be NULL:
  * then only the event is recorded, and a replay shows numbers for names.
- * An event of another kind than skb (TCP, socket) must be followed in
- * memory by its kind's struct, as in the ring buffer; it has no hook, reason
- * or stack to record.
+ * An event of another kind than skb (netfilter, TCP, socket) must be
+ * followed in memory by its kind's struct, as in the ring buffer; it has no
+ * hook or stack to record, and its drop reason, when it has one, is named as
+ * an skb event's is.
  */
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 		       const struct format_names *names, char *err, size_t errlen);
@@ -183,6 +190,7 @@ struct replay_event {
 	struct vista_event event;
 	/* The struct of the event's kind, right after it as in the ring buffer (zero for an skb event). */
 	union {
+		struct vista_nf nf;
 		struct vista_tcp tcp;
 		struct vista_sk sk;
 	} body;

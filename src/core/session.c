@@ -19,6 +19,7 @@
 #include "core/hooks.h"
 #include "core/kallsyms.h"
 #include "core/log.h"
+#include "core/nf_trace.h"
 #include "core/prog_clone.h"
 #include "filter/pcap_expr.h"
 #include "vista.skel.h"
@@ -39,6 +40,7 @@ struct session {
 	size_t nattached;
 	struct btf_enum_names *drop_reasons;
 	struct sock_trace *sock;
+	struct nf_trace *nf;
 	session_event_fn on_event;
 	void *ctx;
 	int ncpus;
@@ -223,7 +225,7 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 	} else if (cfg->drop_stack) {
 		hooks_keep_named(t, "kfree_skb");
 	} else {
-		t->n = 0; /* only TCP or socket events */
+		t->n = 0; /* events of other kinds only: TCP, socket, netfilter */
 	}
 	if (cfg->drop_stack) {
 		struct hook *drop = hooks_find(t, "kfree_skb");
@@ -273,6 +275,8 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 		}
 	}
 	bpf_map__set_max_entries(s->skel->maps.func_hooks, functions ? functions : 1);
+	if (cfg->trace_netfilter && nf_trace_select(s->skel, cfg->backend, err, errlen))
+		return -1;
 	if (vista_bpf__load(s->skel)) {
 		int e = errno;
 
@@ -393,6 +397,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct vista_event) || size < vista_event_size(((const struct vista_event *)data)->kind))
 		return 0; /* never produced by our programs; ignore rather than misread */
+	if (((const struct vista_event *)data)->kind == VISTA_EV_NETFILTER)
+		return nf_trace_deliver(s->nf, data, size, s->on_event, s->ctx) ? -ECANCELED : 0;
 	return s->on_event(s->ctx, data) ? -ECANCELED : 0;
 }
 
@@ -495,6 +501,11 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 		goto out;
 	if (attach_hooks(s, err, errlen))
 		goto out;
+	if (cfg->trace_netfilter &&
+	    nf_trace_open(s->skel, cfg->backend,
+			  (cfg->filters.kernel.flags & VISTA_F_NETNS) ? cfg->filters.kernel.netns : 0, &s->nf, err,
+			  errlen))
+		goto out;
 	s->attached = true;
 	if (sock_trace_open(s->skel, &cfg->sock, btf, cfg->kernel_btf, &s->sock, err, errlen))
 		goto out;
@@ -530,6 +541,7 @@ void session_detach(struct session *s)
 		bpf_link__destroy(s->multi_links[pos]);
 		s->multi_links[pos] = NULL;
 	}
+	nf_trace_detach(s->nf);
 	s->attached = false;
 }
 
@@ -545,6 +557,7 @@ void session_close(struct session *s)
 			close(s->hooks.v[i].prog_fd);
 	}
 	hooks_free(&s->hooks);
+	nf_trace_close(s->nf);
 	btf_enum_names_free(s->drop_reasons);
 	vista_bpf__destroy(s->skel);
 	free(s);
@@ -616,6 +629,11 @@ enum backend session_backend(const struct session *s)
 size_t session_hook_count(const struct session *s)
 {
 	return s->hooks.n;
+}
+
+const struct nf_trace *session_netfilter(const struct session *s)
+{
+	return s->nf;
 }
 
 const char *session_hook_name(const struct session *s, uint32_t hook_id)

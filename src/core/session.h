@@ -28,6 +28,7 @@ struct session_config {
 	const char *skb_func_regex;    /* hooks attached; NULL: every skb hook */
 	bool drop_stack;               /* kfree_skb with a kernel stack for every drop */
 	struct sock_trace_config sock; /* TCP connections and socket events (core/sock_trace.h) */
+	bool trace_netfilter;          /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
 	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */
 	struct filter_set filters;
 	size_t ringbuf_bytes; /* 0: the default (16 MiB) */
@@ -77,6 +78,8 @@ size_t session_attached_count(const struct session *s);
 /* Functions found in BTF but left out because the kernel cannot trace them (not in ftrace, refused). */
 size_t session_skipped_count(const struct session *s);
 enum backend session_backend(const struct session *s);
+/* The netfilter tracing of the session (core/nf_trace.h), or NULL when it traces no netfilter tables. */
+const struct nf_trace *session_netfilter(const struct session *s);
 const char *session_hook_name(const struct session *s, uint32_t hook_id);
 /* Name of a drop reason (enum skb_drop_reason in the kernel's BTF), or NULL. */
 const char *session_drop_reason(const struct session *s, uint32_t reason);

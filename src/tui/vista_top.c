@@ -154,7 +154,7 @@ static int prepare(int argc, char **argv, struct tui_options *topts, struct vist
 		return -1;
 	/* A replay needs neither root nor BPF: only a terminal, checked once the file is known to be good. */
 	if (opts->replay_file)
-		return trace_setup_check_replay(opts, err, len);
+		return trace_setup_check_replay(opts, err, len) || trace_setup_check(opts, err, len) ? -1 : 0;
 	if (trace_setup_check(opts, err, len))
 		return -1;
 	if (geteuid() != 0) {

@@ -293,8 +293,7 @@ static void test_stack(struct format_state *st)
 	kallsyms_free(ks);
 }
 
-/* ---------------------------------------------------------------- TCP and socket events */
-
+/* Durations are shared by TCP lifetimes and netfilter costs. */
 static void test_durations(void)
 {
 	static const struct {
@@ -303,27 +302,36 @@ static void test_durations(void)
 	} cases[] = {
 		{ 0, "0s" },
 		{ 1, "1ns" },
+		{ 930, "930ns" },
 		{ 999, "999ns" },
 		{ 1000, "1µs" },
 		{ 1500, "1.5µs" },
+		{ 5932, "5.932µs" },
+		{ 6100, "6.1µs" },
 		{ 240000, "240µs" },
+		{ 999999, "999.999µs" },
 		{ 1000000, "1ms" },
+		{ 35200000, "35.2ms" },
 		{ 939570803, "939.570803ms" },
 		{ 1000000000, "1s" },
 		{ 1500000000, "1.5s" },
 		{ 59999999999ULL, "59.999999999s" },
 		{ 61500000000ULL, "1m1.5s" },
+		{ 90000000000ULL, "1m30s" },
 		{ 3600000000000ULL, "1h0m0s" },
 		{ 3723000000001ULL, "1h2m3.000000001s" },
 	};
-	char buf[64];
+	char buf[64], what[64];
 
-	/* Go's time.Duration.String(), which the seed prints lifetimes with. */
+	/* Go's time.Duration.String(), which the seed prints TCP lifetimes and netfilter costs with. */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		format_duration(buf, sizeof(buf), cases[i].ns);
-		is_str(buf, cases[i].text, "duration as Go prints it");
+		snprintf(what, sizeof(what), "%llu ns is %s", (unsigned long long)cases[i].ns, cases[i].text);
+		is_str(buf, cases[i].text, what);
 	}
 }
+
+/* ---------------------------------------------------------------- TCP and socket events */
 
 static void test_byte_counts(void)
 {
@@ -561,6 +569,89 @@ static void test_sk_line(struct format_state *st)
 	ok(format_tcp_state(14) == NULL, "no name past BOUND_INACTIVE");
 }
 
+/* ---------------------------------------------------------------- netfilter events */
+
+/* The event and its netfilter part, contiguous as in the ring buffer. */
+struct nf_ev {
+	struct vista_event e;
+	struct vista_nf nf;
+};
+
+static struct nf_ev nf_drop(void)
+{
+	struct nf_ev n = { .e = icmp_event() };
+
+	n.e.kind = VISTA_EV_NETFILTER;
+	n.e.flags = VISTA_EVF_HAS_TUPLE | VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED;
+	n.e.reason = 12;
+	n.nf.cost_ns = 5932;
+	n.nf.prio_lo = -1;
+	n.nf.prio_hi = 1;
+	n.nf.pf = 2;
+	n.nf.hook = 1;
+	n.nf.verdict = 0;
+	n.nf.method = VISTA_NF_BY_DROP_REASON;
+	memcpy(n.nf.table, "filter", 7);
+	memcpy(n.nf.chain, "INPUT", 6);
+	return n;
+}
+
+static void test_netfilter(struct format_state *st)
+{
+	struct format_opts o = { .tuple = true, .iptables = true };
+	struct nf_ev n = nf_drop();
+	char buf[1024];
+
+	format_nf(buf, sizeof(buf), &n.e, &names, &o, st);
+	is_str(
+	    buf,
+	    "0xffff990282314000      2     [ping(1234)]             nf_hook_slow 192.168.241.1->192.168.241.133(icmp "
+	    "request id=23089 seq=0) pf=PF_INET table=filter chain=INPUT hook=INPUT verdict=DROP cost=5.932µs "
+	    "prio=-1..1 via=kfree_skb(SKB_DROP_REASON_NETFILTER_DROP)\n",
+	    "a netfilter drop, found by its drop reason");
+	o.iptables = false;
+	format_nf(buf, sizeof(buf), &n.e, &names, &o, st);
+	is_str(
+	    buf,
+	    "0xffff990282314000      2     [ping(1234)]             nf_hook_slow 192.168.241.1->192.168.241.133(icmp "
+	    "request id=23089 seq=0)\n",
+	    "without --output-iptables: the plain line, as vista prints it");
+	o = (struct format_opts){ .iptables = true };
+	n.e.flags = VISTA_EVF_SKB_FREED;
+	n.nf.verdict = 2;
+	n.nf.method = VISTA_NF_BY_FREE;
+	n.nf.pf = 10;
+	n.nf.hook = 0;
+	n.nf.prio_lo = -2147483647;
+	n.nf.prio_hi = -301;
+	n.nf.cost_ns = 12;
+	n.nf.table[0] = n.nf.chain[0] = '\0';
+	format_nf(buf, sizeof(buf), &n.e, &names, &o, st);
+	ok(strstr(buf, " pf=PF_INET6 table= chain= hook=PREROUTING verdict=STOLEN cost=12ns prio=-2147483647..-301 "
+		       "via=consume_skb\n") != NULL,
+	   "consumed inside a range no table is known for: STOLEN, empty names, via consume_skb (%s)", buf);
+	n.e.flags = VISTA_EVF_HAS_REASON;
+	n.e.reason = 99;
+	n.nf.pf = 7;
+	n.nf.hook = 9;
+	n.nf.verdict = 200;
+	n.nf.method = VISTA_NF_BY_NEXT_LINK;
+	format_nf(buf, sizeof(buf), &n.e, &names, &o, st);
+	ok(strstr(buf, " pf=7 table= chain= hook=9 verdict=200 cost=12ns prio=-2147483647..-301 via=next-link\n") !=
+	       NULL,
+	   "unknown family, hook and verdict as numbers (%s)", buf);
+	n.nf.method = VISTA_NF_BY_FREE;
+	format_nf(buf, sizeof(buf), &n.e, &names, &o, st);
+	ok(strstr(buf, " via=kfree_skb(reason=99)\n") != NULL, "an unnamed drop reason as its number");
+	n.nf.method = VISTA_NF_BY_RETURN;
+	n.nf.prio_lo = n.nf.prio_hi = -150;
+	format_nf(buf, sizeof(buf), &n.e, &names, &o, st);
+	ok(strstr(buf, " prio=-150 via=return\n") != NULL, "the kprobe backends' method, at the table's priority");
+	is_str(format_nf_verdict(5), "STOP", "verdict 5 is STOP");
+	ok(format_nf_verdict(6) == NULL && format_nf_hook(5) == NULL && format_nf_pf(3) == NULL,
+	   "no names past the known values");
+}
+
 int main(void)
 {
 	struct format_state st;
@@ -579,6 +670,7 @@ int main(void)
 	test_byte_counts();
 	test_tcp_line(&st);
 	test_sk_line(&st);
+	test_netfilter(&st);
 	format_state_free(&st);
 	return tap_done();
 }

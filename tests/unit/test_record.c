@@ -421,7 +421,7 @@ static void test_layout(void)
 	}
 	at = find_type(buf, len, RECORD_END);
 	ok(at && at + 8 + 16 == len && le(buf + at + 8, 8) == 3 && le(buf + at + 16, 8) == 7,
-	   "END last: 3 events, 7 lost");
+	   "END last: 3 events, 7 lost, no other kind");
 	free(buf);
 }
 
@@ -1275,6 +1275,171 @@ static void cleanup(void)
 		printf("# could not remove %s\n", dir);
 }
 
+/* A REJECT in the filter table's range on INPUT: dropped, found by the drop reason. */
+static struct vista_event nf_event(struct vista_nf *nf)
+{
+	struct vista_event e = drop_event();
+
+	e.kind = VISTA_EV_NETFILTER;
+	e.hook_id = 0;
+	e.stack_id = -1;
+	e.location = 0;
+	memset(nf, 0, sizeof(*nf));
+	nf->cost_ns = 5932;
+	nf->prio_lo = -1;
+	nf->prio_hi = 1;
+	nf->netns = 4026532246u;
+	nf->pf = 2;
+	nf->hook = 1;
+	nf->verdict = 0;
+	nf->method = VISTA_NF_BY_DROP_REASON;
+	memcpy(nf->table, "filter", 7);
+	memcpy(nf->chain, "INPUT", 6);
+	return e;
+}
+
+/* As the ring delivers it: the event, its netfilter part right after. */
+struct nf_record {
+	struct vista_event e;
+	struct vista_nf nf;
+};
+
+/* An skb event, a netfilter drop, and a netfilter accept on IPv6 (no reason). */
+static int write_nf(const char *name, struct nf_record *drop, struct nf_record *accept)
+{
+	struct record_info info = test_info();
+	struct format_names names = live_names();
+	struct record_writer *w;
+	struct vista_event p1 = plain_event(5000123456000ULL, 0);
+	int rc = 0;
+
+	drop->e = nf_event(&drop->nf);
+	accept->e = nf_event(&accept->nf);
+	accept->e.ts_ns += 1000;
+	accept->e.reason = 0;
+	accept->e.flags &= ~(uint32_t)(VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED);
+	accept->nf.pf = 10;
+	accept->nf.hook = 4;
+	accept->nf.verdict = 1;
+	accept->nf.method = VISTA_NF_BY_NEXT_LINK;
+	accept->nf.prio_lo = -2147483647;
+	accept->nf.prio_hi = -301;
+	accept->nf.cost_ns = 1500000000;
+	memcpy(accept->nf.table, "t6,raw", 7);
+	memcpy(accept->nf.chain, "c,PREROUTING", 13);
+	set_path(name);
+	if (record_writer_open(path, &info, &w, err, sizeof(err)))
+		return -1;
+	rc |= record_write_event(w, &p1, NULL, 0, &names, err, sizeof(err));
+	rc |= record_write_event(w, &drop->e, NULL, 0, &names, err, sizeof(err));
+	rc |= record_write_event(w, &accept->e, NULL, 0, &names, err, sizeof(err));
+	rc |= record_writer_close(w, 2, err, sizeof(err));
+	return rc ? -1 : 0;
+}
+
+static void test_netfilter(void)
+{
+	struct format_opts o = { .tuple = true, .iptables = true };
+	struct format_names live = live_names(), rn;
+	struct format_state lst, rst;
+	struct nf_record drop, accept;
+	const struct nf_record *want[2] = { &drop, &accept };
+	struct replay_event ev;
+	struct replay *r;
+	char a[2048], b[2048];
+	uint8_t *buf;
+	size_t len, at;
+	int i = 0;
+
+	if (!ok(write_nf("nf.vrec", &drop, &accept) == 0, "a recording with netfilter events is written")) {
+		diag_err();
+		return;
+	}
+	if (!ok(replay_open(path, &r, err, sizeof(err)) == 0, "and opens")) {
+		diag_err();
+		return;
+	}
+	is_int(replay_event_count(r), 3, "3 events: 1 skb event, 2 netfilter events");
+	is_str(replay_drop_reason(r, 6), "SKB_DROP_REASON_NETFILTER_DROP", "the netfilter drop's reason is named");
+	format_state_init(&lst);
+	format_state_init(&rst);
+	replay_set_format(r, &rn, &rst);
+	ok(replay_next(r, &ev, err, sizeof(err)) == 1 && ev.event.kind == VISTA_EV_SKB, "the skb event first");
+	while (replay_next(r, &ev, err, sizeof(err)) == 1 && i < 2) {
+		const struct nf_record *w = want[i++];
+
+		ok(ev.event.kind == VISTA_EV_NETFILTER && memcmp(&ev.event, &w->e, sizeof(w->e)) == 0 &&
+		       memcmp(&ev.body.nf, &w->nf, sizeof(w->nf)) == 0 && ev.nstack == 0,
+		   "netfilter event %d: the event and its netfilter part, identical", i);
+		format_nf(a, sizeof(a), &w->e, &live, &o, &lst);
+		format_nf(b, sizeof(b), &ev.event, &rn, &o, &rst);
+		is_str(b, a, "  renders as live");
+	}
+	is_int(i, 2, "both netfilter events");
+	is_str(b,
+	       "0xffff888104fa3300      3    [bash(27653)]             nf_hook_slow 10.0.0.1:46580->10.0.0.2:81(tcp) "
+	       "pf=PF_INET6 table=t6,raw chain=c,PREROUTING hook=POSTROUTING verdict=ACCEPT cost=1.5s "
+	       "prio=-2147483647..-301 via=next-link\n",
+	       "the replayed accept line");
+	replay_close(r);
+	format_state_free(&lst);
+	format_state_free(&rst);
+
+	/* The documented bytes: "u16 156, u16 152", the event, then struct vista_nf without padding. */
+	buf = slurp(&len);
+	at = buf ? find_type(buf, len, RECORD_KIND_EVENT) : 0;
+	if (ok(at && le(buf + at + 4, 4) == 4 + 156 + 152, "a KIND_EVENT record of 4 + 156 + 152 bytes")) {
+		const uint8_t *p = buf + at + 8, *n = p + 4 + 156;
+
+		ok(le(p, 2) == 156 && le(p + 2, 2) == 152 && le(p + 4 + 28, 4) == VISTA_EV_NETFILTER,
+		   "  u16 156, u16 152, then the event with its kind");
+		ok(le(n, 8) == 5932 && le(n + 8, 4) == 0xffffffffu && le(n + 12, 4) == 1 &&
+		       le(n + 16, 4) == 4026532246u && n[20] == 2 && n[21] == 1 && n[22] == 0 &&
+		       n[23] == VISTA_NF_BY_DROP_REASON,
+		   "  cost at 0, prio_lo and prio_hi at 8 and 12, netns at 16, pf hook verdict method at 20");
+		ok(memcmp(n + 24, "filter", 7) == 0 && memcmp(n + 24 + 64, "INPUT", 6) == 0,
+		   "  table at 24, chain at 88");
+	}
+	at = buf ? find_type(buf, len, RECORD_END) : 0;
+	ok(at && at + 8 + 28 == len && le(buf + at + 8, 8) == 1 && le(buf + at + 16, 8) == 2 &&
+	       le(buf + at + 24, 4) == VISTA_EV_NETFILTER && le(buf + at + 28, 8) == 2,
+	   "END: 1 skb event (what 1.0 readers count), 2 lost, then kind 2 (netfilter): 2 records");
+	/* A wrong netfilter count is a damaged file, like a wrong event count. */
+	if (at) {
+		put_le(buf + at + 28, 8, 3);
+		spill("nfcount.vrec", buf, len);
+		ok(replay_open(path, &r, err, sizeof(err)) == -1 && strstr(err, "malformed end record"),
+		   "an END record counting 3 netfilter events where there are 2 does not open");
+	}
+	free(buf);
+}
+
+/* A version 1.0 recording (no other kinds, nothing after END's 16 bytes) still replays. */
+static void test_version_1_0(void)
+{
+	struct replay *r = NULL;
+	uint8_t *buf;
+	size_t len, at;
+	int n;
+
+	set_path("std.vrec");
+	buf = slurp(&len);
+	at = buf ? find_type(buf, len, RECORD_END) : 0;
+	if (!ok(at && at + 8 + 16 == len, "the standard recording ends with its END record")) {
+		free(buf);
+		return;
+	}
+	put_le(buf + 10, 2, 0);
+	spill("v10.vrec", buf, len);
+	free(buf);
+	n = count_events(&r);
+	is_int(n, 3, "a 1.0 recording replays its 3 events");
+	if (r) {
+		ok(replay_info(r)->version_minor == 0 && !replay_warning(r), "  as version 1.0, without a warning");
+		replay_close(r);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -1300,6 +1465,8 @@ int main(void)
 	test_large();
 	test_changed_underneath();
 	test_write_errors();
+	test_netfilter();
+	test_version_1_0();
 	kallsyms_free(live_ksyms);
 	cleanup();
 	return tap_done();
