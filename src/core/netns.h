@@ -18,19 +18,19 @@ uint32_t netns_current_inode(void);
 int netns_parse(const char *spec, uint32_t *inode, char *err, size_t errlen);
 
 /*
- * Index of interface ifname inside the network namespace with this inode
- * (0 = the caller's own). The namespace is entered with setns() through a
- * file found in /run/netns/ or /proc/PID/ns/net, and the caller's namespace is
- * restored before returning. Returns 0, or -1 with the reason in err
- * (for example: interface "foo" not found in netns inode:4026532000).
- */
-/*
  * Opens the network namespace with this inode through a file in /run/netns/
  * or /proc/PID/ns/net, for setns(). Returns the fd, or -1 when no such file
  * holds it.
  */
 int netns_open(uint32_t netns_inode);
 
+/*
+ * Index of interface ifname inside the network namespace with this inode
+ * (0 = the caller's own). The namespace is entered with setns() through a
+ * file found in /run/netns/ or /proc/PID/ns/net, and the caller's namespace is
+ * restored before returning. Returns 0, or -1 with the reason in err
+ * (for example: interface "foo" not found in netns inode:4026532000).
+ */
 int netns_ifindex(uint32_t netns_inode, const char *ifname, uint32_t *ifindex, char *err, size_t errlen);
 
 /*
