@@ -32,6 +32,8 @@ export PATH
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/shell/netns.sh
 . "$BENCH_DIR/../tests/shell/netns.sh"
+# shellcheck source=tests/shell/bpf_orphans.sh
+. "$BENCH_DIR/../tests/shell/bpf_orphans.sh"
 : "${BENCH_QUICK:=0}"
 : "${BENCH_FRAGMENT:=/dev/stdout}"
 : "${BENCH_GOALS:=/dev/null}"
@@ -319,26 +321,36 @@ vista_prog_ids() {
 	cat "/proc/$1/fdinfo/"* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -un
 }
 
-# bpf_vista_progs: the number of loaded BPF programs named vista* or tp_*.
+# bpf_vista_progs: the number of loaded BPF programs named vista* or tp_*,
+# whoever loaded them (another vista running disturbs the numbers).
 bpf_vista_progs() {
 	bpftool -j prog list | jq '[.[] | select((.name // "") | test("^(vista|tp_)"))] | length'
 }
 
+# bpf_progs_loaded ID...: how many of these BPF program ids are still loaded.
+bpf_progs_loaded() {
+	local ids
+	ids=$(printf '%s\n' "$@" | jq -Rsc 'split("\n") | map(select(length > 0) | tonumber)')
+	bpftool -j prog list | jq --argjson ids "$ids" '[.[] | select(.id as $i | $ids | index($i))] | length'
+}
+
 # bpf_leftover_check BASELINE: after the last vista exited, the number of
-# vista programs must come back to BASELINE (the count before the section;
-# the kernel frees them from a work queue, so wait up to 5 s). Returns 1
-# with a message otherwise (it runs in the EXIT trap: no die here).
+# vista programs and links that no process holds (bpf_vista_orphans) must
+# come back to BASELINE, the count before the section; the kernel frees
+# them from a work queue, so wait up to 5 s. Other vistas running meanwhile
+# (other users, tests) hold theirs and do not count. Returns 1 with a
+# message otherwise (it runs in the EXIT trap: no die here).
 bpf_leftover_check() {
 	local n i
 	for ((i = 0; i < 50; i++)); do
-		n=$(bpf_vista_progs) || {
-			echo "bench: error: bpftool prog list failed" >&2
+		n=$(bpf_vista_orphans) || {
+			echo "bench: error: counting the vista BPF objects that no process holds failed" >&2
 			return 1
 		}
 		[ "$n" -gt "$1" ] || return 0
 		sleep_s 0.1
 	done
-	echo "bench: error: $((n - $1)) vista BPF program(s) still loaded after vista exited" >&2
+	echo "bench: error: $((n - $1)) vista BPF program(s) or link(s) left loaded that no process holds" >&2
 	return 1
 }
 
@@ -347,8 +359,10 @@ bench_section_begin() {
 	require_root
 	require_cmd ip jq bpftool awk
 	require_vista
-	BPF_BASELINE=$(bpf_vista_progs) || die "bpftool prog list failed"
-	[ "$BPF_BASELINE" -eq 0 ] || say "warning: $BPF_BASELINE vista BPF program(s) were loaded before this benchmark: another vista is running, numbers may be disturbed"
+	local running
+	running=$(bpf_vista_progs) || die "bpftool prog list failed"
+	[ "$running" -eq 0 ] || say "warning: $running vista BPF program(s) were loaded before this benchmark: another vista is running, numbers may be disturbed"
+	BPF_ORPHANS=$(bpf_vista_orphans) || die "cannot count the vista BPF objects that no process holds"
 	# shellcheck disable=SC2016 # expanded when it runs
-	at_exit 'bpf_leftover_check "$BPF_BASELINE"'
+	at_exit 'bpf_leftover_check "$BPF_ORPHANS"'
 }

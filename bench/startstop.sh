@@ -50,7 +50,7 @@ backend_refused() {
 	pid_stop "$pid" INT "$BENCH_STOP_TIMEOUT"
 	wait "$pid" 2>/dev/null || status=$?
 	if [ -e "$ready" ]; then
-		bpf_leftover_check "$BPF_BASELINE" || die "the probe run of backend $1 left programs behind"
+		bpf_leftover_check "$BPF_ORPHANS" || die "the probe run of backend $1 left programs behind"
 		return 1
 	fi
 	[ "$status" -ne 0 ] || die "vista with backend $1 exited 0 without becoming ready"
@@ -58,11 +58,13 @@ backend_refused() {
 	return 0
 }
 
-# Time until the kernel has freed every program of the last vista.
+# freed_ms T0 ID...: milliseconds from T0 until the kernel has freed every
+# one of these programs (the last vista's: other vistas may come and go).
 freed_ms() {
 	local i t0=$1
+	shift
 	for ((i = 0; i < 500; i++)); do
-		[ "$(bpf_vista_progs)" -gt "$BPF_BASELINE" ] || break
+		[ "$(bpf_progs_loaded "$@")" -gt 0 ] || break
 		sleep_s 0.01
 	done
 	now_us
@@ -88,12 +90,14 @@ for ((r = 1; r <= RUNS; r++)); do
 		vista_start "${bargs[@]}" "${ARGS[@]}"
 		HOOKS[$b]=$(sed -nE 's/.*Attached ([0-9]+) .*/\1/p' "$VISTA_ERR" | tail -n 1)
 		READY[$b]+=" $(calc "$VISTA_READY_US / 1000")"
+		mapfile -t ids < <(vista_prog_ids "$VISTA_PID")
+		[ ${#ids[@]} -gt 0 ] || die "vista (backend $b) holds no BPF program"
 		sleep_s 0.2
 		now_us
 		t0=$NOW_US
 		vista_stop
 		STOP[$b]+=" $(calc "$VISTA_STOP_US / 1000")"
-		FREED[$b]+=" $(freed_ms "$t0")"
+		FREED[$b]+=" $(freed_ms "$t0" "${ids[@]}")"
 	done
 done
 
