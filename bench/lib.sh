@@ -293,6 +293,24 @@ vista_start() {
 	die "vista $* did not become ready: $(tail -n 5 "$VISTA_ERR")"
 }
 
+# vista_counts: asks the running vista for its counts (SIGUSR1 prints them
+# on stderr) and waits up to 5 s for the line. Sets VISTA_RECEIVED and VISTA_LOST.
+vista_counts() {
+	local n0 i line re='([0-9]+) events received, ([0-9]+) lost'
+	n0=$(grep -cE "$re" "$VISTA_ERR" || true)
+	kill -s USR1 "$VISTA_PID" || die "vista (pid $VISTA_PID) is not running"
+	for ((i = 0; i < 500; i++)); do
+		[ "$(grep -cE "$re" "$VISTA_ERR" || true)" -le "$n0" ] || break
+		sleep_s 0.01
+	done
+	line=$(grep -E "$re" "$VISTA_ERR" | tail -n 1)
+	if [ "$i" -ge 500 ] || ! [[ $line =~ $re ]]; then
+		die "vista printed no counts on SIGUSR1: $(tail -n 5 "$VISTA_ERR")"
+	fi
+	VISTA_RECEIVED=${BASH_REMATCH[1]}
+	VISTA_LOST=${BASH_REMATCH[2]}
+}
+
 # vista_stop: SIGINT and wait for the exit. Sets VISTA_STATUS, VISTA_STOP_US
 # (SIGINT to exit), VISTA_RECEIVED and VISTA_LOST (from its last stderr line).
 vista_stop() {
