@@ -352,7 +352,12 @@ top_start() {
 	local ready='' status err i cmd a shell
 	[ -x "${VISTA_TOP:-}" ] || die "VISTA_TOP='${VISTA_TOP:-}' is not an executable"
 	_bench_top_seq=$((_bench_top_seq + 1))
-	[ "$_bench_top_seq" -gt 1 ] || at_exit 'top_tmux kill-server 2>/dev/null || true'
+	if [ "$_bench_top_seq" -eq 1 ]; then
+		# One server for every session: one that exits with its last session
+		# refuses the next new-session while it goes ("server exited unexpectedly").
+		top_tmux start-server \; set-option -s exit-empty off || die "tmux start-server failed"
+		at_exit 'top_tmux kill-server 2>/dev/null || true'
+	fi
 	TOP_SESSION=top$_bench_top_seq
 	err=$bench_tmp/top.$_bench_top_seq.err
 	status=$bench_tmp/top.$_bench_top_seq.status
