@@ -26,7 +26,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bench_section_begin
-require_cmd iperf3 bpftrace tcpdump
+require_cmd iperf3 bpftrace tcpdump unshare mount
 
 ROUNDS=$(pick 1 7)
 SECS=$(pick 1 3)
@@ -93,10 +93,10 @@ bpftrace_script() {
 	: >"$out"
 	while read -r name; do
 		total=$((total + 1))
-		dir=$(find /sys/kernel/tracing/events -mindepth 2 -maxdepth 2 -name "$name" -type d | head -n 1)
+		dir=$(find "$TRACEFS/events" -mindepth 2 -maxdepth 2 -name "$name" -type d | head -n 1)
 		[ -n "$dir" ] || continue
 		n=$((n + 1))
-		tp=${dir#/sys/kernel/tracing/events/}
+		tp=${dir#"$TRACEFS"/events/}
 		tp=${tp/\//:}
 		field=$(grep -oE 'field:[^;]*\* (skbaddr|skb_addr|skb);' "$dir/format" | head -n 1 | sed -E 's/.* ([a-z_]+);$/\1/' || true)
 		if [ -z "$field" ]; then
@@ -129,7 +129,10 @@ tracer_start_bpftrace() {
 	TRACER_FILE=$bench_tmp/bpftrace.txt
 	rm -f "$TRACER_FILE"
 	# Its stdout, not -o FILE: with -o, bpftrace 0.17 holds lines in a buffer.
-	env --default-signal bpftrace "$bench_tmp/trace.bt" >"$TRACER_FILE" 2>"$bench_tmp/bpftrace.err" </dev/null &
+	# unshare and sh exec: the pid is bpftrace's.
+	# shellcheck disable=SC2016 # expanded by sh
+	env --default-signal unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing && exec bpftrace "$1"' \
+		sh "$bench_tmp/trace.bt" >"$TRACER_FILE" 2>"$bench_tmp/bpftrace.err" </dev/null &
 	BPFTRACE_PID=$!
 	track_pid "$BPFTRACE_PID"
 	for ((i = 0; i < 600; i++)); do
@@ -201,11 +204,14 @@ declare -A WL_SCALE=([tcp]=1e-9 [udp]=1e-3)
 
 # ================================================================ run
 
-# tracefs: bpftrace's tracepoints live there; mount it for the run if needed.
-if [ ! -d /sys/kernel/tracing/events ]; then
-	mount -t tracefs nodev /sys/kernel/tracing || die "cannot mount tracefs on /sys/kernel/tracing (bpftrace needs it)"
-	at_exit 'umount /sys/kernel/tracing'
-fi
+# tracefs, where bpftrace finds its tracepoints: a mount of the benchmark's
+# own (read to write bpftrace's script), and one in bpftrace's own mount
+# namespace (tracer_start_bpftrace), so that whoever mounts or unmounts
+# /sys/kernel/tracing meanwhile (another user's test) changes nothing here.
+TRACEFS=$bench_tmp/tracefs
+mkdir -p "$TRACEFS"
+mount -t tracefs nodev "$TRACEFS" || die "cannot mount tracefs on $TRACEFS (bpftrace needs it)"
+at_exit "umount '$TRACEFS'"
 bpftrace_script "$bench_tmp/trace.bt"
 
 ns_setup
