@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR/..
 #
-# Section 6: filter cost and TUI frame time under load.
+# Section 6: filter cost in the kernel (vista-top's frame time under load is
+# section 7, bench/tui.sh).
 #
 # With kernel.bpf_stats_enabled=1 the kernel counts, per BPF program, how
 # often it ran (run_cnt) and for how long (run_time_ns). vista traces every
@@ -12,7 +13,7 @@
 # round runs every filter once (rotated order); the ratio is against the
 # unfiltered run of the same round.
 #
-# Adding a filter: a FILTER_ARGS entry. Adding the TUI figure: fill tui_frame_time.
+# Adding a filter: a FILTER_ARGS entry.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -55,11 +56,6 @@ declare -A LABEL=(
 	[pcap_nomatch]="pcap 'tcp port 1' matching no packet"
 )
 
-tui_frame_time() {
-	not_measured "vista-top does not exist yet"
-	return 1
-}
-
 # prog_stats PID: "run_time_ns run_cnt" summed over the BPF programs PID holds.
 prog_stats() {
 	local ids
@@ -98,7 +94,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 
-md "## 6. Filter cost and TUI frame time" "" "### Filter cost in the kernel" ""
+md "## 6. Filter cost" ""
 md "kernel.bpf_stats_enabled=1; vista --output-meta --output-tuple on all skb hooks while" \
 	"bench/udpflood sends $PPS datagrams/s for $SECS s; $ROUNDS round(s), filters in rotated" \
 	"order. ns per run = Σ run_time_ns / Σ run_cnt over vista's programs (bpftool prog show)," \
@@ -118,14 +114,5 @@ for flt in "${FILTERS[@]}"; do
 	md_row "${LABEL[$flt]}" "$(fmt "$m" 1) ($(fmt_spread "$lo" "$hi" 1))" "$ratio" \
 		"$(fmt_si "${CNT[$flt,$ROUNDS]}")" "$(fmt_si "${EV[$flt,$ROUNDS]}")"
 done
-md ""
+md "" "vista-top's frame time under load is in section 7." ""
 
-md "### TUI frame time under load" ""
-md_header "figure" "value"
-NOT_MEASURED_REASON=
-if tui_frame_time >"$bench_tmp/tui"; then
-	md_row "vista-top frame time under load" "$(cat "$bench_tmp/tui")"
-else
-	md_row "vista-top frame time under load" "not measured: $NOT_MEASURED_REASON"
-fi
-md ""

@@ -5,10 +5,13 @@
 # Section 3: formatting and decoding micro-benchmarks on synthetic events.
 #
 # bench/bench_format (bench/bench_format.c, linked with the build's
-# libvista.a) times format_event on events shaped like real ones. Figures
-# that need code vista does not have yet (JSON, record write, record replay)
-# come from one function each: fig_NAME prints "median min max" in ns per
-# event, or calls not_measured REASON and returns 1.
+# libvista.a) times format_event on events shaped like real ones, writing
+# them into a recording (record_write_event) and reading that recording back
+# (replay_open, replay_next, replay_next + format_event). Each run times
+# every case once (in turn), and each case's ratio is to the text line of 64
+# mixed events in the same run: the very events the recording cases write
+# and read. A figure that needs code vista does not have yet (JSON) comes
+# from a function, fig_NAME, which calls not_measured REASON and returns 1.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -22,32 +25,27 @@ ITER=$(pick 200000 1000000)
 RUNS=$(pick 5 11)
 PWRU_NS=2700 # pwru's own figure for one text line
 
-"$BENCH_FORMAT" "$ITER" "$RUNS" >"$bench_tmp/format.tsv" || die "bench_format failed"
+# The recording the replay cases read goes to $bench_tmp (removed at exit).
+"$BENCH_FORMAT" "$ITER" "$RUNS" "$bench_tmp" >"$bench_tmp/format.tsv" || die "bench_format failed"
 raw "bench_format $ITER x $RUNS" "$(tr '\n\t' '; ' <"$bench_tmp/format.tsv")"
 
-declare -A MED=() MIN=() MAX=() BYTES=()
-while IFS=$'\t' read -r name med min max _ _ bytes; do
+declare -A MED=() MIN=() MAX=() BYTES=() RMED=() RMIN=() RMAX=()
+while IFS=$'\t' read -r name med min max _ _ bytes rmed rmin rmax; do
 	MED[$name]=$med
 	MIN[$name]=$min
 	MAX[$name]=$max
 	BYTES[$name]=$bytes
+	RMED[$name]=$rmed
+	RMIN[$name]=$rmin
+	RMAX[$name]=$rmax
 done <"$bench_tmp/format.tsv"
 
-fig_bench_format() { echo "${MED[$1]} ${MIN[$1]} ${MAX[$1]}"; }
 fig_json() {
-	not_measured "JSON output does not exist yet"
-	return 1
-}
-fig_record_write() {
-	not_measured "--record does not exist yet"
-	return 1
-}
-fig_record_replay() {
-	not_measured "--record does not exist yet (nothing to replay)"
+	not_measured "JSON output does not exist yet (issue 10)"
 	return 1
 }
 
-ROWS=(text_icmp text_tcp text_mix text_stdio text_relative json record_write record_replay)
+ROWS=(text_icmp text_tcp text_mix text_stdio text_relative json record_write record_text replay_open replay_decode replay_text)
 declare -A LABEL=(
 	[text_icmp]="text line, ICMP echo (meta + tuple)"
 	[text_tcp]="text line, TCP segment (meta + tuple)"
@@ -55,29 +53,47 @@ declare -A LABEL=(
 	[text_stdio]="text line + fwrite to /dev/null (stdio, as --output-file)"
 	[text_relative]="text line with --timestamp relative"
 	[json]="JSON line"
-	[record_write]="record write"
-	[record_replay]="record replay (decode one event)"
+	[record_write]="record write: record_write_event, buffered, to /dev/null"
+	[record_text]="record write + text line + fwrite, both to /dev/null (vista --record prints too)"
+	[replay_open]="replay open: replay_open's pass through a recording of $(fmt_si "$ITER") events"
+	[replay_decode]="record replay, decode only: replay_next"
+	[replay_text]="record replay: replay_next + format_event (vista --replay's line)"
 )
+# Rows that make a text line, compared with pwru's.
+declare -A IS_LINE=([text_icmp]=1 [text_tcp]=1 [text_mix]=1 [text_stdio]=1 [text_relative]=1 [replay_text]=1)
+
+for row in "${ROWS[@]}"; do
+	[ -n "${MED[$row]:-}" ] || [ "$row" = json ] || die "bench_format printed no '$row' case"
+done
 
 md "## 3. Formatting and decoding (synthetic events)" ""
-md "bench/bench_format calls format_event (libvista.a, -O2, no sanitizers) $ITER times per run," \
-	"$RUNS runs after a warm-up run, on events with --output-meta --output-tuple fields filled in." \
-	"ns per event: median (min–max over runs). pwru reports about 2.7 µs per text line." ""
-md_header "case" "ns per event" "bytes per line" "vs pwru's 2.7 µs"
+md "bench/bench_format (libvista.a, -O2, no sanitizers) times $ITER events per run and case," \
+	"$RUNS runs after a warm-up run, the cases taking turns within each run, on events with" \
+	"--output-meta --output-tuple fields filled in. The record rows write the 64 mixed events" \
+	"into a recording (the writer's 256 KiB buffer is written out when full; vista also flushes" \
+	"it once per batch of events), the replay rows read back a recording of $(fmt_si "$ITER") of them" \
+	"from the page cache; before any timing, its first 64 events must replay to the very lines" \
+	"formatting them live gives. ns per event: median (min–max over runs). Ratio: to the" \
+	"text line of the 64 mixed events in the same run. Bytes: per text line, or per event in" \
+	"the recording. pwru reports about 2.7 µs per text line." ""
+md_header "case" "ns per event" "ratio to the text line (mixed), same run" "bytes" "vs pwru's 2.7 µs"
 for row in "${ROWS[@]}"; do
 	NOT_MEASURED_REASON=
-	fig=fig_$row
-	[ -z "${MED[$row]:-}" ] || fig="fig_bench_format $row"
-	# shellcheck disable=SC2086 # a function name and its argument
-	if ! $fig >"$bench_tmp/fig"; then
-		md_row "${LABEL[$row]}" "not measured: $NOT_MEASURED_REASON" "-" "-"
+	if [ -z "${MED[$row]:-}" ]; then
+		"fig_$row" || true
+		md_row "${LABEL[$row]}" "not measured: $NOT_MEASURED_REASON" "-" "-" "-"
 		continue
 	fi
-	read -r m lo hi <"$bench_tmp/fig"
-	md_row "${LABEL[$row]}" "$(fmt "$m" 1) ($(fmt_spread "$lo" "$hi" 1))" "${BYTES[$row]:--}" \
-		"$(fmt "$(calc "$PWRU_NS / $m")" 1)x faster"
+	m=${MED[$row]}
+	if [ "$row" = text_mix ]; then ratio="1 (baseline)"; else ratio=$(fmt_ratio "${RMED[$row]}" "${RMIN[$row]}" "${RMAX[$row]}"); fi
+	vs=-
+	[ -z "${IS_LINE[$row]:-}" ] || vs="$(fmt "$(calc "$PWRU_NS / $m")" 1)x faster"
+	md_row "${LABEL[$row]}" "$(fmt "$m" 1) ($(fmt_spread "${MIN[$row]}" "${MAX[$row]}" 1))" "$ratio" "${BYTES[$row]}" "$vs"
 done
 md ""
+md "Replaying a recording of $(fmt_si "$ITER") events to text: $(fmt "$(calc "(${MED[replay_open]} + ${MED[replay_text]}) * $ITER / 1e6")" 0) ms" \
+	"(open, then every line formatted), against $(fmt "$(calc "${MED[text_mix]} * $ITER / 1e6")" 0) ms to format the same" \
+	"events live." ""
 
 # Goal: a text line under 300 ns (the slowest of the single-event cases).
 worst=text_icmp

@@ -6,7 +6,9 @@
 # separate processes with this environment:
 #
 #   VISTA            the vista binary to measure (a build without sanitizers)
-#   BENCH_FORMAT     bench/bench_format and BENCH_UDPFLOOD bench/udpflood, built next to it
+#   VISTA_TOP        vista-top, built with it
+#   BENCH_FORMAT     bench/bench_format, BENCH_UDPFLOOD bench/udpflood and
+#                    BENCH_TUI bench/bench_tui, built next to it
 #   BENCH_QUICK      1 for the short CI run (fewer, shorter repetitions)
 #   BENCH_FRAGMENT   the Markdown the section writes (its part of BENCHMARKS.md)
 #   BENCH_GOALS      goal rows the section appends (goal, target, measured, verdict)
@@ -32,6 +34,8 @@ export PATH
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/shell/netns.sh
 . "$BENCH_DIR/../tests/shell/netns.sh"
+# shellcheck source=tests/shell/bpf_orphans.sh
+. "$BENCH_DIR/../tests/shell/bpf_orphans.sh"
 : "${BENCH_QUICK:=0}"
 : "${BENCH_FRAGMENT:=/dev/stdout}"
 : "${BENCH_GOALS:=/dev/null}"
@@ -289,6 +293,24 @@ vista_start() {
 	die "vista $* did not become ready: $(tail -n 5 "$VISTA_ERR")"
 }
 
+# vista_counts: asks the running vista for its counts (SIGUSR1 prints them
+# on stderr) and waits up to 5 s for the line. Sets VISTA_RECEIVED and VISTA_LOST.
+vista_counts() {
+	local n0 i line re='([0-9]+) events received, ([0-9]+) lost'
+	n0=$(grep -cE "$re" "$VISTA_ERR" || true)
+	kill -s USR1 "$VISTA_PID" || die "vista (pid $VISTA_PID) is not running"
+	for ((i = 0; i < 500; i++)); do
+		[ "$(grep -cE "$re" "$VISTA_ERR" || true)" -le "$n0" ] || break
+		sleep_s 0.01
+	done
+	line=$(grep -E "$re" "$VISTA_ERR" | tail -n 1)
+	if [ "$i" -ge 500 ] || ! [[ $line =~ $re ]]; then
+		die "vista printed no counts on SIGUSR1: $(tail -n 5 "$VISTA_ERR")"
+	fi
+	VISTA_RECEIVED=${BASH_REMATCH[1]}
+	VISTA_LOST=${BASH_REMATCH[2]}
+}
+
 # vista_stop: SIGINT and wait for the exit. Sets VISTA_STATUS, VISTA_STOP_US
 # (SIGINT to exit), VISTA_RECEIVED and VISTA_LOST (from its last stderr line).
 vista_stop() {
@@ -313,32 +335,139 @@ vista_stop() {
 	VISTA_LOST=${BASH_REMATCH[2]}
 }
 
+# ================================================================ vista-top
+
+# vista-top needs a terminal: it runs in a detached tmux session, 120x40.
+_bench_top_seq=0
+
+# top_tmux ARGS...: tmux on the benchmarks' own server.
+top_tmux() { tmux -S "$bench_tmp/top-tmux.sock" -f /dev/null "$@"; }
+
+# top_start ARGS...: starts $VISTA_TOP ARGS in a new tmux session and waits
+# until it is ready: its --ready-file written (the first screen drawn, every
+# hook attached), or for a --replay, which takes no --ready-file, its status
+# bar drawn. Sets TOP_PID and TOP_SESSION. A vista-top that fails to start
+# stops the benchmark.
+top_start() {
+	local ready='' status err i cmd a shell
+	[ -x "${VISTA_TOP:-}" ] || die "VISTA_TOP='${VISTA_TOP:-}' is not an executable"
+	_bench_top_seq=$((_bench_top_seq + 1))
+	if [ "$_bench_top_seq" -eq 1 ]; then
+		# One server for every session: one that exits with its last session
+		# refuses the next new-session while it goes ("server exited unexpectedly").
+		top_tmux start-server \; set-option -s exit-empty off || die "tmux start-server failed"
+		at_exit 'top_tmux kill-server 2>/dev/null || true'
+	fi
+	TOP_SESSION=top$_bench_top_seq
+	err=$bench_tmp/top.$_bench_top_seq.err
+	status=$bench_tmp/top.$_bench_top_seq.status
+	for a in "$@"; do
+		[ "$a" != --replay ] || ready=none
+	done
+	if [ -z "$ready" ]; then
+		ready=$bench_tmp/top.$_bench_top_seq.ready
+		set -- --ready-file "$ready" "$@"
+	fi
+	printf -v cmd '%q ' env TERM=xterm-256color HOME="$bench_tmp" "$VISTA_TOP" "$@"
+	top_tmux new-session -d -s "$TOP_SESSION" -x 120 -y 40 "$cmd 2>$(printf %q "$err"); echo \$? >$(printf %q "$status")" ||
+		die "tmux new-session failed"
+	for ((i = 0; i < BENCH_READY_TIMEOUT * 100; i++)); do
+		if [ "$ready" = none ]; then
+			[ -z "$(top_counter total)" ] || break
+		else
+			[ ! -s "$ready" ] || break
+		fi
+		[ ! -s "$status" ] || die "vista-top $* exited at once: $(cat "$err" 2>/dev/null)"
+		sleep_s 0.01
+	done
+	[ "$i" -lt $((BENCH_READY_TIMEOUT * 100)) ] || die "vista-top $* was not ready after $BENCH_READY_TIMEOUT s: $(cat "$err" 2>/dev/null)"
+	if [ "$ready" = none ]; then
+		# The pane runs a shell, whose one child is vista-top (env execs it).
+		shell=$(top_tmux list-panes -t "$TOP_SESSION" -F '#{pane_pid}')
+		TOP_PID=$(cat "/proc/$shell/task/$shell/children" 2>/dev/null)
+		TOP_PID=${TOP_PID%% *}
+	else
+		TOP_PID=$(cat "$ready")
+	fi
+	if [ -z "$TOP_PID" ] || ! pid_alive "$TOP_PID"; then die "vista-top $* has no process"; fi
+}
+
+# top_screen: what vista-top's pane shows now.
+top_screen() { top_tmux capture-pane -p -t "$TOP_SESSION"; }
+
+# top_counter NAME: a counter of vista-top's status bar ("total", "lost in
+# kernel", "dropped by UI"), as it shows now.
+top_counter() {
+	top_screen | sed -n "s/.*| $1 \([0-9][0-9]*\).*/\1/p" | tail -n 1
+}
+
+# top_wait_total MIN MAX_SECONDS: waits until the status bar's total (what
+# vista-top has taken) is at least MIN, or grows by less than 1000 in a
+# second (then vista-top has drained what was sent: what it still takes is
+# the machine's other traffic), or MAX_SECONDS passed. Sets TOP_TOTAL.
+top_wait_total() {
+	local prev=-1 i
+	for ((i = 0; i <= $2 * 4; i++)); do
+		TOP_TOTAL=$(top_counter total)
+		[ -n "$TOP_TOTAL" ] || die "vista-top's status bar shows no total: $(top_screen | tail -n 2)"
+		[ "$TOP_TOTAL" -lt "$1" ] || return 0
+		[ $((i % 4)) -ne 0 ] || {
+			[ "$prev" -lt 0 ] || [ $((TOP_TOTAL - prev)) -ge 1000 ] || return 0
+			prev=$TOP_TOTAL
+		}
+		sleep_s 0.25
+	done
+}
+
+# top_stop: q, and wait for vista-top to exit 0.
+top_stop() {
+	local status=$bench_tmp/top.$_bench_top_seq.status i
+	top_tmux send-keys -t "$TOP_SESSION" q
+	for ((i = 0; i < BENCH_STOP_TIMEOUT * 100; i++)); do
+		[ -s "$status" ] && break
+		sleep_s 0.01
+	done
+	[ "$(cat "$status" 2>/dev/null)" = 0 ] ||
+		die "vista-top did not exit 0 on q: $(cat "$bench_tmp/top.$_bench_top_seq.err" 2>/dev/null)"
+	pid_wait_gone "$TOP_PID" "$BENCH_STOP_TIMEOUT" || die "vista-top (pid $TOP_PID) still runs after q"
+}
+
 # vista_prog_ids PID: ids of the BPF programs PID holds (from its fd table:
 # prog fds and link fds both name their prog_id), one per line.
 vista_prog_ids() {
 	cat "/proc/$1/fdinfo/"* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -un
 }
 
-# bpf_vista_progs: the number of loaded BPF programs named vista* or tp_*.
+# bpf_vista_progs: the number of loaded BPF programs named vista* or tp_*,
+# whoever loaded them (another vista running disturbs the numbers).
 bpf_vista_progs() {
 	bpftool -j prog list | jq '[.[] | select((.name // "") | test("^(vista|tp_)"))] | length'
 }
 
+# bpf_progs_loaded ID...: how many of these BPF program ids are still loaded.
+bpf_progs_loaded() {
+	local ids
+	ids=$(printf '%s\n' "$@" | jq -Rsc 'split("\n") | map(select(length > 0) | tonumber)')
+	bpftool -j prog list | jq --argjson ids "$ids" '[.[] | select(.id as $i | $ids | index($i))] | length'
+}
+
 # bpf_leftover_check BASELINE: after the last vista exited, the number of
-# vista programs must come back to BASELINE (the count before the section;
-# the kernel frees them from a work queue, so wait up to 5 s). Returns 1
-# with a message otherwise (it runs in the EXIT trap: no die here).
+# vista programs and links that no process holds (bpf_vista_orphans) must
+# come back to BASELINE, the count before the section; the kernel frees
+# them from a work queue, so wait up to 5 s. Other vistas running meanwhile
+# (other users, tests) hold theirs and do not count. Returns 1 with a
+# message otherwise (it runs in the EXIT trap: no die here).
 bpf_leftover_check() {
 	local n i
 	for ((i = 0; i < 50; i++)); do
-		n=$(bpf_vista_progs) || {
-			echo "bench: error: bpftool prog list failed" >&2
+		n=$(bpf_vista_orphans) || {
+			echo "bench: error: counting the vista BPF objects that no process holds failed" >&2
 			return 1
 		}
 		[ "$n" -gt "$1" ] || return 0
 		sleep_s 0.1
 	done
-	echo "bench: error: $((n - $1)) vista BPF program(s) still loaded after vista exited" >&2
+	echo "bench: error: $((n - $1)) vista BPF program(s) or link(s) left loaded that no process holds" >&2
 	return 1
 }
 
@@ -347,8 +476,10 @@ bench_section_begin() {
 	require_root
 	require_cmd ip jq bpftool awk
 	require_vista
-	BPF_BASELINE=$(bpf_vista_progs) || die "bpftool prog list failed"
-	[ "$BPF_BASELINE" -eq 0 ] || say "warning: $BPF_BASELINE vista BPF program(s) were loaded before this benchmark: another vista is running, numbers may be disturbed"
+	local running
+	running=$(bpf_vista_progs) || die "bpftool prog list failed"
+	[ "$running" -eq 0 ] || say "warning: $running vista BPF program(s) were loaded before this benchmark: another vista is running, numbers may be disturbed"
+	BPF_ORPHANS=$(bpf_vista_orphans) || die "cannot count the vista BPF objects that no process holds"
 	# shellcheck disable=SC2016 # expanded when it runs
-	at_exit 'bpf_leftover_check "$BPF_BASELINE"'
+	at_exit 'bpf_leftover_check "$BPF_ORPHANS"'
 }

@@ -9,7 +9,8 @@
 # one tracer runs:
 #   (a) none, the baseline
 #   (b) vista tracing every skb hook, text (--output-meta --output-tuple) to a file
-#   (c) the same with --record binary output
+#   (c) the same with --record binary output to a file (vista prints its
+#       text lines as well: they go to /dev/null)
 #   (d) vista with a filter that matches no packet
 #   (e) bpftrace on the same tracepoints, printing comparable fields to a file
 #   (f) tcpdump capturing the traffic to a file
@@ -25,7 +26,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bench_section_begin
-require_cmd iperf3 bpftrace tcpdump
+require_cmd iperf3 bpftrace tcpdump unshare mount
 
 ROUNDS=$(pick 1 7)
 SECS=$(pick 1 3)
@@ -36,7 +37,7 @@ CONDS=(none vista_text vista_record vista_nomatch bpftrace tcpdump)
 declare -A LABEL=(
 	[none]="(a) no tracer"
 	[vista_text]="(b) vista, all skb hooks, text to a file"
-	[vista_record]="(c) vista, all skb hooks, --record to a file"
+	[vista_record]="(c) vista, all skb hooks, --record to a file (text to /dev/null)"
 	[vista_nomatch]="(d) vista, filter matching no packet"
 	[bpftrace]="(e) bpftrace, same tracepoints, comparable fields to a file"
 	[tcpdump]="(f) tcpdump, snaplen 128, to a file"
@@ -61,11 +62,22 @@ tracer_stop_vista_text() {
 	rm -f "$TRACER_FILE"
 }
 
+# vista always prints: with --record, its text goes to /dev/null and the
+# file it writes (the one to wait on) is the recording.
 tracer_start_vista_record() {
-	not_measured "--record does not exist yet"
-	return 1
+	TRACER_FILE=$bench_tmp/trace.vrec
+	vista_start --output-meta --output-tuple --record "$TRACER_FILE" --output-file /dev/null
 }
-tracer_stop_vista_record() { TRACER_NOTE=; }
+tracer_stop_vista_record() {
+	local size
+	vista_stop
+	size=$(file_size "$TRACER_FILE")
+	# The recording holds every event received: 168 bytes each at least (header and event).
+	[ "$size" -ge $((VISTA_RECEIVED * 168)) ] ||
+		die "the recording of $VISTA_RECEIVED events is only $size bytes"
+	TRACER_NOTE="$VISTA_RECEIVED $VISTA_LOST"
+	rm -f "$TRACER_FILE"
+}
 
 tracer_start_vista_nomatch() {
 	TRACER_FILE=$bench_tmp/trace.txt
@@ -81,10 +93,10 @@ bpftrace_script() {
 	: >"$out"
 	while read -r name; do
 		total=$((total + 1))
-		dir=$(find /sys/kernel/tracing/events -mindepth 2 -maxdepth 2 -name "$name" -type d | head -n 1)
+		dir=$(find "$TRACEFS/events" -mindepth 2 -maxdepth 2 -name "$name" -type d | head -n 1)
 		[ -n "$dir" ] || continue
 		n=$((n + 1))
-		tp=${dir#/sys/kernel/tracing/events/}
+		tp=${dir#"$TRACEFS"/events/}
 		tp=${tp/\//:}
 		field=$(grep -oE 'field:[^;]*\* (skbaddr|skb_addr|skb);' "$dir/format" | head -n 1 | sed -E 's/.* ([a-z_]+);$/\1/' || true)
 		if [ -z "$field" ]; then
@@ -117,7 +129,10 @@ tracer_start_bpftrace() {
 	TRACER_FILE=$bench_tmp/bpftrace.txt
 	rm -f "$TRACER_FILE"
 	# Its stdout, not -o FILE: with -o, bpftrace 0.17 holds lines in a buffer.
-	env --default-signal bpftrace "$bench_tmp/trace.bt" >"$TRACER_FILE" 2>"$bench_tmp/bpftrace.err" </dev/null &
+	# unshare and sh exec: the pid is bpftrace's.
+	# shellcheck disable=SC2016 # expanded by sh
+	env --default-signal unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing && exec bpftrace "$1"' \
+		sh "$bench_tmp/trace.bt" >"$TRACER_FILE" 2>"$bench_tmp/bpftrace.err" </dev/null &
 	BPFTRACE_PID=$!
 	track_pid "$BPFTRACE_PID"
 	for ((i = 0; i < 600; i++)); do
@@ -189,11 +204,14 @@ declare -A WL_SCALE=([tcp]=1e-9 [udp]=1e-3)
 
 # ================================================================ run
 
-# tracefs: bpftrace's tracepoints live there; mount it for the run if needed.
-if [ ! -d /sys/kernel/tracing/events ]; then
-	mount -t tracefs nodev /sys/kernel/tracing || die "cannot mount tracefs on /sys/kernel/tracing (bpftrace needs it)"
-	at_exit 'umount /sys/kernel/tracing'
-fi
+# tracefs, where bpftrace finds its tracepoints: a mount of the benchmark's
+# own (read to write bpftrace's script), and one in bpftrace's own mount
+# namespace (tracer_start_bpftrace), so that whoever mounts or unmounts
+# /sys/kernel/tracing meanwhile (another user's test) changes nothing here.
+TRACEFS=$bench_tmp/tracefs
+mkdir -p "$TRACEFS"
+mount -t tracefs nodev "$TRACEFS" || die "cannot mount tracefs on $TRACEFS (bpftrace needs it)"
+at_exit "umount '$TRACEFS'"
 bpftrace_script "$bench_tmp/trace.bt"
 
 ns_setup
@@ -245,7 +263,8 @@ md "iperf3 from $IP_A to $IP_B across a veth pair between two network namespaces
 	"$SECS s per run, $ROUNDS round(s); in each round every tracer runs once (rotated order)" \
 	"and both workloads run under it. Ratio = throughput with the tracer / throughput with no" \
 	"tracer in the same round (1.000 = no overhead): median (min–max over rounds)." \
-	"vista runs with --output-meta --output-tuple on all $BPFTRACE_HOOKS skb tracepoints." \
+	"vista runs with --output-meta --output-tuple on all $BPFTRACE_HOOKS skb tracepoints; in (c) it" \
+	"writes a recording (--record) and its text lines, which it always prints, go to /dev/null." \
 	"bpftrace (0.17, no raw tracepoints) uses the classic tracepoints of the same names" \
 	"($BPFTRACE_PROBES of $BPFTRACE_HOOKS exist in tracefs) and prints the same fields (skb, cpu," \
 	"comm, pid, netns, mark, ifindex, ifname, protocol, mtu, len, pkt_type, addresses, ports)." \

@@ -12,15 +12,23 @@
 # of flooding; vista's CPU time (utime + stime from /proc/PID/stat) over the
 # events it received gives the CPU seconds per million events.
 #
-# Adding an output mode (JSON, record, TUI ingestion): write mode_NAME_args
-# (prints vista's arguments, or calls not_measured REASON and returns 1) and
-# add NAME to MODES.
+# Then, by output: at 0.5 M events/s, each round runs vista with text to a
+# file, vista with --record, and vista-top (in a tmux pane) once each, in a
+# rotated order; the CPU per million events of each is also given as a ratio
+# to the text run of the same round.
+#
+# Adding an output mode (JSON): write mode_NAME_args (prints vista's
+# arguments, or calls not_measured REASON and returns 1) and add NAME to
+# MODES.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 bench_section_begin
+require_cmd tmux
 [ -x "${BENCH_UDPFLOOD:-}" ] || die "BENCH_UDPFLOOD='${BENCH_UDPFLOOD:-}' is not an executable"
+[ -x "${VISTA_TOP:-}" ] || die "VISTA_TOP='${VISTA_TOP:-}' is not an executable"
+! grep -qaE '__asan_init|__ubsan_handle' "$VISTA_TOP" || die "$VISTA_TOP is built with sanitizers"
 
 ROUNDS=$(pick 1 3)
 SECS=$(pick 1 3)
@@ -41,47 +49,70 @@ MODES=(text json record tui)
 declare -A MODE_LABEL=(
 	[text]="text (--output-meta --output-tuple) to a file"
 	[json]="JSON to a file"
-	[record]="--record binary to a file"
-	[tui]="vista-top ingestion"
+	[record]="--record binary to a file (text to /dev/null)"
+	[tui]="vista-top ingestion (every skb hook, 120x40 tmux pane)"
 )
+# The file a mode writes is $bench_tmp/trace.out: measure waits for it to stop growing.
 mode_text_args() { echo "--output-meta --output-tuple --output-file $bench_tmp/trace.out"; }
 mode_json_args() {
-	not_measured "JSON output does not exist yet"
+	not_measured "JSON output does not exist yet (issue 10)"
 	return 1
 }
-mode_record_args() {
-	not_measured "--record does not exist yet"
-	return 1
-}
-mode_tui_args() {
-	not_measured "vista-top does not exist yet"
-	return 1
-}
+# vista prints its text lines whatever else it does: here they go to /dev/null.
+mode_record_args() { echo "--output-meta --output-tuple --record $bench_tmp/trace.out --output-file /dev/null"; }
+# vista-top collects the metadata and the tuple whatever its options.
+mode_tui_args() { echo ""; }
 
 # ================================================================ one measurement
 
-# measure MODE PPS: one vista run under a flood of PPS datagrams/s (0: as
-# fast as possible) from each of NCPU senders. Sets M_SENT M_SECS M_RECEIVED
-# M_LOST M_CPU_S.
-measure() {
-	local args ticks0 ticks1 i pids=() out
-	args=$("mode_$1_args")
-	# shellcheck disable=SC2086 # the arguments are words
-	vista_start $args
-	ticks0=$(proc_cpu_ticks "$VISTA_PID")
+# flood PPS: NCPU senders of PPS datagrams/s each (0: as fast as possible) for SECS s.
+flood() {
+	local i pids=()
 	for ((i = 0; i < NCPU; i++)); do
 		timeout -k 5 $((SECS + 30)) ip netns exec "$NS_A" \
-			"$BENCH_UDPFLOOD" send "$IP_B" "$PORT" "$2" "$SECS" >"$bench_tmp/flood.$i" &
+			"$BENCH_UDPFLOOD" send "$IP_B" "$PORT" "$1" "$SECS" >"$bench_tmp/flood.$i" &
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do
 		wait "$i" || die "udpflood failed"
 	done
-	# Let vista drain what the ring buffer still holds before reading its clock.
-	wait_file_stable "$bench_tmp/trace.out" 20
-	ticks1=$(proc_cpu_ticks "$VISTA_PID")
-	vista_stop
-	rm -f "$bench_tmp/trace.out"
+}
+
+# measure MODE PPS: one vista (or vista-top) run under flood PPS. Sets
+# M_SENT M_SECS M_RECEIVED M_LOST M_CPU_S.
+measure() {
+	local args ticks0 ticks1 i out total0 lost0 lost1
+	args=$("mode_$1_args")
+	if [ "$1" = tui ]; then
+		# shellcheck disable=SC2086 # the arguments are words
+		top_start $args
+		ticks0=$(proc_cpu_ticks "$TOP_PID")
+		total0=$(top_counter total)
+		lost0=$(top_counter "lost in kernel")
+		flood "$2"
+		# Until what vista-top takes is the machine's other traffic only.
+		top_wait_total 999999999999 20
+		ticks1=$(proc_cpu_ticks "$TOP_PID")
+		lost1=$(top_counter "lost in kernel")
+		if [ -z "$total0" ] || [ -z "$lost0" ] || [ -z "$lost1" ]; then
+			die "vista-top's status bar shows no total or lost count: $(top_screen | tail -n 2)"
+		fi
+		top_stop
+		M_RECEIVED=$((TOP_TOTAL - total0))
+		M_LOST=$((lost1 - lost0))
+	else
+		# shellcheck disable=SC2086 # the arguments are words
+		vista_start $args
+		ticks0=$(proc_cpu_ticks "$VISTA_PID")
+		flood "$2"
+		# Let vista drain what the ring buffer still holds before reading its clock.
+		wait_file_stable "$bench_tmp/trace.out" 20
+		ticks1=$(proc_cpu_ticks "$VISTA_PID")
+		vista_stop
+		rm -f "$bench_tmp/trace.out"
+		M_RECEIVED=$VISTA_RECEIVED
+		M_LOST=$VISTA_LOST
+	fi
 	M_SENT=0
 	M_SECS=0
 	for ((i = 0; i < NCPU; i++)); do
@@ -90,8 +121,6 @@ measure() {
 		M_SENT=$((M_SENT + BASH_REMATCH[1]))
 		M_SECS=$(calc "${BASH_REMATCH[2]} > $M_SECS ? ${BASH_REMATCH[2]} : $M_SECS")
 	done
-	M_RECEIVED=$VISTA_RECEIVED
-	M_LOST=$VISTA_LOST
 	M_CPU_S=$(calc "($ticks1 - $ticks0) / $CLK_TCK")
 	raw "pipeline $1 pps=$2" "sent=$M_SENT secs=$M_SECS received=$M_RECEIVED lost=$M_LOST cpu_s=$M_CPU_S"
 }
@@ -130,6 +159,31 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		LOSTF[$t,$r]=$(calc "$total > 0 ? $M_LOST / $total : 0")
 		CPUM[$t,$r]=$(calc "$M_RECEIVED > 0 ? $M_CPU_S / $M_RECEIVED * 1e6 : 0")
 		SENTPPS[$t,$r]=$(calc "$M_SENT / $M_SECS")
+	done
+done
+
+# By output, at 0.5 M events/s: each round runs every mode once (rotated order).
+OUT_TARGET=500000
+OUT_MODES=()
+declare -A OUT_SKIP=() OCPU=() ORATIO=() OLOST=() ORECV=()
+for m in "${MODES[@]}"; do
+	NOT_MEASURED_REASON=
+	if "mode_${m}_args" >/dev/null; then OUT_MODES+=("$m"); else OUT_SKIP[$m]=$NOT_MEASURED_REASON; fi
+done
+# shellcheck disable=SC2034 # the arrays are read through the nameref in col()
+for ((r = 1; r <= ROUNDS; r++)); do
+	say "pipeline: round $r of $ROUNDS by output (${OUT_MODES[*]} at $(fmt_si "$OUT_TARGET") events/s x $SECS s)"
+	n=${#OUT_MODES[@]}
+	for ((k = 0; k < n; k++)); do
+		m=${OUT_MODES[(k + r - 1) % n]}
+		measure "$m" "$(fmt "$(calc "$OUT_TARGET / $EPP / $NCPU")")"
+		[ "$M_RECEIVED" -gt 0 ] || die "$m received no event at $(fmt_si "$OUT_TARGET") events/s"
+		OCPU[$m,$r]=$(calc "$M_CPU_S / $M_RECEIVED * 1e6")
+		ORECV[$m,$r]=$(calc "$M_RECEIVED / $M_SECS")
+		OLOST[$m,$r]=$(calc "$M_LOST / ($M_RECEIVED + $M_LOST)")
+	done
+	for m in "${OUT_MODES[@]}"; do
+		ORATIO[$m,$r]=$(calc "${OCPU[text,$r]} > 0 ? ${OCPU[$m,$r]} / ${OCPU[text,$r]} : 0")
 	done
 done
 
@@ -193,16 +247,23 @@ fi
 md "Driven past it (unpaced senders): $(fmt_si "$MAX_OFFERED") events/s offered, lost fraction $(fmt "$MAX_LOST" 4)." ""
 
 md "### CPU per million events, by output" ""
-md_header "output" "vista CPU s per 1M events, median (min–max)" "at"
+md "The same flood at a $(fmt_si "$OUT_TARGET") events/s target, $SECS s, $ROUNDS round(s); each round runs" \
+	"every output once (rotated order). CPU: utime + stime of vista (of vista-top for its row)" \
+	"over the run, per million events received; vista-top's received and lost counts are read" \
+	"from its status bar. Ratio: to the text run of the same round. Median (min–max)." ""
+md_header "output" "CPU s per 1M events" "ratio to text, same round" "received events/s" "lost fraction"
 for m in "${MODES[@]}"; do
-	NOT_MEASURED_REASON=
-	if ! "mode_${m}_args" >/dev/null; then
-		md_row "${MODE_LABEL[$m]}" "not measured: $NOT_MEASURED_REASON" "-"
+	if [ -n "${OUT_SKIP[$m]:-}" ]; then
+		md_row "${MODE_LABEL[$m]}" "not measured: ${OUT_SKIP[$m]}" "-" "-" "-"
 		continue
 	fi
-	# The text mode was measured in the sweep, at 0.5 M events/s among others.
-	read -r cm cmin cmax _ < <(col CPUM 500000)
-	md_row "${MODE_LABEL[$m]}" "$(fmt "$cm" 3) ($(fmt "$cmin" 3)–$(fmt "$cmax" 3))" "0.5 M events/s target"
+	read -r cm cmin cmax _ < <(col OCPU "$m")
+	read -r rm rmin rmax _ < <(col ORATIO "$m")
+	read -r em _ _ _ < <(col ORECV "$m")
+	read -r lm lmin lmax _ < <(col OLOST "$m")
+	if [ "$m" = text ]; then ratio="1 (baseline)"; else ratio=$(fmt_ratio "$rm" "$rmin" "$rmax"); fi
+	md_row "${MODE_LABEL[$m]}" "$(fmt "$cm" 3) ($(fmt "$cmin" 3)–$(fmt "$cmax" 3))" "$ratio" "$(fmt_si "$em")" \
+		"$(fmt "$lm" 4) ($(fmt "$lmin" 4)–$(fmt "$lmax" 4))"
 done
 md ""
 

@@ -29,7 +29,8 @@
 # vista:      vista_start OUTFILE ARGS... ($VISTA_PID) | vista_stop ($VISTA_STATUS)
 #             vista_run_expect_error ARGS... ($RUN_OUT $RUN_ERR $RUN_STATUS)
 #             run_capture CMD... (the same for any command)
-# BPF:        bpf_vista_objects | bpf_vista_objects_settle MAX
+# BPF:        bpf_vista_objects | bpf_vista_orphans (tests/shell/bpf_orphans.sh)
+#             | bpf_vista_objects_settle MAX
 # Cleanup:    $tmpdir (removed at exit) | track_pid PID | at_exit 'COMMAND'
 #
 # Everything started here (vista, namespaces and what runs in them, tracked
@@ -45,6 +46,8 @@ export PATH
 _E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/shell/netns.sh
 . "$_E2E_DIR/../shell/netns.sh"
+# shellcheck source=tests/shell/bpf_orphans.sh
+. "$_E2E_DIR/../shell/bpf_orphans.sh"
 : "${VISTA:=$_E2E_DIR/../../vista}"
 
 # Seconds vista gets to become ready, to exit after SIGINT, to fail.
@@ -422,31 +425,6 @@ bpf_vista_objects() {
 		return 0
 	fi
 	echo "bpf_vista_objects: bpftool or jq failed: ${progs:0:200} ${links:0:200}" >&2
-	echo error
-	return 1
-}
-
-# bpf_vista_orphans: the number of vista BPF programs and links that no live
-# process holds (no fd of any process refers to them, and for a program, no
-# held link either). Those are leaks; other vistas running at the same time
-# (a benchmark, another test) hold theirs and are not counted.
-bpf_vista_orphans() {
-	local progs links held_progs held_links n
-	held_progs=$(grep -hs '^prog_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -un | paste -sd, -)
-	held_links=$(grep -hs '^link_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -un | paste -sd, -)
-	if progs=$(bpftool -j prog list 2>&1) && links=$(bpftool -j link list 2>&1) &&
-		n=$(jq -n --argjson progs "$progs" --argjson links "$links" \
-			--argjson hp "[${held_progs}]" --argjson hl "[${held_links}]" '
-			($progs | map(select((.name // "") | test("^(vista|tp_)")) | .id)) as $ids
-			| ($links | map(select(.prog_id as $p | any($ids[]; . == $p)))) as $vlinks
-			| ($vlinks | map(select(.id as $l | any($hl[]; . == $l) | not))) as $orphan_links
-			| ($vlinks | map(select(.id as $l | any($hl[]; . == $l))) | map(.prog_id)) as $linked
-			| ($ids | map(select(. as $i | (any($hp[]; . == $i) or any($linked[]; . == $i)) | not))) as $orphan_progs
-			| ($orphan_links | length) + ($orphan_progs | length)'); then
-		echo "$n"
-		return 0
-	fi
-	echo "bpf_vista_orphans: bpftool or jq failed" >&2
 	echo error
 	return 1
 }
