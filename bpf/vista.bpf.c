@@ -290,16 +290,12 @@ struct {
 	__type(value, __u32);
 } func_hooks SEC(".maps");
 
+/* func_hooks holds each function's address and, for IBT kernels' kprobes, the one after its ENDBR64. */
 static __always_inline __u32 hook_of_ip(void *ctx)
 {
 	__u64 ip = bpf_get_func_ip(ctx);
 	__u32 *id = bpf_map_lookup_elem(&func_hooks, &ip);
 
-	if (!id) {
-		/* Some kernels report a kprobe's address after the function's 4-byte ENDBR64 (IBT). */
-		ip -= 4;
-		id = bpf_map_lookup_elem(&func_hooks, &ip);
-	}
 	return id ? *id : VISTA_HOOK_UNKNOWN;
 }
 

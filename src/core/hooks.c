@@ -68,6 +68,15 @@ static int hooks_append(struct hook_table *t, const char *name, enum hook_templa
 	return 1;
 }
 
+/* Position of the first struct sk_buff pointer among the first MAX_SKB_ARG parameters, or -1. */
+static int skb_param(const struct btf *btf, const struct btf_param *params, int nparams)
+{
+	for (int i = 0; i < nparams && i < MAX_SKB_ARG; i++)
+		if (is_ptr_to_struct(btf, params[i].type, "sk_buff"))
+			return i;
+	return -1;
+}
+
 /*
  * kfree_skb and consume_skb carry more than the skb: the caller's address
  * and (since 5.17) the drop reason. They get dedicated templates when their
@@ -98,7 +107,7 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
 		const struct btf_type *proto;
 		const struct btf_param *params;
 		const char *name;
-		int nparams;
+		int nparams, skb, r;
 
 		if (!btf_is_typedef(type))
 			continue;
@@ -114,20 +123,15 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
 			continue;
 		params = btf_params(proto) + 1;
 		nparams = btf_vlen(proto) - 1;
-		for (int i = 0; i < nparams && i < MAX_SKB_ARG; i++) {
-			int r;
-
-			if (!is_ptr_to_struct(btf, params[i].type, "sk_buff"))
-				continue;
-			r = hooks_append(t, name + prefix_len, template_for(btf, name + prefix_len, params, nparams, i),
-					 id);
-			if (r < 0) {
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			added += r;
-			break;
+		skb = skb_param(btf, params, nparams);
+		if (skb < 0)
+			continue;
+		r = hooks_append(t, name + prefix_len, template_for(btf, name + prefix_len, params, nparams, skb), id);
+		if (r < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
 		}
+		added += r;
 	}
 	return added;
 }
@@ -140,30 +144,23 @@ int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, ch
 	for (uint32_t id = 1; id < n; id++) {
 		const struct btf_type *type = btf__type_by_id(btf, id);
 		const struct btf_type *proto;
-		const struct btf_param *params;
-		int nparams;
+		int skb, r;
 
 		if (!btf_is_func(type))
 			continue;
 		proto = btf__type_by_id(btf, type->type);
 		if (!proto || !btf_is_func_proto(proto))
 			continue;
-		params = btf_params(proto);
-		nparams = btf_vlen(proto);
-		for (int i = 0; i < nparams && i < MAX_SKB_ARG; i++) {
-			int r;
-
-			if (!is_ptr_to_struct(btf, params[i].type, "sk_buff"))
-				continue;
-			r = hooks_append(t, btf__name_by_offset(btf, type->name_off),
-					 (enum hook_template)(TMPL_FUNC_SKB_ARG0 + i), id);
-			if (r < 0) {
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			added += r;
-			break;
+		skb = skb_param(btf, btf_params(proto), btf_vlen(proto));
+		if (skb < 0)
+			continue;
+		r = hooks_append(t, btf__name_by_offset(btf, type->name_off),
+				 (enum hook_template)(TMPL_FUNC_SKB_ARG0 + skb), id);
+		if (r < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
 		}
+		added += r;
 	}
 	return added;
 }

@@ -124,23 +124,21 @@ static struct btf *load_btf(const char *path, char *err, size_t errlen)
 static int add_functions(struct session *s, const struct btf *btf, char *err, size_t errlen)
 {
 	struct hook_table *t = &s->hooks;
+	size_t kept = 0, tracepoints;
 	struct kallsyms *ks;
-	size_t kept = 0;
-	int n;
 
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->v[i].name, "kfree_skb") == 0 || strcmp(t->v[i].name, "consume_skb") == 0)
 			t->v[kept++] = t->v[i];
-	t->n = kept;
-	n = hooks_discover_skb_functions(btf, t, err, errlen);
-	if (n < 0)
+	t->n = tracepoints = kept;
+	if (hooks_discover_skb_functions(btf, t, err, errlen) < 0)
 		return -1;
-	kept = 0;
-	for (size_t i = 0; i < t->n; i++) {
+	/* The tracepoints are the first entries; a function of the same name is left out. */
+	for (size_t i = tracepoints; i < t->n; i++) {
 		bool dup = false;
 
-		for (size_t j = 0; hook_is_function(&t->v[i]) && j < t->n; j++)
-			dup |= !hook_is_function(&t->v[j]) && strcmp(t->v[i].name, t->v[j].name) == 0;
+		for (size_t j = 0; j < tracepoints; j++)
+			dup |= strcmp(t->v[i].name, t->v[j].name) == 0;
 		if (!dup)
 			t->v[kept++] = t->v[i];
 	}
@@ -274,7 +272,8 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 			return -1;
 		}
 	}
-	bpf_map__set_max_entries(s->skel->maps.func_hooks, functions ? functions : 1);
+	/* Two keys per function: see index_function(). */
+	bpf_map__set_max_entries(s->skel->maps.func_hooks, functions ? 2 * functions : 1);
 	if (cfg->trace_netfilter && nf_trace_select(s->skel, cfg->backend, err, errlen))
 		return -1;
 	if (vista_bpf__load(s->skel)) {
@@ -342,6 +341,21 @@ static int attach_multi(struct session *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * kprobe and kprobe-multi programs find their hook from bpf_get_func_ip().
+ * Some kernels report a kprobe 4 bytes into the function, after its ENDBR64
+ * (IBT): both addresses are keys, so a program does one lookup per event.
+ * No other function starts there (functions are at least 16-byte aligned).
+ */
+static int index_function(int map, uint64_t addr, uint32_t hook_id)
+{
+	uint64_t after_endbr = addr + 4;
+
+	if (bpf_map_update_elem(map, &addr, &hook_id, BPF_ANY))
+		return -1;
+	return bpf_map_update_elem(map, &after_endbr, &hook_id, BPF_ANY);
+}
+
 static int attach_hooks(struct session *s, char *err, size_t errlen)
 {
 	int map = bpf_map__fd(s->skel->maps.func_hooks);
@@ -365,8 +379,7 @@ static int attach_hooks(struct session *s, char *err, size_t errlen)
 			s->skipped++;
 			continue;
 		}
-		/* kprobe, kprobe-multi: the programs find the hook from the function's address. */
-		if (bpf_map_update_elem(map, &h->addr, &i, BPF_ANY)) {
+		if (index_function(map, h->addr, i)) {
 			snprintf(err, errlen, "cannot index function %s: %s", h->name, strerror(errno));
 			return -1;
 		}
