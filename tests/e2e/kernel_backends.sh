@@ -4,31 +4,32 @@
 # vista's kprobe, kprobe-multi and fentry backends on stock Debian kernels,
 # each booted under QEMU by tests/vm/run (this machine's kernel has no
 # kprobes and refuses fentry). In each guest, for every backend that kernel
-# offers, across a veth pair between two namespaces:
-#   - a ping from A to B shows __dev_queue_xmit, ip_rcv and icmp_rcv with
-#     the ping's tuple;
-#   - with an iptables DROP rule in B, kfree_skb shows the netfilter drop
-#     reason for the ping;
-#   - a filter on an address nobody uses shows nothing;
-#   - auto-detection picks the best backend and says so.
-# The functions are narrowed with --filter-skb-func: attaching all ~1.5k
-# skb functions takes minutes under emulation (bench/ measures that).
+# offers, every scenario of tests/vm/scenarios/ runs across a veth pair
+# between two namespaces; auto-detection must pick the best backend.
+#
+# A scenario file NAME.sh appends its check names to SCENARIO_CHECKS and
+# defines scenario_NAME BACKEND, which runs vista with `trace OUT ARGS...`
+# (vista with ARGS while A pings B twice; stderr in OUT.err) or on its own,
+# and reports each check with `check "BACKEND CHECK" CONDITION [DETAIL]`.
+# The host asserts every declared check of every backend, so a scenario
+# that stops early fails rather than passing by silence.
 
 # Each kernel with its backends in vista's order of preference (auto-detection picks the first).
 KERNELS=(
 	'linux-image-6.1.0-*-amd64       fentry kprobe'
 	'linux-image-6.12.*+deb12-amd64  kprobe-multi fentry kprobe'
 )
-FUNCS='__dev_queue_xmit|ip_rcv|icmp_rcv|ip_local_deliver|kfree_skb|consume_skb'
+SCENARIO_CHECKS=()
 
 # ---------------------------------------------------------------- in the guest
-# kernel_backends.sh --guest VISTA NETNS_LIB BACKEND...: prints "BACKEND CHECK ok|fail DETAIL" lines.
+# kernel_backends.sh --guest VISTA NETNS_LIB SCENARIO_DIR BACKEND...: prints "BACKEND CHECK ok|fail DETAIL" lines.
 if [ "${1:-}" = --guest ]; then
 	set -u
 	vista=$2
 	# shellcheck source=tests/shell/netns.sh
 	. "$3"
-	shift 3
+	scenario_dir=$4
+	shift 4
 	IP_A=10.199.0.1 IP_B=10.199.0.2 IP6_A=fd00:199::1 IP6_B=fd00:199::2
 	netns_pair_create vista-kb echo >/dev/null || exit 1
 	work=$(mktemp -d)
@@ -51,26 +52,22 @@ if [ "${1:-}" = --guest ]; then
 		wait "$pid"
 		echo "status=$?" >>"$out.err"
 	}
+	# shellcheck disable=SC2317 # called by the scenario files
 	check() { if eval "$2"; then echo "$1 ok"; else echo "$1 fail ${3:-}"; fi; }
-	req="$IP_A->$IP_B(icmp request"
 
-	for b in "$@"; do
-		trace "$work/ping" --kprobe-backend "$b" --filter-addr "$IP_B" --filter-skb-func "$FUNCS"
-		log=$(tr '\n' '|' <"$work/ping.err")
-		check "$b ping-attach" 'grep -q "Using the $b backend (requested)" "$work/ping.err"' "$log"
-		for f in __dev_queue_xmit ip_rcv icmp_rcv; do
-			check "$b ping-$f" 'grep -qF " $f $req" "$work/ping"' "$(head -c 600 "$work/ping" | tr '\n' '|')"
-		done
-		in_b iptables -A INPUT -p icmp -j DROP
-		trace "$work/drop" --kprobe-backend "$b" --filter-addr "$IP_B" --filter-skb-func "$FUNCS"
-		in_b iptables -D INPUT -p icmp -j DROP
-		check "$b drop-reason" 'grep -qF "kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) $req" "$work/drop"' \
-			"$(grep kfree_skb "$work/drop" | head -3 | tr '\n' '|')"
-		trace "$work/none" --kprobe-backend "$b" --filter-addr 10.199.0.77 --filter-skb-func "$FUNCS"
-		check "$b filter-negative" '[ "$(grep -c "icmp" "$work/none")" -eq 0 ] && grep -q "status=0" "$work/none.err"' \
-			"$(tr '\n' '|' <"$work/none.err")"
+	scenarios=()
+	for f in "$scenario_dir"/*.sh; do
+		# shellcheck source=/dev/null
+		. "$f"
+		name=$(basename "$f" .sh)
+		scenarios+=("$name")
 	done
-	trace "$work/auto" --filter-addr "$IP_B" --filter-skb-func "$FUNCS"
+	for b in "$@"; do
+		for name in "${scenarios[@]}"; do
+			"scenario_$name" "$b"
+		done
+	done
+	trace "$work/auto" --filter-addr "$IP_B" --filter-skb-func "${SKB_FUNCS:-ip_rcv}"
 	echo "auto $(grep -o 'Using the [a-z-]* backend (auto-detected)' "$work/auto.err")"
 	netns_cleanup
 	exit 0
@@ -86,6 +83,11 @@ require_vista
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 vm=$(cd "$(dirname "$0")/../vm" && pwd)
 netns_lib=$(cd "$(dirname "$0")/../shell" && pwd)/netns.sh
+scenario_dir=$vm/scenarios
+for f in "$scenario_dir"/*.sh; do
+	# shellcheck source=/dev/null
+	. "$f" # on the host only for SCENARIO_CHECKS
+done
 vista=$(cd "$(dirname "$VISTA")" && pwd)/$(basename "$VISTA")
 case $PWD/ in
 /tmp/* | /run/* | /var/*) skip_all "the build directory $PWD is under /tmp, /run or /var, which the guest does not see" ;;
@@ -101,10 +103,10 @@ for entry in "${KERNELS[@]}"; do
 	kver=$RUN_OUT
 	# shellcheck disable=SC2086 # the backends are words
 	E2E_RUN_TIMEOUT=960 run_capture "$vm/run" "linux-image-$kver" --timeout 900 -- \
-		bash "$self" --guest "$vista" "$netns_lib" $backends
+		bash "$self" --guest "$vista" "$netns_lib" "$scenario_dir" $backends
 	is "$RUN_STATUS" 0 "$pattern: the guest ran the scenarios" || diag_file "$RUN_ERR_FILE"
 	for b in $backends; do
-		for c in ping-attach ping-__dev_queue_xmit ping-ip_rcv ping-icmp_rcv drop-reason filter-negative; do
+		for c in "${SCENARIO_CHECKS[@]}"; do
 			line=$(grep "^$b $c " "$RUN_OUT_FILE")
 			like "$line" "^$b $c ok" "$pattern, $b: $c" || diag "$line"
 		done
