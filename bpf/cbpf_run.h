@@ -19,6 +19,8 @@
 #ifndef VISTA_CBPF_RUN_H
 #define VISTA_CBPF_RUN_H
 
+#include "skb_parse.h" /* SKB_RD */
+
 /* Classic BPF opcodes (<linux/filter.h> values; vmlinux.h carries no macros). */
 #define CBPF_LD   0x00
 #define CBPF_LDX  0x01
@@ -73,10 +75,10 @@ enum cbpf_layer {
 };
 
 struct cbpf_view {
-	__u64 data;     /* kernel address of the first byte */
-	__u32 caplen;   /* bytes of the linear area from data */
-	__u32 wirelen;  /* the packet's length from data, paged data included */
-	bool l2;        /* data is the MAC header (DLT_EN10MB), else the network header (DLT_RAW) */
+	__u64 data;    /* kernel address of the first byte */
+	__u32 caplen;  /* bytes of the linear area from data */
+	__u32 wirelen; /* the packet's length from data, paged data included */
+	bool l2;       /* data is the MAC header (DLT_EN10MB), else the network header (DLT_RAW) */
 	__u8 pad[7];
 };
 
@@ -130,14 +132,14 @@ struct cbpf_ctx {
  * the skb has one, otherwise from the network header (an expression about
  * the link layer then matches nothing). Returns false when it has neither yet.
  */
-static __always_inline bool cbpf_skb_view(struct sk_buff *skb, enum cbpf_layer layer, struct cbpf_view *v)
+static __always_inline bool cbpf_skb_view(struct sk_buff *skb, enum cbpf_layer layer, struct cbpf_view *v, bool direct)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	unsigned char *data = BPF_CORE_READ(skb, data);
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u16 network = BPF_CORE_READ(skb, network_header);
-	__u32 tail = BPF_CORE_READ(skb, tail);
-	__u32 len = BPF_CORE_READ(skb, len);
+	unsigned char *head = SKB_RD(direct, skb, head);
+	unsigned char *data = SKB_RD(direct, skb, data);
+	__u16 mac = SKB_RD(direct, skb, mac_header);
+	__u16 network = SKB_RD(direct, skb, network_header);
+	__u32 tail = SKB_RD(direct, skb, tail);
+	__u32 len = SKB_RD(direct, skb, len);
 	__s64 before_data;
 	__u16 start;
 
@@ -148,7 +150,7 @@ static __always_inline bool cbpf_skb_view(struct sk_buff *skb, enum cbpf_layer l
 	 * MAC header but never mac_len).
 	 */
 	if (layer == CBPF_LAYER_AUTO)
-		layer = mac != (__u16)~0U && (BPF_CORE_READ(skb, mac_len) ||
+		layer = mac != (__u16)~0U && (SKB_RD(direct, skb, mac_len) ||
 					      (network != (__u16)~0U && network >= mac + CBPF_ETH_HLEN))
 			    ? CBPF_LAYER_L2
 			    : CBPF_LAYER_L3;
@@ -261,9 +263,10 @@ static long cbpf_step(__u64 index, void *ctx)
 		off = x + k;
 		if (off < x) /* wrapped: beyond any packet */
 			goto reject;
-		if (!cbpf_load(st, off, code == (CBPF_LD | CBPF_W | CBPF_IND)   ? 4
-					: code == (CBPF_LD | CBPF_H | CBPF_IND) ? 2
-										: 1,
+		if (!cbpf_load(st, off,
+			       code == (CBPF_LD | CBPF_W | CBPF_IND)   ? 4
+			       : code == (CBPF_LD | CBPF_H | CBPF_IND) ? 2
+								       : 1,
 			       &a))
 			goto reject;
 		break;

@@ -36,7 +36,7 @@ int pcap_verdict(struct __sk_buff *ctx)
 	struct sk_buff *skb = bpf_cast_to_kern_ctx(ctx);
 	struct cbpf_view v;
 
-	view_ok = cbpf_skb_view(skb, test_layer, &v);
+	view_ok = cbpf_skb_view(skb, test_layer, &v, true); /* a trusted pointer, as in tp_btf */
 	if (!view_ok)
 		return 0;
 	view_offset = v.data - (__u64)BPF_CORE_READ(skb, data);

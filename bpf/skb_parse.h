@@ -2,12 +2,18 @@
 /*
  * Reading an skb's metadata and L3/L4 headers from BPF.
  *
- * Every read goes through BPF_CORE_READ / bpf_probe_read_kernel so the same
- * code works whether the skb pointer came from a tp_btf argument, a kprobe
- * register or an fentry argument.
+ * Each reader takes `direct`, a constant at every call site: true where the
+ * skb pointer is one the verifier types (tp_btf and fentry arguments), so
+ * fields are plain loads (about a nanosecond each); false for a kprobe
+ * register, where every field costs a bpf_probe_read_kernel call. The
+ * packet bytes themselves always need bpf_probe_read_kernel; the headers
+ * are read in one call where they fit.
  */
 #ifndef VISTA_SKB_PARSE_H
 #define VISTA_SKB_PARSE_H
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 
 #define ETH_HLEN_         14
 #define ETH_P_IP_         0x0800
@@ -24,41 +30,55 @@
 #define IP_OFFSET_MASK_   0x1fff
 #define IPV6_EXT_HDR_MAX  4
 
+/* skb->FIELD, or a chain such as skb->dev->ifindex written SKB_RD(direct, skb, dev, ifindex). */
+#define SKB_RD(direct, src, ...)    ((direct) ? SKB_RD_DIRECT_(src, __VA_ARGS__) : BPF_CORE_READ(src, __VA_ARGS__))
+#define SKB_RD_DIRECT_(src, ...)    ___apply(SKB_RD_DIRECT_, ___narg(__VA_ARGS__))(src, __VA_ARGS__)
+#define SKB_RD_DIRECT_1(s, a)       ((s)->a)
+#define SKB_RD_DIRECT_2(s, a, b)    ((s)->a->b)
+#define SKB_RD_DIRECT_3(s, a, b, c) ((s)->a->b->c)
+
 /* The netns of the skb's device, or of its socket before a device is set; dev is skb->dev, already read. */
-static __always_inline __u32 skb_netns_of(struct sk_buff *skb, struct net_device *dev)
+static __always_inline __u32 skb_netns_of(struct sk_buff *skb, struct net_device *dev, bool direct)
 {
 	struct sock *sk;
 
 	if (dev)
-		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
-	sk = BPF_CORE_READ(skb, sk);
-	return sk ? BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) : 0;
+		return SKB_RD(direct, dev, nd_net.net, ns.inum);
+	sk = SKB_RD(direct, skb, sk);
+	return sk ? SKB_RD(direct, sk, __sk_common.skc_net.net, ns.inum) : 0;
+}
+
+static __always_inline __u32 skb_netns_by(struct sk_buff *skb, bool direct)
+{
+	return skb_netns_of(skb, SKB_RD(direct, skb, dev), direct);
 }
 
 static __always_inline __u32 skb_netns(struct sk_buff *skb)
 {
-	return skb_netns_of(skb, BPF_CORE_READ(skb, dev));
+	return skb_netns_by(skb, false);
 }
 
-static __always_inline __u32 skb_ifindex(struct sk_buff *skb)
+static __always_inline __u32 skb_ifindex(struct sk_buff *skb, bool direct)
 {
-	return BPF_CORE_READ(skb, dev, ifindex);
+	struct net_device *dev = SKB_RD(direct, skb, dev);
+
+	return dev ? SKB_RD(direct, dev, ifindex) : 0;
 }
 
-static __always_inline void skb_read_meta(struct sk_buff *skb, struct vista_meta *m)
+static __always_inline void skb_read_meta(struct sk_buff *skb, struct vista_meta *m, bool direct)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct net_device *dev = SKB_RD(direct, skb, dev);
 
-	m->len = BPF_CORE_READ(skb, len);
-	m->mark = BPF_CORE_READ(skb, mark);
-	m->protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
-	m->pkt_type = BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
+	m->len = SKB_RD(direct, skb, len);
+	m->mark = SKB_RD(direct, skb, mark);
+	m->protocol = bpf_ntohs(SKB_RD(direct, skb, protocol));
+	m->pkt_type = direct ? BPF_CORE_READ_BITFIELD(skb, pkt_type) : BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
 	if (dev) {
-		m->ifindex = BPF_CORE_READ(dev, ifindex);
-		m->mtu = BPF_CORE_READ(dev, mtu);
+		m->ifindex = SKB_RD(direct, dev, ifindex);
+		m->mtu = SKB_RD(direct, dev, mtu);
 		bpf_probe_read_kernel_str(m->ifname, sizeof(m->ifname), dev->name);
 	}
-	m->netns = skb_netns_of(skb, dev);
+	m->netns = skb_netns_of(skb, dev, direct);
 }
 
 /*
@@ -66,86 +86,102 @@ static __always_inline void skb_read_meta(struct sk_buff *skb, struct vista_meta
  * skb has none yet (early on the transmit path the network header is not
  * set; on receive before eth_type_trans only the MAC header is).
  */
-static __always_inline __u32 skb_l3_offset(struct sk_buff *skb)
+static __always_inline __u32 skb_l3_offset(struct sk_buff *skb, bool direct)
 {
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u16 mh = BPF_CORE_READ(skb, mac_header);
+	__u16 nh = SKB_RD(direct, skb, network_header);
+	__u16 mh;
 
 	if (nh != 0 && nh != (__u16)~0U)
 		return nh;
-	if (mh != (__u16)~0U && BPF_CORE_READ(skb, dev, type) == 1 /* ARPHRD_ETHER */)
+	mh = SKB_RD(direct, skb, mac_header);
+	if (mh != (__u16)~0U && SKB_RD(direct, skb, dev, type) == 1 /* ARPHRD_ETHER */)
 		return mh + ETH_HLEN_;
 	return 0;
 }
 
-static __always_inline void parse_l4(const unsigned char *l4, __u8 proto, struct vista_tuple *t)
+/* The ports (ICMP: id and sequence), TCP flags, ICMP type and code, from the first 14 bytes of the L4 header. */
+static __always_inline void parse_l4_bytes(const __u8 *b, __u8 proto, struct vista_tuple *t)
 {
-	__u8 buf[14];
-
 	t->l4_proto = proto;
 	switch (proto) {
 	case IPPROTO_TCP_:
-		if (bpf_probe_read_kernel(buf, 14, l4))
-			return;
-		t->sport = (buf[0] << 8) | buf[1];
-		t->dport = (buf[2] << 8) | buf[3];
-		t->tcp_flags = buf[13];
+		t->sport = (b[0] << 8) | b[1];
+		t->dport = (b[2] << 8) | b[3];
+		t->tcp_flags = b[13];
 		break;
 	case IPPROTO_UDP_:
-		if (bpf_probe_read_kernel(buf, 4, l4))
-			return;
-		t->sport = (buf[0] << 8) | buf[1];
-		t->dport = (buf[2] << 8) | buf[3];
+		t->sport = (b[0] << 8) | b[1];
+		t->dport = (b[2] << 8) | b[3];
 		break;
 	case IPPROTO_ICMP_:
 	case IPPROTO_ICMPV6_:
-		if (bpf_probe_read_kernel(buf, 8, l4))
-			return;
-		t->icmp_type = buf[0];
-		t->icmp_code = buf[1];
-		t->sport = (buf[4] << 8) | buf[5]; /* echo identifier */
-		t->dport = (buf[6] << 8) | buf[7]; /* echo sequence */
+		t->icmp_type = b[0];
+		t->icmp_code = b[1];
+		t->sport = (b[4] << 8) | b[5]; /* echo identifier */
+		t->dport = (b[6] << 8) | b[7]; /* echo sequence */
 		break;
 	}
 }
 
-static __always_inline void parse_ipv4(const unsigned char *l3, struct vista_tuple *t)
+/* The same from kernel memory at l4 (an L4 header not in the bytes already read). */
+static __always_inline void parse_l4(const unsigned char *l4, __u8 proto, struct vista_tuple *t)
 {
-	struct iphdr ip;
+	__u8 buf[14] = {};
 
-	if (bpf_probe_read_kernel(&ip, sizeof(ip), l3))
+	t->l4_proto = proto;
+	/* A UDP header is 8 bytes: reading 14 could fail at the very end of the data. */
+	if (bpf_probe_read_kernel(buf, proto == IPPROTO_TCP_ ? 14 : 8, l4))
 		return;
-	t->l3 = 4;
-	__builtin_memcpy(t->saddr, &ip.saddr, 4);
-	__builtin_memcpy(t->daddr, &ip.daddr, 4);
-	t->l4_proto = ip.protocol;
-	/* Non-first fragments carry no L4 header. */
-	if (bpf_ntohs(ip.frag_off) & IP_OFFSET_MASK_)
-		return;
-	parse_l4(l3 + ip.ihl * 4, ip.protocol, t);
+	parse_l4_bytes(buf, proto, t);
 }
 
-static __always_inline void parse_ipv6(const unsigned char *l3, struct vista_tuple *t)
+/*
+ * The bytes at the network header read at once: an IPv6 header, or an IPv4
+ * one without options, followed by the part of a TCP header we use.
+ */
+#define L3_READ_LEN 56
+
+static __always_inline void parse_ipv4(const unsigned char *l3, const __u8 *bytes, struct vista_tuple *t)
 {
-	struct ipv6hdr ip6;
+	const struct iphdr *ip = (const void *)bytes;
+
+	t->l3 = 4;
+	__builtin_memcpy(t->saddr, &ip->saddr, 4);
+	__builtin_memcpy(t->daddr, &ip->daddr, 4);
+	t->l4_proto = ip->protocol;
+	/* Non-first fragments carry no L4 header. */
+	if (bpf_ntohs(ip->frag_off) & IP_OFFSET_MASK_)
+		return;
+	if (ip->ihl == 5)
+		parse_l4_bytes(bytes + 20, ip->protocol, t);
+	else
+		parse_l4(l3 + ip->ihl * 4, ip->protocol, t);
+}
+
+static __always_inline void parse_ipv6(const unsigned char *l3, const __u8 *bytes, struct vista_tuple *t)
+{
+	const struct ipv6hdr *ip6 = (const void *)bytes;
 	const unsigned char *p;
 	__u8 next;
 
-	if (bpf_probe_read_kernel(&ip6, sizeof(ip6), l3))
-		return;
 	t->l3 = 6;
-	__builtin_memcpy(t->saddr, &ip6.saddr, 16);
-	__builtin_memcpy(t->daddr, &ip6.daddr, 16);
-	next = ip6.nexthdr;
-	p = l3 + sizeof(ip6);
+	__builtin_memcpy(t->saddr, &ip6->saddr, 16);
+	__builtin_memcpy(t->daddr, &ip6->daddr, 16);
+	next = ip6->nexthdr;
+	p = l3 + sizeof(*ip6);
 
 #pragma unroll
 	for (int i = 0; i < IPV6_EXT_HDR_MAX; i++) {
 		__u8 ext[4];
 
 		if (next != IPPROTO_HOPOPTS_ && next != IPPROTO_ROUTING_ && next != IPPROTO_DSTOPTS_ &&
-		    next != IPPROTO_FRAGMENT_ && next != IPPROTO_AH_)
+		    next != IPPROTO_FRAGMENT_ && next != IPPROTO_AH_) {
+			if (i == 0) {
+				parse_l4_bytes(bytes + sizeof(*ip6), next, t);
+				return;
+			}
 			break;
+		}
 		if (bpf_probe_read_kernel(ext, sizeof(ext), p))
 			return;
 		if (next == IPPROTO_FRAGMENT_) {
@@ -165,19 +201,28 @@ static __always_inline void parse_ipv6(const unsigned char *l3, struct vista_tup
 	parse_l4(p, next, t);
 }
 
+static __always_inline void skb_read_tuple_by(struct sk_buff *skb, struct vista_tuple *t, bool direct)
+{
+	unsigned char *head = SKB_RD(direct, skb, head);
+	__u32 off = skb_l3_offset(skb, direct);
+	__u8 bytes[L3_READ_LEN];
+
+	/*
+	 * One read for the headers: the skb's buffer always extends past its
+	 * data (struct skb_shared_info follows), so reading a little beyond a
+	 * short packet stays inside it.
+	 */
+	if (!off || bpf_probe_read_kernel(bytes, sizeof(bytes), head + off))
+		return;
+	if ((bytes[0] >> 4) == 4)
+		parse_ipv4(head + off, bytes, t);
+	else if ((bytes[0] >> 4) == 6)
+		parse_ipv6(head + off, bytes, t);
+}
+
 static __always_inline void skb_read_tuple(struct sk_buff *skb, struct vista_tuple *t)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u32 off = skb_l3_offset(skb);
-	__u8 version;
-
-	if (!off || bpf_probe_read_kernel(&version, 1, head + off))
-		return;
-	version >>= 4;
-	if (version == 4)
-		parse_ipv4(head + off, t);
-	else if (version == 6)
-		parse_ipv6(head + off, t);
+	skb_read_tuple_by(skb, t, false);
 }
 
 #endif /* VISTA_SKB_PARSE_H */

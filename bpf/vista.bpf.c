@@ -109,18 +109,19 @@ static __always_inline __u64 wakeup_flags(void)
  * Whether skb passes the structured and pcap filters of the active slot f
  * (slot is its index). tuple is filled when the filters or collect need it.
  * Shared by every program that reports skbs, so all apply the same filters.
+ * direct: the skb's fields can be loaded directly (see skb_parse.h).
  */
-static __always_inline bool skb_matches(struct sk_buff *skb, const struct vista_filter *f, __u32 slot, __u64 pid_tgid,
-					struct vista_tuple *tuple)
+static __always_inline bool skb_matches_by(struct sk_buff *skb, const struct vista_filter *f, __u32 slot,
+					   __u64 pid_tgid, struct vista_tuple *tuple, bool direct)
 {
 	__u32 flags = f->flags;
 
 	/* Cheapest rejections first: each reads one field. */
-	if ((flags & VISTA_F_MARK) && (BPF_CORE_READ(skb, mark) & f->mark_mask) != f->mark)
+	if ((flags & VISTA_F_MARK) && (SKB_RD(direct, skb, mark) & f->mark_mask) != f->mark)
 		return false;
-	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb) != f->ifindex)
+	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb, direct) != f->ifindex)
 		return false;
-	if ((flags & VISTA_F_NETNS) && skb_netns(skb) != f->netns)
+	if ((flags & VISTA_F_NETNS) && skb_netns_by(skb, direct) != f->netns)
 		return false;
 	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
 		return false;
@@ -128,16 +129,23 @@ static __always_inline bool skb_matches(struct sk_buff *skb, const struct vista_
 		const struct vista_pcap *pcap = &pcap_progs[slot];
 		struct cbpf_view view;
 
-		if (!cbpf_skb_view(skb, CBPF_LAYER_AUTO, &view) || !cbpf_run(view.l2 ? &pcap->l2 : &pcap->l3, &view))
+		if (!cbpf_skb_view(skb, CBPF_LAYER_AUTO, &view, direct) ||
+		    !cbpf_run(view.l2 ? &pcap->l2 : &pcap->l3, &view))
 			return false;
 	}
 	if ((f->collect & VISTA_COLLECT_TUPLE) ||
 	    (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {
-		skb_read_tuple(skb, tuple);
+		skb_read_tuple_by(skb, tuple, direct);
 		if (!tuple_matches(f, tuple))
 			return false;
 	}
 	return true;
+}
+
+static __always_inline bool skb_matches(struct sk_buff *skb, const struct vista_filter *f, __u32 slot, __u64 pid_tgid,
+					struct vista_tuple *tuple)
+{
+	return skb_matches_by(skb, f, slot, pid_tgid, tuple, false);
 }
 
 /* The counters' record of a failed reservation: the reader reports it as lost. */
@@ -176,9 +184,9 @@ static __always_inline void current_comm(char *comm, __u32 len, bool via_task)
 	bpf_probe_read_kernel_str(comm, len, &t->comm);
 }
 
-/* Fills the fields every event kind has; stack_id is left to the caller. */
-static __always_inline void event_fill(struct vista_event *e, struct sk_buff *skb, __u32 kind, __u64 pid_tgid,
-				       __u32 collect, const struct vista_tuple *tuple, bool via_task)
+/* Fills the fields every event kind has; stack_id is left to the caller. direct: see skb_parse.h. */
+static __always_inline void event_fill_by(struct vista_event *e, struct sk_buff *skb, __u32 kind, __u64 pid_tgid,
+					  __u32 collect, const struct vista_tuple *tuple, bool via_task, bool direct)
 {
 	e->ts_ns = bpf_ktime_get_ns();
 	e->addr = (__u64)skb;
@@ -194,7 +202,7 @@ static __always_inline void event_fill(struct vista_event *e, struct sk_buff *sk
 	current_comm(e->comm, sizeof(e->comm), via_task);
 	__builtin_memset(&e->meta, 0, sizeof(e->meta));
 	if (collect & VISTA_COLLECT_META) {
-		skb_read_meta(skb, &e->meta);
+		skb_read_meta(skb, &e->meta, direct);
 		e->flags |= VISTA_EVF_HAS_META;
 	}
 	e->tuple = *tuple;
@@ -202,8 +210,15 @@ static __always_inline void event_fill(struct vista_event *e, struct sk_buff *sk
 		e->flags |= VISTA_EVF_HAS_TUPLE;
 }
 
+static __always_inline void event_fill(struct vista_event *e, struct sk_buff *skb, __u32 kind, __u64 pid_tgid,
+				       __u32 collect, const struct vista_tuple *tuple, bool via_task)
+{
+	event_fill_by(e, skb, kind, pid_tgid, collect, tuple, via_task, false);
+}
+
+/* direct: skb is a typed argument (tp_btf, fentry) whose fields can be loaded directly. */
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
-				      __u32 event_flags)
+				      __u32 event_flags, bool direct)
 {
 	const struct vista_filter *f;
 	struct vista_tuple tuple = {};
@@ -227,7 +242,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	f = &filters[slot];
 	collect = f->collect;
 	pid_tgid = bpf_get_current_pid_tgid();
-	if (!skb_matches(skb, f, slot, pid_tgid, &tuple))
+	if (!skb_matches_by(skb, f, slot, pid_tgid, &tuple, direct))
 		return 0;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -235,7 +250,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 		count_lost();
 		return 0;
 	}
-	event_fill(e, skb, VISTA_EV_SKB, pid_tgid, collect, &tuple, false);
+	event_fill_by(e, skb, VISTA_EV_SKB, pid_tgid, collect, &tuple, false, direct);
 	e->location = location;
 	e->hook_id = hook;
 	e->reason = reason;
@@ -250,11 +265,11 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
  * One template per position of the skb among the tracepoint's arguments
  * (tp_btf context: ctx[i] is argument i, after the tracepoint's __data).
  */
-#define SKB_TP_TEMPLATE(pos)                                                                    \
-	SEC("?tp_btf/vista_template")                                                           \
-	int tp_skb_##pos(__u64 *ctx)                                                            \
-	{                                                                                       \
-		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, 0); \
+#define SKB_TP_TEMPLATE(pos)                                                                          \
+	SEC("?tp_btf/vista_template")                                                                 \
+	int tp_skb_##pos(__u64 *ctx)                                                                  \
+	{                                                                                             \
+		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, 0, true); \
 	}
 
 SKB_TP_TEMPLATE(0)
@@ -268,14 +283,14 @@ SEC("?tp_btf/kfree_skb")
 int tp_kfree_skb_reason(__u64 *ctx)
 {
 	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], (__u32)ctx[2],
-			  VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED);
+			  VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED, true);
 }
 
 /* consume_skb(skb[, location]) and kfree_skb before 5.17: keep the caller. */
 SEC("?tp_btf/consume_skb")
 int tp_skb_location(__u64 *ctx)
 {
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED);
+	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED, true);
 }
 
 /*
@@ -299,16 +314,18 @@ static __always_inline __u32 hook_of_ip(void *ctx)
 	return id ? *id : VISTA_HOOK_UNKNOWN;
 }
 
-#define KPROBE_SKB_TEMPLATE(pos, parm)                                                                              \
-	SEC("?kprobe")                                                                                              \
-	int kprobe_skb_##pos(struct pt_regs *ctx)                                                                   \
-	{                                                                                                           \
-		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm##_CORE(ctx), hook_of_ip(ctx), 0, 0, 0); \
-	}                                                                                                           \
-	SEC("?kprobe.multi")                                                                                        \
-	int kmulti_skb_##pos(struct pt_regs *ctx)                                                                   \
-	{                                                                                                           \
-		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm##_CORE(ctx), hook_of_ip(ctx), 0, 0, 0); \
+#define KPROBE_SKB_TEMPLATE(pos, parm)                                                                             \
+	SEC("?kprobe")                                                                                             \
+	int kprobe_skb_##pos(struct pt_regs *ctx)                                                                  \
+	{                                                                                                          \
+		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm##_CORE(ctx), hook_of_ip(ctx), 0, 0, 0, \
+				  false);                                                                          \
+	}                                                                                                          \
+	SEC("?kprobe.multi")                                                                                       \
+	int kmulti_skb_##pos(struct pt_regs *ctx)                                                                  \
+	{                                                                                                          \
+		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##parm##_CORE(ctx), hook_of_ip(ctx), 0, 0, 0, \
+				  false);                                                                          \
 	}
 
 KPROBE_SKB_TEMPLATE(0, 1)
@@ -318,11 +335,11 @@ KPROBE_SKB_TEMPLATE(3, 4)
 KPROBE_SKB_TEMPLATE(4, 5)
 
 /* fentry: one clone per function, like the tracepoints (ctx[i] is argument i). */
-#define FENTRY_SKB_TEMPLATE(pos)                                                                \
-	SEC("?fentry/vista_template")                                                           \
-	int fentry_skb_##pos(__u64 *ctx)                                                        \
-	{                                                                                       \
-		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, 0); \
+#define FENTRY_SKB_TEMPLATE(pos)                                                                      \
+	SEC("?fentry/vista_template")                                                                 \
+	int fentry_skb_##pos(__u64 *ctx)                                                              \
+	{                                                                                             \
+		return handle_skb(ctx, (struct sk_buff *)ctx[pos], patched_hook_id(), 0, 0, 0, true); \
 	}
 
 FENTRY_SKB_TEMPLATE(0)
