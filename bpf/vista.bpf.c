@@ -202,6 +202,8 @@ static __always_inline void event_fill(struct vista_event *e, struct sk_buff *sk
 		e->flags |= VISTA_EVF_HAS_TUPLE;
 }
 
+#include "track.bpf.h"
+
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
 				      __u32 event_flags)
 {
@@ -227,7 +229,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	f = &filters[slot];
 	collect = f->collect;
 	pid_tgid = bpf_get_current_pid_tgid();
-	if (!skb_matches(skb, f, slot, pid_tgid, &tuple))
+	if (!track_skb(skb, f, skb_matches(skb, f, slot, pid_tgid, &tuple), &tuple))
 		return 0;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -267,15 +269,17 @@ SKB_TP_TEMPLATE(4)
 SEC("?tp_btf/kfree_skb")
 int tp_kfree_skb_reason(__u64 *ctx)
 {
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], (__u32)ctx[2],
-			  VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED);
+	handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], (__u32)ctx[2],
+		   VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED);
+	return track_freed((struct sk_buff *)ctx[0]);
 }
 
 /* consume_skb(skb[, location]) and kfree_skb before 5.17: keep the caller. */
 SEC("?tp_btf/consume_skb")
 int tp_skb_location(__u64 *ctx)
 {
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED);
+	handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED);
+	return track_freed((struct sk_buff *)ctx[0]);
 }
 
 /*
