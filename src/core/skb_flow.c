@@ -334,6 +334,16 @@ size_t skb_flow_format_summary(char *buf, size_t len, const struct skb_flow *f, 
 	return text_end(&t);
 }
 
+/* Right-aligned in width columns: durations hold "µ", two bytes for one column. */
+static void put_right(struct text *t, const char *s, int width)
+{
+	int cols = 0;
+
+	for (const char *c = s; *c; c++)
+		cols += ((unsigned char)*c & 0xc0) != 0x80;
+	put(t, "%*s%s", cols < width ? width - cols : 0, "", s);
+}
+
 static void put_hop(struct text *t, const struct skb_flow *f, size_t i, const struct format_names *names)
 {
 	const struct skb_flow_hop *h = &f->hops[i];
@@ -345,7 +355,11 @@ static void put_hop(struct text *t, const struct skb_flow *f, size_t i, const st
 		format_duration(delta, sizeof(delta), h->ev.ts_ns > prev ? h->ev.ts_ns - prev : 0);
 	else
 		snprintf(delta, sizeof(delta), "-");
-	put(t, "  %12s %12s  ", since, delta);
+	put(t, "  ");
+	put_right(t, since, 12);
+	put(t, " ");
+	put_right(t, delta, 12);
+	put(t, "  ");
 	if (h->ev.kind == VISTA_EV_NETFILTER) {
 		put(t, "nf_hook_slow table=%.*s hook=%s verdict=%s netns=%u\n",
 		    (int)strnlen(h->nf.table, sizeof(h->nf.table)), h->nf.table[0] ? h->nf.table : "?",
