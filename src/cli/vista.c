@@ -139,6 +139,22 @@ static const char *drop_reason_cb(const void *ctx, uint32_t reason)
  * another kind than skb is followed by its own struct (bpf/vista.h), in the
  * ring buffer as in a struct replay_event.
  */
+/*
+ * --filter-skb-drop-stack reports drops: a kernel that frees an skb it is
+ * done with through kfree_skb with SKB_CONSUMED (not consume_skb) frees no
+ * drop. Such events are left out unless the skb hooks are traced as well.
+ */
+static bool skip_consumed_free(const struct printer *p, const struct vista_event *e)
+{
+	const char *reason;
+
+	if (!p->opts->filter_skb_drop_stack || p->opts->filter_trace_skb || e->kind != VISTA_EV_SKB ||
+	    !(e->flags & VISTA_EVF_HAS_REASON))
+		return false;
+	reason = p->names.drop_reason ? p->names.drop_reason(p->names.ctx, e->reason) : NULL;
+	return reason && strcmp(reason, "SKB_CONSUMED") == 0;
+}
+
 /* --output-flows: prints one ended flow; returns non-zero to stop (--output-limit-lines counts flows). */
 static int print_flow(void *ctx, const struct skb_flow *f)
 {
@@ -158,6 +174,8 @@ static int print_event(struct printer *p, const struct vista_event *e, const uin
 	const struct vista_tcp *tcp;
 	size_t n;
 
+	if (skip_consumed_free(p, e))
+		return 0;
 	if (p->flows && (e->kind == VISTA_EV_SKB || e->kind == VISTA_EV_NETFILTER)) {
 		if (skb_flows_feed(p->flows, e) == 0)
 			return 0;
