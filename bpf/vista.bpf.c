@@ -216,6 +216,8 @@ static __always_inline void event_fill(struct vista_event *e, struct sk_buff *sk
 	event_fill_by(e, skb, kind, pid_tgid, collect, tuple, via_task, false);
 }
 
+#include "track.bpf.h"
+
 /* direct: skb is a typed argument (tp_btf, fentry) whose fields can be loaded directly. */
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
 				      __u32 event_flags, bool direct)
@@ -242,7 +244,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	f = &filters[slot];
 	collect = f->collect;
 	pid_tgid = bpf_get_current_pid_tgid();
-	if (!skb_matches_by(skb, f, slot, pid_tgid, &tuple, direct))
+	if (!track_skb(skb, f, skb_matches_by(skb, f, slot, pid_tgid, &tuple, direct), &tuple))
 		return 0;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -282,15 +284,17 @@ SKB_TP_TEMPLATE(4)
 SEC("?tp_btf/kfree_skb")
 int tp_kfree_skb_reason(__u64 *ctx)
 {
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], (__u32)ctx[2],
-			  VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED, true);
+	handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], (__u32)ctx[2],
+		   VISTA_EVF_HAS_REASON | VISTA_EVF_SKB_FREED, true);
+	return track_freed((struct sk_buff *)ctx[0]);
 }
 
 /* consume_skb(skb[, location]) and kfree_skb before 5.17: keep the caller. */
 SEC("?tp_btf/consume_skb")
 int tp_skb_location(__u64 *ctx)
 {
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED, true);
+	handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), ctx[1], 0, VISTA_EVF_SKB_FREED, true);
+	return track_freed((struct sk_buff *)ctx[0]);
 }
 
 /*

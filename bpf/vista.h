@@ -67,6 +67,7 @@ enum vista_filter_flags {
 	VISTA_F_PCAP = 1 << 8,          /* the pcap program of the active slot (struct vista_pcap) */
 	VISTA_F_SK_MARK = 1 << 9,       /* socket and TCP events: sk->sk_mark == sk_mark */
 	VISTA_F_TCP_LIFETIME = 1 << 10, /* TCP events: connections that lived at least tcp_lifetime_ns */
+	VISTA_F_TRACK = 1 << 11,        /* --filter-track-skb: an skb that matched is reported until it is freed */
 };
 
 struct vista_filter {

@@ -300,7 +300,8 @@ static const struct opt_def opt_defs[] = {
 	BOOL_OPT("filter-trace-tcp", filter_trace_tcp, "trace tcp socket lifetime"),
 	BOOL_OPT("filter-trace-xdp", filter_trace_xdp, "trace XDP bpf progs"),
 	BOOL_OPT("filter-track-skb", filter_track_skb,
-		 "trace a packet even if it does not match given filters (e.g., after NAT or tunnel decapsulation)"),
+		 "trace a packet even if it does not match given filters (e.g., after NAT or tunnel decapsulation); "
+		 "following its clones and copies needs the kprobe, kprobe-multi or fentry backend"),
 	BOOL_OPT("help", help, "display this message and exit"),
 	STRING_OPT("kernel-btf", kernel_btf, "specify kernel BTF file"),
 	CUSTOM_OPT("kmods", "strings", set_kmods, "list of kernel modules names to attach to"),
@@ -308,6 +309,9 @@ static const struct opt_def opt_defs[] = {
 		   "Tracing backend('kprobe', 'kprobe-multi', 'fentry', 'tracepoint'). "
 		   "Will auto-detect if not specified."),
 	STRING_OPT("output-file", output_file, "write traces to file"),
+	BOOL_OPT("output-flows", output_flows,
+		 "print one summary per skb when it is freed: hooks, devices, namespaces, address rewrites and its "
+		 "fate (vista addition)"),
 	BOOL_OPT("output-iptables", output_iptables, "print iptables"),
 	CUSTOM_OPT("output-limit-lines", "uint", set_output_limit_lines,
 		   "exit the program after the number of events has been received/printed"),

@@ -46,6 +46,7 @@ struct vista_options {
 	const char *kprobe_backend; /* NULL = auto-detect */
 	/* --output-* */
 	const char *output_file;
+	bool output_flows; /* one summary per skb (core/skb_flow.h) instead of one line per event */
 	bool output_iptables;
 	uint64_t output_limit_lines; /* 0 = no limit */
 	bool output_meta;

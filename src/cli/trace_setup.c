@@ -26,7 +26,6 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 	} flags[] = {
 		{ o->filter_trace_xdp, "--filter-trace-xdp" },
 		{ o->filter_trace_tc, "--filter-trace-tc" },
-		{ o->filter_track_skb, "--filter-track-skb" },
 		{ o->output_skb, "--output-skb" },
 		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->n_kmods > 0, "--kmods" },
@@ -64,6 +63,10 @@ static int check_top_panes(const struct vista_options *o, char *err, size_t len)
 		{ o->output_iptables, "--output-iptables" },
 	};
 
+	if (o->output_flows) {
+		snprintf(err, len, "--output-flows is an option of vista: vista-top shows the flow of an skb on Enter");
+		return -1;
+	}
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (flags[i].given) {
 			snprintf(err, len, "%s is not available yet in vista-top: vista prints these events",
@@ -165,6 +168,11 @@ int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, ch
 	filter_set_init(fs);
 	f->collect = (o->output_meta ? VISTA_COLLECT_META : 0) | (o->output_tuple ? VISTA_COLLECT_TUPLE : 0) |
 		     (o->output_stack ? VISTA_COLLECT_STACK : 0);
+	/* A flow summary names the devices, namespaces and rewrites: it needs both, printed or not. */
+	if (o->output_flows)
+		f->collect |= VISTA_COLLECT_META | VISTA_COLLECT_TUPLE;
+	if (o->filter_track_skb)
+		f->flags |= VISTA_F_TRACK;
 	if (o->filter_addr && structured_set_addr(f, o->filter_addr, err, len))
 		return -1;
 	if (o->filter_port && structured_set_port(f, o->filter_port, err, len))
@@ -245,6 +253,7 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 	cfg->trace_netfilter = o->filter_trace_iptables;
 	cfg->skb_func_regex = o->filter_skb_func;
 	cfg->drop_stack = o->filter_skb_drop_stack;
+	cfg->track_skb = o->filter_track_skb;
 	cfg->kernel_btf = o->kernel_btf;
 	cfg->ringbuf_bytes = o->ring_buffer_size;
 	return 0;

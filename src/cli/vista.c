@@ -24,10 +24,14 @@
 #include "core/nf_trace.h"
 #include "core/record.h"
 #include "core/session.h"
+#include "core/skb_flow.h"
 
 #define ERR_LEN          512
 #define LINE_MAX_BYTES   8192
 #define POLL_INTERVAL_MS 100
+#define FLOW_TEXT_BYTES  (256 * 1024)
+/* A replay hands on the flows that ended every this many events (see skb_flows_drain). */
+#define REPLAY_DRAIN_EVERY 1024
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t counts_requested;
@@ -45,6 +49,8 @@ struct printer {
 	bool want_stack;
 	bool output_failed; /* a closed pipe or a full disk */
 	int output_errno;
+	struct skb_flows *flows;   /* --output-flows: skb and netfilter events go here, not to lines */
+	char *flow_text;           /* FLOW_TEXT_BYTES, one flow's summary */
 	struct record_writer *rec; /* --record */
 	bool rec_failed;           /* then rec_err says why */
 	char rec_err[ERR_LEN];
@@ -133,11 +139,49 @@ static const char *drop_reason_cb(const void *ctx, uint32_t reason)
  * another kind than skb is followed by its own struct (bpf/vista.h), in the
  * ring buffer as in a struct replay_event.
  */
+/*
+ * --filter-skb-drop-stack reports drops: a kernel that frees an skb it is
+ * done with through kfree_skb with SKB_CONSUMED (not consume_skb) frees no
+ * drop. Such events are left out unless the skb hooks are traced as well.
+ */
+static bool skip_consumed_free(const struct printer *p, const struct vista_event *e)
+{
+	const char *reason;
+
+	if (!p->opts->filter_skb_drop_stack || p->opts->filter_trace_skb || e->kind != VISTA_EV_SKB ||
+	    !(e->flags & VISTA_EVF_HAS_REASON))
+		return false;
+	reason = p->names.drop_reason ? p->names.drop_reason(p->names.ctx, e->reason) : NULL;
+	return reason && strcmp(reason, "SKB_CONSUMED") == 0;
+}
+
+/* --output-flows: prints one ended flow; returns non-zero to stop (--output-limit-lines counts flows). */
+static int print_flow(void *ctx, const struct skb_flow *f)
+{
+	struct printer *p = ctx;
+	size_t n = skb_flow_format(p->flow_text, FLOW_TEXT_BYTES, f, &p->names);
+
+	if (n >= FLOW_TEXT_BYTES)
+		n = FLOW_TEXT_BYTES - 1; /* only a flow of hundreds of hops gets here: its end is cut */
+	if (!emit(p, p->flow_text, n) || !emit(p, "\n", 1))
+		return 1;
+	p->printed++;
+	return p->limit && p->printed >= p->limit;
+}
+
 static int print_event(struct printer *p, const struct vista_event *e, const uint64_t *stack, int nstack)
 {
 	const struct vista_tcp *tcp;
 	size_t n;
 
+	if (skip_consumed_free(p, e))
+		return 0;
+	if (p->flows && (e->kind == VISTA_EV_SKB || e->kind == VISTA_EV_NETFILTER)) {
+		if (skb_flows_feed(p->flows, e) == 0)
+			return 0;
+		log_error("out of memory for flow summaries");
+		return 1;
+	}
 	switch (e->kind) {
 	case VISTA_EV_SKB:
 		n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
@@ -241,10 +285,25 @@ static void reload_filters(struct printer *p)
 	free(fs);
 }
 
+/* The trace is over: the flows not printed yet, ended or still in flight, are. */
+static void finish_flows(struct printer *p)
+{
+	if (!p->flows || p->output_failed || (p->limit && p->printed >= p->limit))
+		return;
+	if (skb_flows_finish(p->flows, print_flow, p) < 0)
+		log_error("out of memory for flow summaries");
+	if (skb_flows_untracked(p->flows))
+		log_info("%llu skbs have no flow summary: more than %d were in flight at once",
+			 (unsigned long long)skb_flows_untracked(p->flows), SKB_FLOWS_MAX_OPEN);
+}
+
 static int run(struct printer *p)
 {
 	while (!stop_requested) {
 		int rc = session_poll(p->session, POLL_INTERVAL_MS);
+
+		if (p->flows && skb_flows_drain(p->flows, print_flow, p))
+			rc = -ECANCELED;
 
 		if (rc < 0 && rc != -EINTR && rc != -ECANCELED) {
 			log_error("reading events failed: %s", strerror(-rc));
@@ -266,6 +325,7 @@ static int run(struct printer *p)
 		session_detach(p->session);
 		session_consume(p->session);
 	}
+	finish_flows(p);
 	return finish_output(p);
 }
 
@@ -279,7 +339,16 @@ static int setup_printer(struct printer *p, const struct vista_options *o, char 
 	p->fmt.iptables = o->output_iptables;
 	p->fmt.timestamp = o->timestamp;
 	p->limit = o->output_limit_lines;
-	p->want_stack = o->output_stack || o->filter_skb_drop_stack;
+	/* Flow summaries name the locations of drops and frees. */
+	p->want_stack = o->output_stack || o->filter_skb_drop_stack || o->output_flows;
+	if (o->output_flows) {
+		p->flows = skb_flows_new();
+		p->flow_text = malloc(FLOW_TEXT_BYTES);
+		if (!p->flows || !p->flow_text) {
+			snprintf(err, len, "out of memory");
+			return -1;
+		}
+	}
 	p->names.hook_name = hook_name_cb;
 	p->names.drop_reason = drop_reason_cb;
 	if (format_state_init(&p->state)) {
@@ -384,7 +453,11 @@ static void log_attached(struct session *s, const struct vista_options *o)
 static void emit_header(struct printer *p)
 {
 	char header[256];
-	size_t n = format_header(header, sizeof(header), &p->fmt);
+	size_t n;
+
+	if (p->flows)
+		return; /* each flow has its own title line */
+	n = format_header(header, sizeof(header), &p->fmt);
 
 	emit(p, header, n);
 }
@@ -439,9 +512,13 @@ static int replay(struct printer *p, const struct vista_options *o, char *err, s
 	note_missing_parts(o, info);
 	install_signals();
 	emit_header(p);
-	while (!stop_requested && (rc = replay_next(r, &ev, err, len)) == 1)
+	for (uint64_t k = 1; !stop_requested && (rc = replay_next(r, &ev, err, len)) == 1; k++) {
 		if (print_event(p, &ev.event, ev.stack, with_stack ? ev.nstack : 0))
 			break;
+		if (p->flows && k % REPLAY_DRAIN_EVERY == 0 && skb_flows_drain(p->flows, print_flow, p))
+			break;
+	}
+	finish_flows(p);
 	status = finish_output(p);
 	if (rc < 0) {
 		log_error("%s", err);
@@ -551,6 +628,8 @@ out:
 			fclose(p->out);
 		kallsyms_free((struct kallsyms *)p->names.ksyms);
 		format_state_free(&p->state);
+		skb_flows_free(p->flows);
+		free(p->flow_text);
 		free(p);
 	}
 	options_free(&opts);

@@ -253,21 +253,27 @@ int hooks_keep_matching(struct hook_table *t, const char *regex, const char *alw
 {
 	size_t kept = 0;
 	int matched = 0;
-	regex_t re;
+	regex_t re, keep;
 
 	if (!regex)
 		return (int)t->n;
 	if (hooks_regex_compile(&re, regex, err, errlen))
 		return -1;
+	if (always_keep && hooks_regex_compile(&keep, always_keep, err, errlen)) {
+		regfree(&re);
+		return -1;
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		bool match = regexec(&re, t->v[i].name, 0, NULL, 0) == 0;
 
 		matched += match;
-		if (match || (always_keep && strcmp(t->v[i].name, always_keep) == 0))
+		if (match || (always_keep && regexec(&keep, t->v[i].name, 0, NULL, 0) == 0))
 			t->v[kept++] = t->v[i];
 	}
 	t->n = kept;
 	regfree(&re);
+	if (always_keep)
+		regfree(&keep);
 	return matched;
 }
 

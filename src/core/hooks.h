@@ -67,7 +67,8 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
 /*
  * Keeps only hooks whose name fully matches the POSIX extended regular
  * expression (as vista's --filter-skb-func: "foo" matches only "foo"),
- * plus the hook named always_keep when not NULL. A NULL regex matches all.
+ * plus the hooks always_keep (an expression of the same kind) matches when
+ * not NULL. A NULL regex matches all.
  * Returns how many hooks the expression matched, or -1 with the reason
  * (bad expression) in err.
  */

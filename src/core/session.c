@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/nf_trace.h"
 #include "core/prog_clone.h"
+#include "core/skb_track.h"
 #include "filter/pcap_expr.h"
 #include "vista.skel.h"
 
@@ -41,6 +42,7 @@ struct session {
 	struct btf_enum_names *drop_reasons;
 	struct sock_trace *sock;
 	struct nf_trace *nf;
+	struct skb_track *track; /* clones and copies of tracked skbs (function backends) */
 	session_event_fn on_event;
 	void *ctx;
 	int ncpus;
@@ -209,7 +211,8 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 	if (cfg->backend != BACKEND_TRACEPOINT && add_functions(s, btf, err, errlen))
 		return -1;
 	if (cfg->trace_skb) {
-		const char *keep = cfg->drop_stack ? "kfree_skb" : NULL;
+		/* Tracking ends at the frees: their programs must run even when the expression leaves them out. */
+		const char *keep = cfg->track_skb ? "kfree_skb|consume_skb" : cfg->drop_stack ? "kfree_skb" : NULL;
 
 		n = hooks_keep_matching(t, cfg->skb_func_regex, keep, err, errlen);
 		if (n < 0)
@@ -276,6 +279,8 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 	bpf_map__set_max_entries(s->skel->maps.func_hooks, functions ? 2 * functions : 1);
 	if (cfg->trace_netfilter && nf_trace_select(s->skel, cfg->backend, err, errlen))
 		return -1;
+	if (cfg->track_skb)
+		skb_track_select(s->skel, cfg->backend);
 	if (vista_bpf__load(s->skel)) {
 		int e = errno;
 
@@ -514,6 +519,8 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 		goto out;
 	if (attach_hooks(s, err, errlen))
 		goto out;
+	if (cfg->track_skb && skb_track_open(s->skel, cfg->backend, &s->track, err, errlen))
+		goto out;
 	if (cfg->trace_netfilter &&
 	    nf_trace_open(s->skel, cfg->backend,
 			  (cfg->filters.kernel.flags & VISTA_F_NETNS) ? cfg->filters.kernel.netns : 0, &s->nf, err,
@@ -555,6 +562,8 @@ void session_detach(struct session *s)
 		s->multi_links[pos] = NULL;
 	}
 	nf_trace_detach(s->nf);
+	skb_track_close(s->track);
+	s->track = NULL;
 	s->attached = false;
 }
 

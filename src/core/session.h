@@ -27,6 +27,7 @@ struct session_config {
 	bool trace_skb;                /* the skb hooks (all, or those matching skb_func_regex) */
 	const char *skb_func_regex;    /* hooks attached; NULL: every skb hook */
 	bool drop_stack;               /* kfree_skb with a kernel stack for every drop */
+	bool track_skb;                /* --filter-track-skb: follow copies too (core/skb_track.h) */
 	struct sock_trace_config sock; /* TCP connections and socket events (core/sock_trace.h) */
 	bool trace_netfilter;          /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
 	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/skb_flow.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/flow.h"
@@ -13,10 +14,13 @@
 #include "tui/theme.h"
 
 #define MAX_STACK_LINES 10
+#define SUMMARY_LINES   3 /* devices, netns, nat (more rewrites than one are cut) */
 
 struct flow_view {
 	struct pane base; /* first: the app sees a struct pane * */
 	struct flow flow;
+	struct skb_flow summary; /* the same events, for the devices, namespaces and rewrites (core/skb_flow.h) */
+	char summary_text[2048];
 	size_t func_w; /* the FUNC column fits the longest (a drop with its reason) */
 	size_t cursor, top, list_rows;
 	char line[2048];
@@ -99,10 +103,19 @@ static size_t fate_text(struct flow_view *v, char *buf, size_t len)
 	struct app *a = v->base.app;
 	enum flow_fate fate = flow_fate(&v->flow, a->src);
 	const struct flow_step *st = flow_fate_step(&v->flow, a->src);
+	const struct skb_flow_hop *why;
 	char where[256], reason[128];
 	struct text_buf t;
 
 	text_buf_init(&t, buf, len);
+	/* A skb that reached a socket: which hook showed it, and the process there. */
+	if (skb_flow_fate(&v->summary, &a->rows.names, &why) == SKB_FLOW_DELIVERED) {
+		text_buf_printf(&t, " Fate: delivered to a socket at %s in ",
+				event_source_hook_name(a->src, why->ev.hook_id));
+		process_text(where, sizeof(where), &why->ev);
+		text_buf_str(&t, where);
+		return t.len;
+	}
 	text_buf_printf(&t, " Fate: %s", flow_fate_name(fate));
 	if (!st)
 		return t.len;
@@ -152,7 +165,9 @@ static void flow_draw(struct pane *p, WINDOW *w)
 		if (stack_lines > MAX_STACK_LINES)
 			stack_lines = MAX_STACK_LINES;
 	}
-	fate_h = 1 + (stack_lines ? 1 + stack_lines : 0);
+	/* The summary's devices, netns and rewrite lines (its fate line is fate_text's), then the fate. */
+	skb_flow_format_summary(v->summary_text, sizeof(v->summary_text), &v->summary, &a->rows.names);
+	fate_h = SUMMARY_LINES + 1 + (stack_lines ? 1 + stack_lines : 0);
 
 	text_buf_init(&t, v->line, sizeof(v->line));
 	duration_text(field, sizeof(field), f->steps[0].ev.ts_ns <= f->steps[f->n - 1].ev.ts_ns ? span : 0);
@@ -208,6 +223,15 @@ static void flow_draw(struct pane *p, WINDOW *w)
 	}
 
 	y = rows - fate_h;
+	for (const char *s = v->summary_text; s && *s && y < rows - fate_h + SUMMARY_LINES;) {
+		const char *nl = strchr(s, '\n');
+
+		if (strncmp(s, "  fate:", 7) == 0)
+			break;
+		draw_textn(w, y++, 0, cols, s, nl ? (size_t)(nl - s) : strlen(s), theme_attr(TH_ROW));
+		s = nl ? nl + 1 : NULL;
+	}
+	y = rows - fate_h + SUMMARY_LINES;
 	fate_text(v, v->line, sizeof(v->line));
 	draw_fill(w, y, 0, cols, theme_attr(TH_HEADER));
 	draw_text(w, y++, 0, cols, v->line,
@@ -228,10 +252,21 @@ static void flow_draw(struct pane *p, WINDOW *w)
 	}
 }
 
+/* The summary is rebuilt from the steps whenever they change. */
+static void summarize(struct flow_view *v)
+{
+	skb_flow_free(&v->summary);
+	skb_flow_init(&v->summary, v->flow.n ? v->flow.steps[0].ev.addr : 0);
+	for (size_t i = 0; i < v->flow.n; i++)
+		if (skb_flow_add(&v->summary, &v->flow.steps[i].ev))
+			break; /* out of memory: the summary covers the first steps */
+}
+
 static void measure(struct flow_view *v)
 {
 	char field[256];
 
+	summarize(v);
 	v->func_w = 24;
 	for (size_t i = 0; i < v->flow.n; i++) {
 		size_t n = format_func(field, sizeof(field), &v->flow.steps[i].ev, &v->base.app->rows.names);
@@ -288,6 +323,7 @@ static void flow_position(const struct pane *p, char *buf, size_t len)
 static void flow_destroy(struct pane *p)
 {
 	flow_free(&fv(p)->flow);
+	skb_flow_free(&fv(p)->summary);
 	free(fv(p));
 }
 

@@ -48,6 +48,7 @@ CASES=(
 	"--timestamp sometimes              => \"--timestamp\" flag: want none, relative or absolute$"
 	"--output-file /tmp/x.txt           => ^vista-top: --output-file is not supported by vista-top"
 	"--filter-trace-tcp                 => ^vista-top: --filter-trace-tcp is not available yet"
+	"--output-flows                     => ^vista-top: --output-flows is an option of vista: vista-top shows the flow of an skb on Enter$"
 	"--replay $tmpdir/no-such.vrec      => ^vista-top: cannot read the recording $tmpdir/no-such.vrec: No such file or directory$"
 	"--replay $tmpdir/bad.vrec          => ^vista-top: $tmpdir/bad.vrec is not a vista recording \\(it does not start with \"VISTAREC\"\\)$"
 	"--replay $tmpdir/bad.vrec --filter-addr 10.0.0.1 => ^vista-top: --filter-addr cannot be used with --replay: a replay traces nothing"
