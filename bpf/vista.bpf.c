@@ -202,6 +202,8 @@ static __always_inline void event_fill(struct vista_event *e, struct sk_buff *sk
 		e->flags |= VISTA_EVF_HAS_TUPLE;
 }
 
+#include "packet.bpf.h"
+
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
 				      __u32 event_flags)
 {
@@ -209,7 +211,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	struct vista_tuple tuple = {};
 	struct vista_event *e;
 	__u64 pid_tgid;
-	__u32 collect, slot;
+	__u32 collect, slot, packet = 0;
 	__u8 hook_bits;
 
 	if (!skb)
@@ -230,7 +232,8 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	if (!skb_matches(skb, f, slot, pid_tgid, &tuple))
 		return 0;
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = (collect & VISTA_COLLECT_PACKET) ? packet_reserve(skb, f->snaplen, &packet)
+					     : bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
 		return 0;
@@ -239,7 +242,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	e->location = location;
 	e->hook_id = hook;
 	e->reason = reason;
-	e->flags |= event_flags;
+	e->flags |= event_flags | packet;
 	e->stack_id =
 	    ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
 	bpf_ringbuf_submit(e, wakeup_flags());

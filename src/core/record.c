@@ -504,7 +504,9 @@ int record_writer_open(const char *path, const struct record_info *info, struct 
 	/* Recordings reveal addresses and processes, like traces: private, and never through a symlink. */
 	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (w->fd < 0) {
-		errmsg_set(err, errlen, "cannot write the recording to %s: %s", path, strerror(errno));
+		errmsg_set(err, errlen, "cannot write the recording to %s: %s", path,
+			   errno == ELOOP ? "it is a symbolic link, which vista never writes through"
+					  : strerror(errno));
 		free(w->buf);
 		free(w->path);
 		free(w);
