@@ -21,6 +21,8 @@
  *   text_stdio    text_mix plus fwrite(3) of each line to /dev/null, as
  *                 vista does with --output-file (fully buffered stdio)
  *   text_relative text_mix with --timestamp relative (the per-skb clock)
+ *   json          format_json_event on text_mix's events with --output-meta
+ *                 and --output-tuple: a line of --output-json
  *   record_write  record_write_event of text_mix's events into a recording
  *                 on /dev/null, written out when the writer's buffer fills,
  *                 as with --record (vista also flushes it once per batch)
@@ -52,6 +54,7 @@
 #include <unistd.h>
 
 #include "core/format.h"
+#include "core/format_json.h"
 #include "core/record.h"
 
 #define NEVENTS  64
@@ -219,6 +222,7 @@ struct bench_case {
 	int nevents;
 	struct format_opts opts;
 	bool to_devnull; /* text cases: fwrite each line to /dev/null */
+	bool json;       /* --output-json rather than the text line */
 };
 
 static volatile size_t sink_bytes; /* keeps the compiler from dropping the work */
@@ -232,7 +236,8 @@ static double per_event(uint64_t t0, uint64_t t1, uint64_t n)
 static size_t text_line(const struct bench_case *c, const struct bench_env *env, struct format_state *st,
 			const struct vista_event *e, char *line, size_t len)
 {
-	size_t n = format_event(line, len, e, NULL, 0, &env->names, &c->opts, st);
+	size_t n = c->json ? format_json_event(line, len, e, NULL, 0, &env->names, &c->opts, st)
+			   : format_event(line, len, e, NULL, 0, &env->names, &c->opts, st);
 
 	if (c->to_devnull && fwrite(line, 1, n, env->devnull) != n)
 		die("fwrite to /dev/null failed");
@@ -474,6 +479,7 @@ int main(int argc, char **argv)
 		{ "text_tcp", run_text, tcp, 1, plain, false },
 		{ "text_stdio", run_text, mix, NEVENTS, plain, true },
 		{ "text_relative", run_text, mix, NEVENTS, relative, false },
+		{ "json", run_text, mix, NEVENTS, plain, false, true },
 		{ "record_write", run_record_write, mix, NEVENTS, plain, false },
 		{ "record_text", run_record_text, mix, NEVENTS, plain, true },
 		{ "replay_open", run_replay_open, mix, NEVENTS, plain, false },

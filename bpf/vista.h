@@ -44,7 +44,8 @@ enum vista_event_flags {
 	VISTA_EVF_HAS_META = 1 << 0,
 	VISTA_EVF_HAS_TUPLE = 1 << 1,
 	VISTA_EVF_HAS_REASON = 1 << 2,
-	VISTA_EVF_SKB_FREED = 1 << 3, /* the skb's life ends here (kfree_skb, consume_skb) */
+	VISTA_EVF_SKB_FREED = 1 << 3,  /* the skb's life ends here (kfree_skb, consume_skb) */
+	VISTA_EVF_HAS_PACKET = 1 << 4, /* a struct vista_packet and its bytes follow (vista_record_size) */
 };
 
 /* What the BPF side collects for each matching event (runtime-editable). */
@@ -52,6 +53,7 @@ enum vista_collect {
 	VISTA_COLLECT_META = 1 << 0,
 	VISTA_COLLECT_TUPLE = 1 << 1,
 	VISTA_COLLECT_STACK = 1 << 2,
+	VISTA_COLLECT_PACKET = 1 << 3, /* skb events carry the packet's first snaplen bytes (--pcap-file) */
 };
 
 /* Which structured filters are active. */
@@ -83,7 +85,7 @@ struct vista_filter {
 	__u8 pad;
 	__u8 addr[16]; /* IPv4 in the first 4 bytes; matches source or destination */
 	__u32 sk_mark;
-	__u32 pad2;
+	__u32 snaplen; /* VISTA_COLLECT_PACKET: bytes of each packet at most, <= VISTA_PACKET_MAX */
 	__u64 tcp_lifetime_ns;
 };
 
@@ -283,6 +285,51 @@ static inline __u32 vista_event_size(__u32 kind)
 	default:
 		return sizeof(struct vista_event);
 	}
+}
+
+/*
+ * The packet an skb event carries with VISTA_EVF_HAS_PACKET: this struct
+ * right after the event (skb events have no kind struct), then caplen bytes
+ * of the packet, then zeros up to a multiple of 8 bytes. The bytes start
+ * where a pcap filter's do (cbpf_skb_view in cbpf_run.h): at the MAC
+ * header when the skb has one (VISTA_PKT_L2, Ethernet), else at the
+ * network header (VISTA_PKT_L3, a bare IPv4 or IPv6 packet). Only the
+ * skb's linear data is copied, so caplen may be less than the snaplen.
+ */
+#define VISTA_PACKET_MAX   4096 /* the largest --pcap-snaplen */
+#define VISTA_PACKET_SMALL 256  /* snaplens up to this reserve this much room in the ring */
+
+enum vista_packet_layer {
+	VISTA_PKT_L2 = 1,
+	VISTA_PKT_L3 = 2,
+};
+
+struct vista_packet {
+	__u32 len;    /* the packet's length from its first byte here, paged data included */
+	__u16 caplen; /* bytes that follow, at most the snaplen */
+	__u8 layer;   /* enum vista_packet_layer */
+	__u8 pad;
+};
+
+/* The packet of an event with VISTA_EVF_HAS_PACKET (skb events only). */
+static inline const struct vista_packet *vista_event_packet(const struct vista_event *e)
+{
+	return (const struct vista_packet *)((const char *)e + vista_event_size(e->kind));
+}
+
+/*
+ * Bytes of the whole record e starts: the event, its kind's struct and its
+ * packet. Every reader of ring buffer or replayed records sizes them with
+ * this; the caller has checked that vista_event_size(e->kind) bytes, and
+ * with VISTA_EVF_HAS_PACKET a struct vista_packet after them, are there.
+ */
+static inline __u32 vista_record_size(const struct vista_event *e)
+{
+	__u32 size = vista_event_size(e->kind);
+
+	if (e->flags & VISTA_EVF_HAS_PACKET)
+		size += sizeof(struct vista_packet) + ((vista_event_packet(e)->caplen + 7u) & ~7u);
+	return size;
 }
 
 /*

@@ -195,6 +195,36 @@ static int set_output_limit_lines(struct vista_options *o, const char *val, char
 	return parse_u64(val, UINT64_MAX, &o->output_limit_lines, why, whylen);
 }
 
+/* A size in bytes: digits, then optionally K, M or G (powers of 1024), as logrotate's "size". */
+static int set_output_file_max_size(struct vista_options *o, const char *val, char *why, size_t whylen)
+{
+	static const char suffixes[] = "KMG";
+	size_t n = strlen(val);
+	const char *unit = n ? strchr(suffixes, val[n - 1] & ~0x20) : NULL;
+	char digits[32];
+	uint64_t v;
+	int shift;
+
+	if (!n || !val[n - 1] || (unit && n == 1) || n >= sizeof(digits))
+		return errmsg_set(why, whylen, "want a size in bytes, e.g. 1048576, 512K, 10M or 1G");
+	memcpy(digits, val, n + 1);
+	if (unit)
+		digits[n - 1] = '\0';
+	shift = unit ? 10 * (int)(unit - suffixes + 1) : 0;
+	if (parse_u64(digits, UINT64_MAX >> shift, &v, why, whylen))
+		return -1;
+	o->output_file_max_size = v << shift;
+	return 0;
+}
+
+static int set_output_file_max_backups(struct vista_options *o, const char *val, char *why, size_t whylen)
+{
+	if (parse_u64(val, 1000, &o->output_file_max_backups, why, whylen))
+		return -1;
+	o->output_file_max_backups_set = true;
+	return 0;
+}
+
 static int set_pcap_mode(struct vista_options *o, const char *val, char *why, size_t whylen)
 {
 	bool entry = false, exit_ = false;
@@ -309,10 +339,15 @@ static const struct opt_def opt_defs[] = {
 		   "Tracing backend('kprobe', 'kprobe-multi', 'fentry', 'tracepoint'). "
 		   "Will auto-detect if not specified."),
 	STRING_OPT("output-file", output_file, "write traces to file"),
+	CUSTOM_OPT("output-file-max-backups", "uint", set_output_file_max_backups,
+		   "rotated output files to keep, FILE.1 (newest) .. FILE.N (default 5) (vista addition)"),
+	CUSTOM_OPT("output-file-max-size", "size", set_output_file_max_size,
+		   "rotate the output file when it would grow past this size (e.g. 10M), 0 never (vista addition)"),
 	BOOL_OPT("output-flows", output_flows,
 		 "print one summary per skb when it is freed: hooks, devices, namespaces, address rewrites and its "
 		 "fate (vista addition)"),
 	BOOL_OPT("output-iptables", output_iptables, "print iptables"),
+	BOOL_OPT("output-json", output_json, "print one JSON object per event, one per line (vista addition)"),
 	CUSTOM_OPT("output-limit-lines", "uint", set_output_limit_lines,
 		   "exit the program after the number of events has been received/printed"),
 	BOOL_OPT("output-meta", output_meta, "print skb metadata"),
@@ -347,6 +382,7 @@ static void set_defaults(struct vista_options *o)
 	o->filter_kprobe_batch = 10;
 	o->ring_buffer_size = 16u << 20;
 	o->pcap_snaplen = 256;
+	o->output_file_max_backups = 5;
 	o->pcap_mode_entry = true;
 	o->pcap_mode_exit = true;
 	o->timestamp = TIMESTAMP_NONE;

@@ -46,8 +46,12 @@ struct vista_options {
 	const char *kprobe_backend; /* NULL = auto-detect */
 	/* --output-* */
 	const char *output_file;
-	bool output_flows; /* one summary per skb (core/skb_flow.h) instead of one line per event */
+	bool output_flows;                /* one summary per skb (core/skb_flow.h) instead of one line per event */
+	uint64_t output_file_max_size;    /* bytes; 0 = never rotate */
+	uint64_t output_file_max_backups; /* rotated files kept: FILE.1 .. FILE.N (default 5) */
+	bool output_file_max_backups_set;
 	bool output_iptables;
+	bool output_json;            /* one JSON object per event instead of the text line */
 	uint64_t output_limit_lines; /* 0 = no limit */
 	bool output_meta;
 	bool output_sk;

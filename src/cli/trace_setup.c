@@ -27,7 +27,6 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 		{ o->filter_trace_xdp, "--filter-trace-xdp" },
 		{ o->filter_trace_tc, "--filter-trace-tc" },
 		{ o->output_skb, "--output-skb" },
-		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->n_kmods > 0, "--kmods" },
 		{ o->all_kmods, "--all-kmods" },
 		/* Functions taking a struct sock * need kprobes or fentry; --filter-trace-sk uses tracepoints. */
@@ -89,6 +88,14 @@ static int check_combinations(const struct vista_options *o, char *err, size_t l
 		{ o->output_sk, o->filter_trace_sk, "--output-sk", "--filter-trace-sk" },
 		{ o->filter_sk_mark != NULL, o->filter_trace_sk || o->filter_trace_tcp, "--filter-sk-mark",
 		  "--filter-trace-sk or --filter-trace-tcp" },
+		{ o->pcap_snaplen_set, o->pcap_file != NULL, "--pcap-snaplen", "--pcap-file" },
+		{ o->pcap_mode_set, o->pcap_file != NULL, "--pcap-mode", "--pcap-file" },
+		/* Entry and exit are the packet before and after an XDP or TC program: other hooks have one. */
+		{ o->pcap_mode_set, o->filter_trace_xdp || o->filter_trace_tc, "--pcap-mode",
+		  "--filter-trace-xdp or --filter-trace-tc" },
+		{ o->output_file_max_size != 0, o->output_file != NULL, "--output-file-max-size", "--output-file" },
+		{ o->output_file_max_backups_set, o->output_file_max_size != 0, "--output-file-max-backups",
+		  "--output-file-max-size" },
 	};
 
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
@@ -97,12 +104,48 @@ static int check_combinations(const struct vista_options *o, char *err, size_t l
 			return -1;
 		}
 	}
+	/* A flow summary is a block of text: JSON lines would be broken by it. */
+	if (o->output_flows && o->output_json) {
+		snprintf(err, len, "--output-flows cannot be combined with --output-json: flow summaries are text");
+		return -1;
+	}
+	if (o->pcap_file && o->pcap_snaplen > VISTA_PACKET_MAX) {
+		snprintf(err, len, "--pcap-snaplen %llu is more than vista captures: at most %u bytes of each packet",
+			 (unsigned long long)o->pcap_snaplen, VISTA_PACKET_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* vista-top shows events on the screen: the file outputs of the vista command are not its own. */
+static int check_top_outputs(const struct vista_options *o, char *err, size_t len)
+{
+	const struct {
+		bool given;
+		const char *flag;
+	} flags[] = {
+		{ o->pcap_file != NULL, "--pcap-file" },
+		{ o->output_json, "--output-json" },
+		{ o->output_file_max_size != 0, "--output-file-max-size" },
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (flags[i].given) {
+			snprintf(err, len,
+				 "%s is not supported by vista-top, which shows events on the screen; use vista",
+				 flags[i].flag);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 int trace_setup_check(const struct vista_options *o, char *err, size_t len)
 {
-	return check_available(o, err, len) || check_top_panes(o, err, len) || check_combinations(o, err, len) ? -1 : 0;
+	return check_available(o, err, len) || check_top_panes(o, err, len) || check_top_outputs(o, err, len) ||
+		       check_combinations(o, err, len)
+		   ? -1
+		   : 0;
 }
 
 int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len)
@@ -173,6 +216,11 @@ int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, ch
 		f->collect |= VISTA_COLLECT_META | VISTA_COLLECT_TUPLE;
 	if (o->filter_track_skb)
 		f->flags |= VISTA_F_TRACK;
+	/* The pcapng interface blocks and packet options need each packet's netns, device and type. */
+	if (o->pcap_file) {
+		f->collect |= VISTA_COLLECT_PACKET | VISTA_COLLECT_META;
+		f->snaplen = (uint32_t)o->pcap_snaplen;
+	}
 	if (o->filter_addr && structured_set_addr(f, o->filter_addr, err, len))
 		return -1;
 	if (o->filter_port && structured_set_port(f, o->filter_port, err, len))

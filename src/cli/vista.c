@@ -16,12 +16,15 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "cli/output_file.h"
 #include "cli/trace_setup.h"
 #include "core/features.h"
 #include "core/format.h"
+#include "core/format_json.h"
 #include "core/kallsyms.h"
 #include "core/log.h"
 #include "core/nf_trace.h"
+#include "core/pcap_writer.h"
 #include "core/record.h"
 #include "core/session.h"
 #include "core/skb_flow.h"
@@ -38,7 +41,7 @@ static volatile sig_atomic_t counts_requested;
 static volatile sig_atomic_t reload_requested;
 
 struct printer {
-	FILE *out;
+	struct output_file *out;
 	struct session *session;
 	const struct vista_options *opts; /* read again on SIGUSR2 */
 	struct format_opts fmt;
@@ -47,8 +50,12 @@ struct printer {
 	uint64_t printed;
 	uint64_t limit; /* 0: none */
 	bool want_stack;
-	bool output_failed; /* a closed pipe or a full disk */
-	int output_errno;
+	bool json;          /* --output-json */
+	bool output_failed; /* a closed pipe or a full disk: then out_err says why */
+	char out_err[ERR_LEN];
+	struct pcap_writer *pcap; /* --pcap-file */
+	bool pcap_failed;         /* then pcap_err says why */
+	char pcap_err[ERR_LEN];
 	struct skb_flows *flows;   /* --output-flows: skb and netfilter events go here, not to lines */
 	char *flow_text;           /* FLOW_TEXT_BYTES, one flow's summary */
 	struct record_writer *rec; /* --record */
@@ -86,39 +93,12 @@ static void install_signals(void)
 	sigaction(SIGUSR2, &sa, NULL);
 }
 
-static FILE *open_output(const char *path, char *err, size_t len)
-{
-	struct stat st;
-	FILE *f;
-	int fd;
-
-	if (!path)
-		return stdout;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, len, "cannot write traces to %s: it is a directory", path);
-		return NULL;
-	}
-	/* Traces can reveal addresses and processes: private by default, and never through a symlink. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		snprintf(err, len, "cannot write traces to %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		snprintf(err, len, "cannot write traces to %s: %s", path, strerror(errno));
-		close(fd);
-	}
-	return f;
-}
-
 static bool emit(struct printer *p, const char *text, size_t n)
 {
 	if (p->output_failed)
 		return false;
-	if (fwrite(text, 1, n, p->out) != n) {
+	if (output_file_write(p->out, text, n, p->out_err, sizeof(p->out_err))) {
 		p->output_failed = true;
-		p->output_errno = errno;
 		return false;
 	}
 	return true;
@@ -176,11 +156,17 @@ static int print_event(struct printer *p, const struct vista_event *e, const uin
 
 	if (skip_consumed_free(p, e))
 		return 0;
+	if (e->kind == VISTA_EV_TCP && ((const struct vista_tcp *)(e + 1))->what == VISTA_TCP_OPEN)
+		return 0; /* connections listed while still open fill tables (vista-top): a line tells how one ended */
 	if (p->flows && (e->kind == VISTA_EV_SKB || e->kind == VISTA_EV_NETFILTER)) {
 		if (skb_flows_feed(p->flows, e) == 0)
 			return 0;
 		log_error("out of memory for flow summaries");
 		return 1;
+	}
+	if (p->json && e->kind >= VISTA_EV_SKB && e->kind <= VISTA_EV_SK) {
+		n = format_json_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
+		goto print;
 	}
 	switch (e->kind) {
 	case VISTA_EV_SKB:
@@ -191,9 +177,6 @@ static int print_event(struct printer *p, const struct vista_event *e, const uin
 		break;
 	case VISTA_EV_TCP:
 		tcp = (const struct vista_tcp *)(e + 1);
-		/* Connections listed while still open fill tables (vista-top): a line tells how one ended. */
-		if (tcp->what == VISTA_TCP_OPEN)
-			return 0;
 		n = format_tcp(p->line, sizeof(p->line), e, tcp, &p->fmt, &p->state);
 		break;
 	case VISTA_EV_SK:
@@ -202,13 +185,30 @@ static int print_event(struct printer *p, const struct vista_event *e, const uin
 	default:
 		return 0; /* a kind this vista does not know, from a newer recording */
 	}
-
+print:
 	if (n >= sizeof(p->line))
 		n = sizeof(p->line) - 1; /* only a huge stack gets here; the line is cut, not lost */
 	if (!emit(p, p->line, n))
 		return 1;
 	p->printed++;
 	return p->limit && p->printed >= p->limit;
+}
+
+/* --pcap-file: the packet an skb event carries, named by its hook and drop reason. */
+static int write_packet(struct printer *p, const struct vista_event *e)
+{
+	struct pcap_packet pkt = {
+		.event = e,
+		.wall_ns = (int64_t)e->ts_ns + p->state.realtime_offset_ns,
+		.hook = session_hook_name(p->session, e->hook_id),
+		.drop_reason = (e->flags & VISTA_EVF_HAS_REASON) ? session_drop_reason(p->session, e->reason) : NULL,
+	};
+
+	if (pcap_writer_write(p->pcap, &pkt, p->pcap_err, sizeof(p->pcap_err))) {
+		p->pcap_failed = true;
+		return 1;
+	}
+	return 0;
 }
 
 static int on_event(void *ctx, const struct vista_event *e)
@@ -223,18 +223,20 @@ static int on_event(void *ctx, const struct vista_event *e)
 		p->rec_failed = true;
 		return 1;
 	}
+	if (p->pcap && (e->flags & VISTA_EVF_HAS_PACKET) && write_packet(p, e))
+		return 1;
 	return print_event(p, e, stack, nstack);
 }
 
 static bool flush_output(struct printer *p)
 {
-	if (!p->output_failed && fflush(p->out)) {
+	if (!p->output_failed && output_file_flush(p->out, p->out_err, sizeof(p->out_err)))
 		p->output_failed = true;
-		p->output_errno = errno;
-	}
 	if (p->rec && !p->rec_failed && record_writer_flush(p->rec, p->rec_err, sizeof(p->rec_err)))
 		p->rec_failed = true;
-	return !p->output_failed && !p->rec_failed;
+	if (p->pcap && !p->pcap_failed && pcap_writer_flush(p->pcap, p->pcap_err, sizeof(p->pcap_err)))
+		p->pcap_failed = true;
+	return !p->output_failed && !p->rec_failed && !p->pcap_failed;
 }
 
 static void print_counts(struct printer *p)
@@ -251,11 +253,15 @@ static int finish_output(struct printer *p)
 		log_error("%s", p->rec_err);
 		return 1;
 	}
+	if (p->pcap_failed) {
+		log_error("%s", p->pcap_err);
+		return 1;
+	}
 	if (p->limit && p->printed >= p->limit)
 		log_info("Printed %llu events, exiting program..", (unsigned long long)p->printed);
 	/* EPIPE is the reader going away (vista | head): a normal end. */
-	if (p->output_failed && p->output_errno != EPIPE) {
-		log_error("writing traces failed: %s", strerror(p->output_errno));
+	if (p->output_failed && !output_file_reader_gone(p->out)) {
+		log_error("%s", p->out_err);
 		return 1;
 	}
 	return 0;
@@ -321,7 +327,7 @@ static int run(struct printer *p)
 		}
 	}
 	/* Stopped by a signal: events already in the ring are printed, not silently dropped. */
-	if (stop_requested && !p->output_failed && !p->rec_failed) {
+	if (stop_requested && !p->output_failed && !p->rec_failed && !p->pcap_failed) {
 		session_detach(p->session);
 		session_consume(p->session);
 	}
@@ -349,6 +355,7 @@ static int setup_printer(struct printer *p, const struct vista_options *o, char 
 			return -1;
 		}
 	}
+	p->json = o->output_json;
 	p->names.hook_name = hook_name_cb;
 	p->names.drop_reason = drop_reason_cb;
 	if (format_state_init(&p->state)) {
@@ -397,7 +404,8 @@ static int open_recording(struct printer *p, const struct vista_options *o, enum
 	info.timestamp = o->timestamp;
 	if (record_writer_open(o->record_file, &info, &p->rec, err, len))
 		return -1;
-	if (stat(o->record_file, &rec) == 0 && fstat(fileno(p->out), &out) == 0 && same_regular_file(&rec, &out)) {
+	if (stat(o->record_file, &rec) == 0 && fstat(output_file_fd(p->out), &out) == 0 &&
+	    same_regular_file(&rec, &out)) {
 		snprintf(err, len, "the recording %s and the traces cannot go to the same file", o->record_file);
 		return -1;
 	}
@@ -450,6 +458,7 @@ static void log_attached(struct session *s, const struct vista_options *o)
 		log_info("--output-iptables has no effect without --filter-trace-iptables");
 }
 
+/* The column titles of the text lines; JSON lines name their fields themselves. */
 static void emit_header(struct printer *p)
 {
 	char header[256];
@@ -459,7 +468,55 @@ static void emit_header(struct printer *p)
 		return; /* each flow has its own title line */
 	n = format_header(header, sizeof(header), &p->fmt);
 
-	emit(p, header, n);
+	if (!p->json)
+		emit(p, header, n);
+}
+
+/* Opens --output-file (or standard output) with its rotation. */
+static int open_output(struct printer *p, const struct vista_options *o, char *err, size_t len)
+{
+	return output_file_open(o->output_file, o->output_file_max_size, o->output_file_max_backups, &p->out, err, len);
+}
+
+/*
+ * --pcap-file: opened before anything is attached, so that a bad path costs
+ * nothing; it must not be the traces' or the recording's file.
+ */
+static int open_pcap(struct printer *p, const struct vista_options *o, char *err, size_t len)
+{
+	struct stat pcap, other;
+
+	if (!o->pcap_file)
+		return 0;
+	if (pcap_writer_open(o->pcap_file, (uint32_t)o->pcap_snaplen, "vista " PACKAGE_VERSION, &p->pcap, err, len))
+		return -1;
+	if (stat(o->pcap_file, &pcap) == 0 &&
+	    ((fstat(output_file_fd(p->out), &other) == 0 && same_regular_file(&pcap, &other)) ||
+	     (o->record_file && stat(o->record_file, &other) == 0 && same_regular_file(&pcap, &other)))) {
+		snprintf(err, len, "the packets (--pcap-file %s) cannot go to the file of the traces or the recording",
+			 o->pcap_file);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends the capture; a failure not reported yet is, when report is set. */
+static int close_pcap(struct printer *p, bool report, const char *path)
+{
+	char err[ERR_LEN];
+	uint64_t n;
+	int rc;
+
+	if (!p->pcap)
+		return 0;
+	n = pcap_writer_count(p->pcap);
+	rc = pcap_writer_close(p->pcap, err, sizeof(err));
+	p->pcap = NULL;
+	if (rc && report && !p->pcap_failed)
+		log_error("%s", err);
+	else if (!rc && report)
+		log_info("%llu packets written to %s", (unsigned long long)n, path);
+	return rc;
 }
 
 /* Asking a replay for parts its events were recorded without shows nothing there: say so once. */
@@ -499,8 +556,7 @@ static int replay(struct printer *p, const struct vista_options *o, char *err, s
 		snprintf(err, len, "--output-file %s would overwrite the recording being replayed", o->output_file);
 		goto out;
 	}
-	p->out = open_output(o->output_file, err, len);
-	if (!p->out || setup_printer(p, o, err, len))
+	if (open_output(p, o, err, len) || setup_printer(p, o, err, len))
 		goto out;
 	replay_set_format(r, &p->names, &p->state);
 	info = replay_info(r);
@@ -582,12 +638,12 @@ int main(int argc, char **argv)
 	}
 	if (trace_setup_config(&opts, &cfg, note, sizeof(note), err, sizeof(err)))
 		goto fail;
-	p->out = open_output(opts.output_file, err, sizeof(err));
-	if (!p->out)
+	if (open_output(p, &opts, err, sizeof(err)))
 		goto fail;
 	if (setup_printer(p, &opts, err, sizeof(err)))
 		goto fail;
-	if (open_recording(p, &opts, cfg.backend, argc, argv, err, sizeof(err)))
+	if (open_recording(p, &opts, cfg.backend, argc, argv, err, sizeof(err)) ||
+	    open_pcap(p, &opts, err, sizeof(err)))
 		goto fail;
 	cfg.on_event = on_event;
 	cfg.ctx = p;
@@ -603,6 +659,10 @@ int main(int argc, char **argv)
 	log_attached(p->session, &opts);
 	if (p->rec)
 		log_info("Recording the events to %s", opts.record_file);
+	if (p->pcap)
+		log_info("Writing the packets to %s (%s, snaplen %llu)", opts.pcap_file,
+			 pcap_path_is_pcapng(opts.pcap_file) ? "pcapng" : "pcap",
+			 (unsigned long long)opts.pcap_snaplen);
 	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) != BACKEND_KPROBE)
 		log_info("--filter-kprobe-batch has no effect on the %s backend",
 			 backend_name(session_backend(p->session)));
@@ -615,17 +675,19 @@ int main(int argc, char **argv)
 	print_counts(p);
 	if (close_recording(p, true))
 		status = 1;
+	if (close_pcap(p, status == 0, opts.pcap_file))
+		status = 1;
 	goto out;
 fail:
 	log_error("%s", err);
 out:
 	if (p) {
 		close_recording(p, false);
+		close_pcap(p, false, NULL);
 		if (p->session) {
 			session_close(p->session);
 		}
-		if (p->out && p->out != stdout)
-			fclose(p->out);
+		output_file_close(p->out, err, sizeof(err));
 		kallsyms_free((struct kallsyms *)p->names.ksyms);
 		format_state_free(&p->state);
 		skb_flows_free(p->flows);

@@ -268,8 +268,8 @@ static uint16_t header_check(uint16_t type, uint32_t len)
 
 static const char *type_name(uint16_t type)
 {
-	static const char *const names[] = { NULL,     "information", "hook", "drop reason",
-					     "symbol", "event",       "end",  "event" };
+	static const char *const names[] = { NULL,    "information", "hook",  "drop reason", "symbol",
+					     "event", "end",         "event", "packet" };
 
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";
 }
@@ -504,7 +504,9 @@ int record_writer_open(const char *path, const struct record_info *info, struct 
 	/* Recordings reveal addresses and processes, like traces: private, and never through a symlink. */
 	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (w->fd < 0) {
-		errmsg_set(err, errlen, "cannot write the recording to %s: %s", path, strerror(errno));
+		errmsg_set(err, errlen, "cannot write the recording to %s: %s", path,
+			   errno == ELOOP ? "it is a symbolic link, which vista never writes through"
+					  : strerror(errno));
 		free(w->buf);
 		free(w->path);
 		free(w);
@@ -629,6 +631,22 @@ static int write_kind_event(struct record_writer *w, const struct vista_event *e
 	return 0;
 }
 
+/* RECORD_PACKET: the packet of the skb event recorded next. */
+static int put_packet(struct record_writer *w, const struct vista_packet *p)
+{
+	uint16_t caplen = p->caplen < VISTA_PACKET_MAX ? p->caplen : VISTA_PACKET_MAX;
+
+	if (rec_begin(w))
+		return -1;
+	put_le(w, 4, p->len);
+	put_le(w, 2, caplen);
+	put_le(w, 1, p->layer);
+	put_le(w, 1, 0);
+	put_bytes(w, p + 1, caplen);
+	rec_end(w, RECORD_PACKET);
+	return 0;
+}
+
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 		       const struct format_names *names, char *err, size_t errlen)
 {
@@ -643,6 +661,8 @@ int record_write_event(struct record_writer *w, const struct vista_event *e, con
 		nstack = VISTA_MAX_STACK_DEPTH;
 	if (names)
 		put_event_names(w, e, stack, nstack, names);
+	if ((e->flags & VISTA_EVF_HAS_PACKET) && put_packet(w, vista_event_packet(e)))
+		return writer_fail(w, err, errlen);
 	if (rec_begin(w))
 		return writer_fail(w, err, errlen);
 	put_le(w, 2, RECORD_EVENT_BYTES);
@@ -719,6 +739,7 @@ struct replay {
 	uint64_t kinds[N_KINDS]; /* RECORD_KIND_EVENT records of each kind this reader knows */
 	uint64_t lost;
 	bool has_end;
+	bool has_packet; /* a RECORD_PACKET read, for the next RECORD_EVENT */
 	char warning[512];
 	uint8_t *payload;
 	size_t payload_cap;
@@ -1017,6 +1038,29 @@ static int check_kind_event(struct cursor *c, struct vista_event *e, const struc
 	return e->kind == VISTA_EV_SKB ? -1 : 0;
 }
 
+/* RECORD_PACKET: "u32 len, u16 caplen, u8 layer, u8 0", then caplen bytes; decoded into *p when it is not NULL. */
+static int check_packet(struct cursor *c, struct vista_packet *p, uint8_t *data)
+{
+	uint32_t len = (uint32_t)get_le(c, 4);
+	uint16_t caplen = (uint16_t)get_le(c, 2);
+	uint8_t layer = (uint8_t)get_le(c, 1);
+	const uint8_t *bytes;
+
+	get_le(c, 1);
+	if (c->bad || c->left != caplen || caplen > VISTA_PACKET_MAX ||
+	    (layer != VISTA_PKT_L2 && layer != VISTA_PKT_L3))
+		return -1;
+	bytes = take(c, caplen);
+	if (p) {
+		p->len = len;
+		p->caplen = caplen;
+		p->layer = layer;
+		p->pad = 0;
+		memcpy(data, bytes, caplen);
+	}
+	return 0;
+}
+
 /* The kinds' counts after END's first 16 bytes: "u32 kind, u64 records" until the payload ends. */
 static int check_end_kinds(struct replay *r, struct cursor *c)
 {
@@ -1124,6 +1168,9 @@ static int scan(struct replay *r, struct sym_list *syms, char *err, size_t errle
 				r->kinds[k - kind_layouts]++;
 			}
 			break;
+		case RECORD_PACKET:
+			rc = check_packet(&c, NULL, NULL);
+			break;
 		case RECORD_END:
 			r->has_end = true;
 			/* Fewer events than the writer counted: records went missing. */
@@ -1222,6 +1269,13 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 			return errmsg_set(err, errlen, "cannot read the recording %s: it changed while being read",
 					  r->path);
 		c = (struct cursor){ r->payload, len, false };
+		if (type == RECORD_PACKET) {
+			if (check_packet(&c, &ev->body.packet.hdr, ev->body.packet.data))
+				return errmsg_set(err, errlen,
+						  "cannot read the recording %s: it changed while being read", r->path);
+			r->has_packet = true;
+			continue;
+		}
 		if (type == RECORD_KIND_EVENT) {
 			const struct kind_layout *k;
 			const uint8_t *body;
@@ -1233,6 +1287,8 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 			if (!k)
 				continue; /* a kind of a later vista */
 			fields_decode(&ev->body, sizeof(ev->body), body, mbytes, k->fields, k->nfields);
+			ev->event.flags &= ~VISTA_EVF_HAS_PACKET;
+			r->has_packet = false;
 			ev->nstack = 0;
 			return 1;
 		}
@@ -1242,7 +1298,12 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 			return errmsg_set(err, errlen, "cannot read the recording %s: it changed while being read",
 					  r->path);
 		event_decode(&ev->event, take(&c, nbytes), nbytes);
-		memset(&ev->body, 0, sizeof(ev->body));
+		/* The packet, when one came just before, is in body already. */
+		if (!r->has_packet || !(ev->event.flags & VISTA_EVF_HAS_PACKET)) {
+			ev->event.flags &= ~VISTA_EVF_HAS_PACKET;
+			memset(&ev->body, 0, sizeof(ev->body.nf));
+		}
+		r->has_packet = false;
 		ev->nstack = 0;
 		/* Deeper stacks than this vista collects keep their innermost frames. */
 		for (size_t i = 0; i < frames; i++) {

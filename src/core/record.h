@@ -4,15 +4,16 @@
  * (--record) and read back later, without root or BPF, possibly on another
  * machine (--replay). Both front ends use this; nothing here prints.
  *
- * File format, version 1.1. Every integer is little-endian, whatever the
+ * File format, version 1.2. Every integer is little-endian, whatever the
  * host. A "str" is a u16 byte count followed by that many bytes (no NUL,
  * no control characters).
  *
  *   File header, 16 bytes:
  *     0   char[8] magic "VISTAREC"
  *     8   u16     major version (1): readers refuse any other major version
- *     10  u16     minor version (1): newer minors only add what old readers skip
- *                 (1.1 added RECORD_KIND_EVENT and the kind counts of RECORD_END)
+ *     10  u16     minor version (2): newer minors only add what old readers skip
+ *                 (1.1 added RECORD_KIND_EVENT and the kind counts of RECORD_END,
+ *                 1.2 RECORD_PACKET)
  *     12  u32     reserved, written as 0, ignored
  *
  *   Then records until the end of the file, each an 8-byte header and a payload:
@@ -78,6 +79,16 @@
  *     No stack; its drop reason's name, when it has one, is in a
  *     RECORD_DROP_REASONS record before it. A reader skips the records of a
  *     kind it does not know.
+ *   RECORD_PACKET (8): the packet of the skb event in the next RECORD_EVENT
+ *     (--pcap-file: VISTA_EVF_HAS_PACKET in its flags):
+ *     0   u32     len: the packet's length from its first byte
+ *     4   u16     caplen: the bytes that follow, at most VISTA_PACKET_MAX
+ *     6   u8      layer: 1 from the MAC header (Ethernet), 2 from the network header
+ *     7   u8      zero
+ *     8   caplen bytes of the packet
+ *     Readers of 1.0 and 1.1 skip it and replay the event without its packet;
+ *     an event with VISTA_EVF_HAS_PACKET and no RECORD_PACKET before it is
+ *     replayed without the flag.
  *   RECORD_END (6), written when the recording is closed:
  *     0   u64     RECORD_EVENT records written
  *     8   u64     events the kernel lost while recording
@@ -97,7 +108,7 @@
 
 #define RECORD_MAGIC         "VISTAREC"
 #define RECORD_VERSION_MAJOR 1
-#define RECORD_VERSION_MINOR 1
+#define RECORD_VERSION_MINOR 2
 #define RECORD_MAX_PAYLOAD   (1u << 20)
 #define RECORD_EVENT_BYTES   156
 #define RECORD_NF_BYTES      152
@@ -112,6 +123,7 @@ enum record_type {
 	RECORD_EVENT = 5,
 	RECORD_END = 6,
 	RECORD_KIND_EVENT = 7,
+	RECORD_PACKET = 8,
 };
 
 /* The output options of the recording run that decide what its events carry. */
@@ -188,11 +200,18 @@ struct replay;
 
 struct replay_event {
 	struct vista_event event;
-	/* The struct of the event's kind, right after it as in the ring buffer (zero for an skb event). */
+	/*
+	 * The struct of the event's kind, or an skb event's packet
+	 * (VISTA_EVF_HAS_PACKET), right after it as in the ring buffer.
+	 */
 	union {
 		struct vista_nf nf;
 		struct vista_tcp tcp;
 		struct vista_sk sk;
+		struct {
+			struct vista_packet hdr;
+			uint8_t data[VISTA_PACKET_MAX];
+		} packet;
 	} body;
 	uint64_t stack[VISTA_MAX_STACK_DEPTH];
 	int nstack;

@@ -412,10 +412,15 @@ static int attach_hooks(struct session *s, char *err, size_t errlen)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct session *s = ctx;
+	const struct vista_event *e = data;
 
-	if (size < sizeof(struct vista_event) || size < vista_event_size(((const struct vista_event *)data)->kind))
-		return 0; /* never produced by our programs; ignore rather than misread */
-	if (((const struct vista_event *)data)->kind == VISTA_EV_NETFILTER)
+	/* Never produced by our programs; ignored rather than misread. */
+	if (size < sizeof(*e) || size < vista_event_size(e->kind))
+		return 0;
+	if ((e->flags & VISTA_EVF_HAS_PACKET) &&
+	    (size < vista_event_size(e->kind) + sizeof(struct vista_packet) || size < vista_record_size(e)))
+		return 0;
+	if (e->kind == VISTA_EV_NETFILTER)
 		return nf_trace_deliver(s->nf, data, size, s->on_event, s->ctx) ? -ECANCELED : 0;
 	return s->on_event(s->ctx, data) ? -ECANCELED : 0;
 }

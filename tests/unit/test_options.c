@@ -116,6 +116,36 @@ static void test_ring_buffer_size(void)
 	    "--ring-buffer-size", "2147483648");
 }
 
+static void test_export_options(void)
+{
+	is_int(PARSE_NONE(), 0, "no arguments");
+	is_int(o.output_file_max_size, 0, "default --output-file-max-size: never rotate");
+	is_int(o.output_file_max_backups, 5, "default --output-file-max-backups is 5");
+	ok(!o.output_json, "JSON off by default");
+	is_int(PARSE("--output-file-max-size", "1000"), 0, "--output-file-max-size 1000");
+	is_int(o.output_file_max_size, 1000, "  1000 bytes");
+	is_int(PARSE("--output-file-max-size=512K"), 0, "--output-file-max-size=512K");
+	is_int(o.output_file_max_size, 512 << 10, "  512 KiB");
+	is_int(PARSE("--output-file-max-size=10m"), 0, "--output-file-max-size=10m");
+	is_int(o.output_file_max_size, 10 << 20, "  10 MiB");
+	is_int(PARSE("--output-file-max-size=2G"), 0, "--output-file-max-size=2G");
+	ok(o.output_file_max_size == 2ULL << 30, "  2 GiB");
+	is_int(PARSE("--output-file-max-backups", "0", "--output-json"), 0,
+	       "--output-file-max-backups 0 --output-json");
+	is_int(o.output_file_max_backups, 0, "  0 backups");
+	ok(o.output_file_max_backups_set && o.output_json, "  set, JSON on");
+	PARSE_ERR("invalid argument \"10X\" for \"--output-file-max-size\" flag: invalid syntax",
+		  "--output-file-max-size", "10X");
+	PARSE_ERR("invalid argument \"M\" for \"--output-file-max-size\" flag: want a size in bytes, e.g. 1048576, "
+		  "512K, 10M or 1G",
+		  "--output-file-max-size", "M");
+	PARSE_ERR("invalid argument \"\" for \"--output-file-max-size\" flag: want a size in bytes, e.g. 1048576, "
+		  "512K, 10M or 1G",
+		  "--output-file-max-size=");
+	PARSE_ERR("invalid argument \"1001\" for \"--output-file-max-backups\" flag: value out of range (max 1000)",
+		  "--output-file-max-backups", "1001");
+}
+
 static void test_values(void)
 {
 	is_int(PARSE("--filter-port", "443"), 0, "--filter-port 443");
@@ -374,9 +404,14 @@ static const char expected_help[] =
     "      --kprobe-backend string          Tracing backend('kprobe', 'kprobe-multi', 'fentry', "
     "'tracepoint'). Will auto-detect if not specified.\n"
     "      --output-file string             write traces to file\n"
+    "      --output-file-max-backups uint   rotated output files to keep, FILE.1 (newest) .. FILE.N (default 5) "
+    "(vista addition)\n"
+    "      --output-file-max-size size      rotate the output file when it would grow past this size (e.g. 10M), 0 "
+    "never (vista addition)\n"
     "      --output-flows                   print one summary per skb when it is freed: hooks, devices, "
     "namespaces, address rewrites and its fate (vista addition)\n"
     "      --output-iptables                print iptables\n"
+    "      --output-json                    print one JSON object per event, one per line (vista addition)\n"
     "      --output-limit-lines uint        exit the program after the number of events has been "
     "received/printed\n"
     "      --output-meta                    print skb metadata\n"
@@ -425,6 +460,7 @@ int main(void)
 	test_booleans();
 	test_help();
 	test_values();
+	test_export_options();
 	test_choices();
 	test_record_replay();
 	test_kmods();

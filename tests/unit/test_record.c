@@ -283,7 +283,7 @@ static void test_round_trip(void)
 	is_int(info->utc_offset_s, 9 * 3600, "info: zone offset");
 	is_int(info->options, RECORD_OPT_META | RECORD_OPT_TUPLE | RECORD_OPT_STACK, "info: output options");
 	is_int(info->timestamp, TIMESTAMP_RELATIVE, "info: timestamp mode");
-	ok(info->version_major == 1 && info->version_minor == 1, "info: format version 1.1");
+	ok(info->version_major == 1 && info->version_minor == 2, "info: format version 1.2");
 
 	is_str(replay_hook_name(r, 0), "net_dev_queue", "hook 0 named");
 	is_str(replay_hook_name(r, 2), "netif_receive_skb", "hook 2 named (written upfront, no event used it)");
@@ -387,7 +387,7 @@ static void test_layout(void)
 		return;
 	}
 	ok(memcmp(buf, "VISTAREC", 8) == 0, "magic VISTAREC");
-	ok(le(buf + 8, 2) == 1 && le(buf + 10, 2) == 1 && le(buf + 12, 4) == 0, "version 1.1, reserved 0");
+	ok(le(buf + 8, 2) == 1 && le(buf + 10, 2) == 2 && le(buf + 12, 4) == 0, "version 1.2, reserved 0");
 	is_int(le(buf + 16, 2), RECORD_INFO, "INFO is the first record");
 	ok(le(buf + 18, 2) == doc_check(RECORD_INFO, (uint32_t)le(buf + 20, 4)), "its check is the documented hash");
 	ok(le(buf + 24 + 16, 4) == 9 * 3600 && le(buf + 24 + 20, 4) == 7 && buf[24 + 24] == 1,
@@ -1440,6 +1440,48 @@ static void test_version_1_0(void)
 	}
 }
 
+/* An skb event's packet (--pcap-file) goes in a RECORD_PACKET before it and comes back after it. */
+static void test_packet(void)
+{
+	struct record_info info = test_info();
+	struct {
+		struct vista_event e;
+		struct vista_packet p;
+		uint8_t data[16];
+	} rec;
+	struct record_writer *w;
+	struct replay_event ev;
+	struct replay *r;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.e = plain_event(1000, 0);
+	rec.e.flags |= VISTA_EVF_HAS_PACKET;
+	rec.p = (struct vista_packet){ .len = 1500, .caplen = 11, .layer = VISTA_PKT_L3 };
+	memcpy(rec.data, "\x45packet-10", 11);
+	set_path("packet.vrec");
+	is_int(record_writer_open(path, &info, &w, err, sizeof(err)), 0, "packet: a recording opened");
+	is_int(record_write_event(w, &rec.e, NULL, 0, NULL, err, sizeof(err)), 0, "packet: an event with its packet");
+	rec.e.ts_ns = 2000;
+	rec.e.flags &= ~VISTA_EVF_HAS_PACKET;
+	is_int(record_write_event(w, &rec.e, NULL, 0, NULL, err, sizeof(err)), 0, "packet: an event without one");
+	is_int(record_writer_close(w, 0, err, sizeof(err)), 0, "packet: closed");
+	if (!ok(replay_open(path, &r, err, sizeof(err)) == 0, "packet: the recording opens")) {
+		diag_err();
+		return;
+	}
+	is_int(replay_event_count(r), 2, "packet: 2 events (the packet record is no event)");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 1, "packet: event 1");
+	ok(ev.event.flags & VISTA_EVF_HAS_PACKET, "  has its packet");
+	ok(ev.body.packet.hdr.len == 1500 && ev.body.packet.hdr.caplen == 11 &&
+	       ev.body.packet.hdr.layer == VISTA_PKT_L3,
+	   "  its length, captured length and layer");
+	ok(memcmp(vista_event_packet(&ev.event) + 1, "\x45packet-10", 11) == 0, "  its bytes, right after the event");
+	is_int(vista_record_size(&ev.event), sizeof(struct vista_event) + 8 + 16, "  vista_record_size covers them");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 1, "packet: event 2");
+	ok(ev.event.ts_ns == 2000 && !(ev.event.flags & VISTA_EVF_HAS_PACKET), "  has none");
+	replay_close(r);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -1467,6 +1509,7 @@ int main(void)
 	test_write_errors();
 	test_netfilter();
 	test_version_1_0();
+	test_packet();
 	kallsyms_free(live_ksyms);
 	cleanup();
 	return tap_done();
