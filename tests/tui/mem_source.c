@@ -8,6 +8,7 @@
 #include "core/format.h"
 #include "core/hooks.h"
 #include "core/kallsyms.h"
+#include "filter/command.h"
 #include "filter/structured.h"
 #include "tui/event_store.h"
 
@@ -160,7 +161,7 @@ static size_t mem_hook_count(const struct event_source *src)
 
 static void mem_describe_filters(const struct event_source *src, char *buf, size_t len)
 {
-	filter_set_describe(&mem(src)->filters, buf, len);
+	command_describe(&mem(src)->filters, buf, len);
 }
 
 static const struct filter_set *mem_filters(const struct event_source *src)
