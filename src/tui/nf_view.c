@@ -56,7 +56,7 @@ static void nf_row_text(char *buf, size_t len, const struct nf_stats_row *r)
 		snprintf(verdictbuf, sizeof(verdictbuf), "%u", r->key.verdict);
 	duration_text(avg, sizeof(avg), nf_stats_avg_ns(r));
 	duration_text(max, sizeof(max), r->max_ns);
-	snprintf(buf, len, "%-10u %-4s %-11s %-8s %-9s %-7s %7llu %8s %8s", r->key.netns,
+	snprintf(buf, len, "%-10u %-4s %-11s %-8s %-11s %-7s %6llu %7s %7s", r->key.netns,
 		 r->key.pf == 2    ? "ipv4"
 		 : r->key.pf == 10 ? "ipv6"
 				   : "?",
@@ -89,7 +89,7 @@ static void nf_draw(struct pane *p, WINDOW *w)
 	snprintf(v->line, sizeof(v->line), " %llu verdicts, %llu drops (last %s) in %zu rows; %s",
 		 (unsigned long long)nf_stats_total(ns), (unsigned long long)drops, ago, n, order_name(v->order));
 	draw_text(w, 0, 0, cols, v->line, theme_attr(TH_DIM));
-	snprintf(v->line, sizeof(v->line), "%-10s %-4s %-11s %-8s %-9s %-7s %7s %8s %8s", "NETNS", "PF", "HOOK",
+	snprintf(v->line, sizeof(v->line), "%-10s %-4s %-11s %-8s %-11s %-7s %6s %7s %7s", "NETNS", "PF", "HOOK",
 		 "TABLE", "CHAIN", "VERDICT", "COUNT", "AVG", "MAX");
 	draw_row(w, 1, v->line, strlen(v->line), 0, theme_attr(TH_HEADER), NULL, 0);
 	v->list_rows = rows > 2 ? (size_t)(rows - 2) : 1;
