@@ -51,7 +51,7 @@ static const char *sort_name(enum tcp_sort sort)
 	return "";
 }
 
-#define CONN_FORMAT "%-40s %-11s %10s %10s %10s %8s %5s %-8s %s"
+#define CONN_FORMAT "%-40s %-18s %-11s %10s %10s %10s %8s %5s %s"
 
 static void conn_state(char *buf, size_t len, const struct tcp_conn *c)
 {
@@ -86,8 +86,8 @@ static void conn_text(char *buf, size_t len, const struct tcp_conn *c, uint64_t 
 	} else {
 		text_buf_str(&t, "-");
 	}
-	snprintf(buf, len, CONN_FORMAT, tuple, state, c->partial ? life : life + 1, rx, tx, srtt, retrans,
-		 c->cong[0] ? c->cong : "-", proc);
+	snprintf(buf, len, CONN_FORMAT, tuple, proc, state, c->partial ? life : life + 1, rx, tx, srtt, retrans,
+		 c->cong[0] ? c->cong : "-");
 }
 
 static void sock_text(char *buf, size_t len, const struct sk_sock *s)
@@ -144,8 +144,8 @@ static void tcp_draw(struct pane *p, WINDOW *w)
 		 tcp_stats_count(ts, TCP_OPEN), tcp_stats_count(ts, TCP_CLOSED), (unsigned long long)tot->resets_sent,
 		 (unsigned long long)tot->resets_received, sort_name(v->sort));
 	draw_text(w, 0, 0, cols, v->line, theme_attr(TH_DIM));
-	snprintf(v->line, sizeof(v->line), CONN_FORMAT, "TUPLE", "STATE", "LIFETIME", "RX", "TX", "SRTT", "RETR",
-		 "CONG", "PROCESS");
+	snprintf(v->line, sizeof(v->line), CONN_FORMAT, "TUPLE", "PROCESS", "STATE", "LIFETIME", "RX", "TX", "SRTT",
+		 "RETR", "CONG");
 	draw_row(w, 1, v->line, strlen(v->line), v->hscroll, theme_attr(TH_HEADER), NULL, 0);
 	/* Sockets take the lower third when there are any. */
 	if (socks && rows >= 12)
