@@ -42,40 +42,6 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 	return 0;
 }
 
-/*
- * vista-top has no pane for TCP, socket and netfilter events yet: until it
- * has, it refuses to trace them rather than showing them as skb events.
- */
-static int check_top_panes(const struct vista_options *o, char *err, size_t len)
-{
-	const struct {
-		bool given;
-		const char *flag;
-	} flags[] = {
-		{ o->filter_trace_tcp, "--filter-trace-tcp" },
-		{ o->filter_trace_sk, "--filter-trace-sk" },
-		{ o->output_tcp, "--output-tcp" },
-		{ o->output_sk, "--output-sk" },
-		{ o->filter_tcp_lifetime_set, "--filter-tcp-lifetime" },
-		{ o->filter_sk_mark != NULL, "--filter-sk-mark" },
-		{ o->filter_trace_iptables, "--filter-trace-iptables" },
-		{ o->output_iptables, "--output-iptables" },
-	};
-
-	if (o->output_flows) {
-		snprintf(err, len, "--output-flows is an option of vista: vista-top shows the flow of an skb on Enter");
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		if (flags[i].given) {
-			snprintf(err, len, "%s is not available yet in vista-top: vista prints these events",
-				 flags[i].flag);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* Options that only mean something next to another: alone they would be silently ignored. */
 static int check_combinations(const struct vista_options *o, char *err, size_t len)
 {
@@ -129,6 +95,10 @@ static int check_top_outputs(const struct vista_options *o, char *err, size_t le
 		{ o->output_file_max_size != 0, "--output-file-max-size" },
 	};
 
+	if (o->output_flows) {
+		snprintf(err, len, "--output-flows is an option of vista: vista-top shows the flow of an skb on Enter");
+		return -1;
+	}
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (flags[i].given) {
 			snprintf(err, len,
@@ -140,17 +110,14 @@ static int check_top_outputs(const struct vista_options *o, char *err, size_t le
 	return 0;
 }
 
-int trace_setup_check(const struct vista_options *o, char *err, size_t len)
-{
-	return check_available(o, err, len) || check_top_panes(o, err, len) || check_top_outputs(o, err, len) ||
-		       check_combinations(o, err, len)
-		   ? -1
-		   : 0;
-}
-
 int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len)
 {
 	return check_available(o, err, len) || check_combinations(o, err, len) ? -1 : 0;
+}
+
+int trace_setup_check(const struct vista_options *o, char *err, size_t len)
+{
+	return trace_setup_check_cli(o, err, len) || check_top_outputs(o, err, len) ? -1 : 0;
 }
 
 int trace_setup_check_replay(const struct vista_options *o, char *err, size_t len)

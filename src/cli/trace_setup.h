@@ -17,9 +17,9 @@
  * Fails with one sentence naming the first option this version cannot
  * honour yet, or one that would have no effect without another
  * (--output-tcp without --filter-trace-tcp...). trace_setup_check is for
- * vista-top, which has no pane for TCP, socket and netfilter events yet: it
- * refuses their options too; the vista command (trace_setup_check_cli)
- * prints those events.
+ * vista-top, trace_setup_check_cli for the vista command: both accept the
+ * same options, since vista-top shows every kind of event vista prints
+ * (its Netfilter and TCP panes show the TCP, socket and netfilter ones).
  */
 int trace_setup_check(const struct vista_options *o, char *err, size_t len);
 int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len);

@@ -98,7 +98,7 @@ static int grow(struct nf_stats *s)
 	return 0;
 }
 
-int nf_stats_add_nf(struct nf_stats *s, const struct vista_nf *nf)
+static int add_row(struct nf_stats *s, const struct vista_nf *nf, uint64_t ts_ns)
 {
 	struct nf_stats_key k;
 	struct nf_stats_row *r;
@@ -127,14 +127,21 @@ int nf_stats_add_nf(struct nf_stats *s, const struct vista_nf *nf)
 	r->total_ns += nf->cost_ns;
 	if (nf->cost_ns > r->max_ns)
 		r->max_ns = nf->cost_ns;
+	if (ts_ns > r->last_ns)
+		r->last_ns = ts_ns;
 	return 0;
+}
+
+int nf_stats_add_nf(struct nf_stats *s, const struct vista_nf *nf)
+{
+	return add_row(s, nf, 0);
 }
 
 int nf_stats_add(struct nf_stats *s, const struct vista_event *e)
 {
 	if (e->kind != VISTA_EV_NETFILTER)
 		return 0;
-	return nf_stats_add_nf(s, (const struct vista_nf *)(e + 1));
+	return add_row(s, (const struct vista_nf *)(e + 1), e->ts_ns);
 }
 
 size_t nf_stats_count(const struct nf_stats *s)
@@ -209,6 +216,15 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 		c = cmp_u64_desc(a->max_ns, b->max_ns);
 		break;
 	case NF_STATS_BY_KEY:
+		break;
+	case NF_STATS_BY_RECENT_DROP:
+		/* NF_DROP is 0: the drops sort first, each group by its own measure. */
+		if ((a->key.verdict == 0) != (b->key.verdict == 0))
+			c = a->key.verdict == 0 ? -1 : 1;
+		else if (a->key.verdict == 0)
+			c = cmp_u64_desc(a->last_ns, b->last_ns);
+		else
+			c = cmp_u64_desc(a->count, b->count);
 		break;
 	}
 	return c ? c : cmp_key(&a->key, &b->key);

@@ -28,13 +28,15 @@ struct nf_stats_row {
 	uint64_t count;
 	uint64_t total_ns; /* sum of the costs */
 	uint64_t max_ns;
+	uint64_t last_ns; /* CLOCK_MONOTONIC of its latest verdict (nf_stats_add); 0 when fed by nf_stats_add_nf */
 };
 
 enum nf_stats_order {
-	NF_STATS_BY_COUNT, /* most verdicts first */
-	NF_STATS_BY_AVG,   /* most expensive on average first */
-	NF_STATS_BY_MAX,   /* largest single cost first */
-	NF_STATS_BY_KEY,   /* netns, family, hook, table, chain, verdict: a stable listing */
+	NF_STATS_BY_COUNT,       /* most verdicts first */
+	NF_STATS_BY_AVG,         /* most expensive on average first */
+	NF_STATS_BY_MAX,         /* largest single cost first */
+	NF_STATS_BY_KEY,         /* netns, family, hook, table, chain, verdict: a stable listing */
+	NF_STATS_BY_RECENT_DROP, /* DROP rows first, the latest drop first; then the rest by count */
 };
 
 struct nf_stats;

@@ -10,10 +10,12 @@
 #include "filter/command.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/errmsg.h"
 #include "core/strbuf.h"
+#include "core/strparse.h"
 #include "filter/structured.h"
 
 #define WHY_MAX 512
@@ -135,15 +137,28 @@ enum command_id {
 	CMD_MARK,
 	CMD_PID,
 	CMD_FUNC,
+	CMD_SK_MARK,
+	CMD_TCP_LIFETIME,
 	CMD_CLEAR,
 	CMD_SHOW,
 	CMD_COUNT,
 };
 
 const char *const command_names[] = {
-	[CMD_PCAP] = "pcap",   [CMD_ADDR] = "addr",     [CMD_PORT] = "port", [CMD_PROTO] = "proto",
-	[CMD_NETNS] = "netns", [CMD_IFNAME] = "ifname", [CMD_MARK] = "mark", [CMD_PID] = "pid",
-	[CMD_FUNC] = "func",   [CMD_CLEAR] = "clear",   [CMD_SHOW] = "show", [CMD_COUNT] = NULL,
+	[CMD_PCAP] = "pcap",
+	[CMD_ADDR] = "addr",
+	[CMD_PORT] = "port",
+	[CMD_PROTO] = "proto",
+	[CMD_NETNS] = "netns",
+	[CMD_IFNAME] = "ifname",
+	[CMD_MARK] = "mark",
+	[CMD_PID] = "pid",
+	[CMD_FUNC] = "func",
+	[CMD_SK_MARK] = "sk-mark",
+	[CMD_TCP_LIFETIME] = "tcp-lifetime",
+	[CMD_CLEAR] = "clear",
+	[CMD_SHOW] = "show",
+	[CMD_COUNT] = NULL,
 };
 
 /*
@@ -190,8 +205,72 @@ static int run_pid(struct filter_set *fs, const char *value, char *err, size_t e
 	return structured_set_pid(&fs->kernel, value, err, errlen);
 }
 
+static void clear_sk_mark(struct vista_filter *f)
+{
+	f->flags &= ~(__u32)VISTA_F_SK_MARK;
+	f->sk_mark = 0;
+}
+
+static void clear_tcp_lifetime(struct vista_filter *f)
+{
+	f->flags &= ~(__u32)VISTA_F_TCP_LIFETIME;
+	f->tcp_lifetime_ns = 0;
+}
+
+/* sk-mark VALUE|off: socket and TCP events of sockets with this sk_mark (0 is --filter-sk-mark's "none" too). */
+static int run_sk_mark(struct filter_set *fs, const char *value, char *err, size_t errlen)
+{
+	char why[128];
+	uint64_t mark;
+
+	if (strcmp(value, "off") == 0) {
+		clear_sk_mark(&fs->kernel);
+		return 0;
+	}
+	if (parse_u64(value, UINT32_MAX, &mark, why, sizeof(why)))
+		return errmsg_set(err, errlen, "invalid sk mark \"%.64s\": %s (want a 32-bit number or off)", value,
+				  why);
+	clear_sk_mark(&fs->kernel);
+	if (mark) {
+		fs->kernel.sk_mark = (uint32_t)mark;
+		fs->kernel.flags |= VISTA_F_SK_MARK;
+	}
+	return 0;
+}
+
+/* tcp-lifetime DURATION|off: TCP connections that lived at least this long (0 is "none", as on the command line). */
+static int run_tcp_lifetime(struct filter_set *fs, const char *value, char *err, size_t errlen)
+{
+	char why[128];
+	uint64_t ns;
+
+	if (strcmp(value, "off") == 0) {
+		clear_tcp_lifetime(&fs->kernel);
+		return 0;
+	}
+	if (parse_duration_ns(value, &ns, why, sizeof(why)))
+		return errmsg_set(err, errlen,
+				  "invalid TCP lifetime \"%.64s\": %s (want a duration such as 1.5s, or off)", value,
+				  why);
+	clear_tcp_lifetime(&fs->kernel);
+	if (ns) {
+		fs->kernel.tcp_lifetime_ns = ns;
+		fs->kernel.flags |= VISTA_F_TCP_LIFETIME;
+	}
+	return 0;
+}
+
 static int run_clear(struct filter_set *fs, const char *value, char *err, size_t errlen)
 {
+	/* The socket filters are the language's own words: filter_set knows the others. */
+	if (value && strcmp(value, "sk-mark") == 0) {
+		clear_sk_mark(&fs->kernel);
+		return 0;
+	}
+	if (value && strcmp(value, "tcp-lifetime") == 0) {
+		clear_tcp_lifetime(&fs->kernel);
+		return 0;
+	}
 	return filter_set_clear(fs, value ? value : "all", err, errlen);
 }
 
@@ -208,6 +287,8 @@ static const struct {
 	[CMD_MARK] = { ARGS_ONE, run_mark },
 	[CMD_PID] = { ARGS_ONE, run_pid },
 	[CMD_FUNC] = { ARGS_REST, filter_set_func },
+	[CMD_SK_MARK] = { ARGS_ONE, run_sk_mark },
+	[CMD_TCP_LIFETIME] = { ARGS_ONE, run_tcp_lifetime },
 	[CMD_CLEAR] = { ARGS_OPTIONAL, run_clear },
 	[CMD_SHOW] = { ARGS_NONE, NULL },
 };
@@ -322,6 +403,45 @@ int command_exec(struct filter_set *fs, const char *line, char *err, size_t errl
 		effects |= COMMAND_CHANGED;
 	}
 	return effects;
+}
+
+/* ------------------------------------------------------------- describing */
+
+/* A duration in the largest unit that keeps it exact, which parse_duration_ns reads back. */
+static void append_duration(char *buf, size_t len, size_t *off, uint64_t ns)
+{
+	static const struct {
+		uint64_t ns;
+		const char *unit;
+	} units[] = { { 1000000000ULL, "s" }, { 1000000ULL, "ms" }, { 1000ULL, "us" }, { 1, "ns" } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ns % units[i].ns == 0) {
+			strbuf_appendf(buf, len, off, "%llu%s", (unsigned long long)(ns / units[i].ns), units[i].unit);
+			return;
+		}
+	}
+}
+
+void command_describe(const struct filter_set *fs, char *buf, size_t len)
+{
+	size_t off;
+
+	if (!len)
+		return;
+	filter_set_describe(fs, buf, len);
+	off = strlen(buf);
+	if (!(fs->kernel.flags & (VISTA_F_SK_MARK | VISTA_F_TCP_LIFETIME)))
+		return;
+	if (strcmp(buf, "none") == 0)
+		off = 0;
+	buf[off] = '\0';
+	if (fs->kernel.flags & VISTA_F_SK_MARK)
+		strbuf_appendf(buf, len, &off, "%ssk-mark 0x%x", off ? " " : "", fs->kernel.sk_mark);
+	if (fs->kernel.flags & VISTA_F_TCP_LIFETIME) {
+		strbuf_appendf(buf, len, &off, "%stcp-lifetime ", off ? " " : "");
+		append_duration(buf, len, &off, fs->kernel.tcp_lifetime_ns);
+	}
 }
 
 /* ---------------------------------------------------------------- quoting */

@@ -54,6 +54,13 @@ int command_exec(struct filter_set *fs, const char *line, char *err, size_t errl
 int command_exec_file(struct filter_set *fs, const char *path, char *err, size_t errlen);
 
 /*
+ * filter_set_describe's text, followed by the language's socket filters
+ * ("sk-mark 0x10 tcp-lifetime 1500ms"), which filter_set does not describe:
+ * the whole set as commands that read back to it; "none" when empty.
+ */
+void command_describe(const struct filter_set *fs, char *buf, size_t len);
+
+/*
  * Appends word to buf (see strbuf_appendf) so that the lexer reads it back
  * as exactly one word: unchanged when it is made of letters, digits and
  * "_.:/-+,@%=" only, else in single quotes.

@@ -12,6 +12,8 @@
 #include "tui/help_view.h"
 #include "tui/hooks_view.h"
 #include "tui/keys.h"
+#include "tui/nf_view.h"
+#include "tui/tcp_view.h"
 #include "tui/term.h"
 #include "tui/text_buf.h"
 #include "tui/theme.h"
@@ -40,9 +42,9 @@ int app_init(struct app *a, const struct app_config *c, char *err, size_t errlen
 	if (row_ctx_init(&a->rows, a->src, a->store, event_source_time_origin(a->src), err, errlen))
 		return -1;
 	event_source_clock(a->src, &a->rows.clock);
-	/* The panes in Tab order; the Netfilter and TCP panes are added here the same way. */
+	/* The panes in Tab order. */
 	if (!add_pane(a, events_view_create(a, &c->style, c->stack)) || !add_pane(a, hooks_view_create(a)) ||
-	    !add_pane(a, drops_view_create(a))) {
+	    !add_pane(a, drops_view_create(a)) || !add_pane(a, nf_view_create(a)) || !add_pane(a, tcp_view_create(a))) {
 		snprintf(err, errlen, "out of memory");
 		app_free(a);
 		return -1;
@@ -114,8 +116,18 @@ static void close_drill(struct app *a)
 
 void app_open_flow(struct app *a, uint64_t seq)
 {
-	struct pane *p = flow_view_create(a, seq);
+	const struct store_entry *ent = event_store_get(a->store, seq);
+	struct pane *p;
 
+	/* A flow is the life of one skb: a TCP, socket or netfilter event is not linked into one. */
+	if (ent && ent->ev.kind != VISTA_EV_SKB) {
+		app_message(a, "No flow: only skb events have one (this is a %s event)",
+			    ent->ev.kind == VISTA_EV_NETFILTER ? "netfilter"
+			    : ent->ev.kind == VISTA_EV_TCP     ? "TCP"
+							       : "socket");
+		return;
+	}
+	p = flow_view_create(a, seq);
 	if (!p) {
 		app_message(a, "Event no longer held (dropped by the UI)");
 		return;

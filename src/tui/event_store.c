@@ -16,6 +16,20 @@ struct life {
 	uint64_t seq;
 };
 
+/*
+ * The structs of one kind, in the order their events came: the one of the
+ * kind's n-th event is at n % cap. Events of a kind are evicted from the
+ * ring in that same order, so a slot is only reused once its event is gone.
+ */
+struct side_table {
+	unsigned char *v; /* cap structs of size elem; allocated at the kind's first event */
+	size_t elem;
+	uint64_t n;  /* structs stored since the start */
+	bool failed; /* the table could not be allocated: the kind's events have no struct */
+};
+
+enum { SIDE_NF, SIDE_TCP, SIDE_SK, SIDE_COUNT };
+
 struct event_store {
 	struct store_entry *ring;
 	size_t cap;
@@ -24,6 +38,10 @@ struct event_store {
 	size_t nlives, used;
 	struct hook_stats hooks;
 	struct drop_stats drops;
+	struct side_table side[SIDE_COUNT];
+	struct nf_stats *nf;
+	struct tcp_stats *tcp;
+	struct sk_stats *sk;
 	uint64_t last_tick, at_tick, rate;
 };
 
@@ -51,8 +69,11 @@ int event_store_create(size_t capacity, struct event_store **out, char *err, siz
 		/* calloc: pages of the ring are only touched as events arrive. */
 		s->ring = calloc(capacity, sizeof(*s->ring));
 		s->lives = calloc(s->nlives, sizeof(*s->lives));
+		s->nf = nf_stats_new();
+		s->tcp = tcp_stats_new(EVENT_STORE_TCP_CONNS, EVENT_STORE_TCP_CONNS);
+		s->sk = sk_stats_new(EVENT_STORE_SOCKETS);
 	}
-	if (!s || !s->ring || !s->lives) {
+	if (!s || !s->ring || !s->lives || !s->nf || !s->tcp || !s->sk) {
 		snprintf(err, errlen, "cannot allocate an event store of %zu events (%zu MiB): out of memory", capacity,
 			 (capacity * sizeof(struct store_entry) + (capacity * 2) * sizeof(struct life)) >> 20);
 		event_store_free(s);
@@ -60,6 +81,9 @@ int event_store_create(size_t capacity, struct event_store **out, char *err, siz
 	}
 	hook_stats_init(&s->hooks);
 	drop_stats_init(&s->drops);
+	s->side[SIDE_NF].elem = sizeof(struct vista_nf);
+	s->side[SIDE_TCP].elem = sizeof(struct vista_tcp);
+	s->side[SIDE_SK].elem = sizeof(struct vista_sk);
 	*out = s;
 	return 0;
 }
@@ -69,6 +93,11 @@ void event_store_free(struct event_store *s)
 	if (!s)
 		return;
 	drop_stats_free(&s->drops);
+	for (int k = 0; k < SIDE_COUNT; k++)
+		free(s->side[k].v);
+	nf_stats_free(s->nf);
+	tcp_stats_free(s->tcp);
+	sk_stats_free(s->sk);
 	free(s->lives);
 	free(s->ring);
 	free(s);
@@ -193,6 +222,53 @@ static void link_life(struct event_store *s, struct store_entry *ent, uint64_t s
 		life_purge(s);
 }
 
+static int side_of(uint32_t kind)
+{
+	switch (kind) {
+	case VISTA_EV_NETFILTER:
+		return SIDE_NF;
+	case VISTA_EV_TCP:
+		return SIDE_TCP;
+	case VISTA_EV_SK:
+		return SIDE_SK;
+	default:
+		return -1;
+	}
+}
+
+/* Keeps the struct after e; the entry's body says where (UINT64_MAX: nowhere, out of memory). */
+static void side_store(struct event_store *s, struct store_entry *ent, const struct vista_event *e)
+{
+	struct side_table *t = &s->side[side_of(e->kind)];
+
+	ent->body = UINT64_MAX;
+	if (!t->v && !t->failed) {
+		/* calloc: only the pages the kind's events reach are ever touched. */
+		t->v = calloc(s->cap, t->elem);
+		t->failed = !t->v;
+	}
+	if (!t->v)
+		return;
+	memcpy(t->v + (t->n % s->cap) * t->elem, e + 1, t->elem);
+	ent->body = t->n++;
+}
+
+static void count_kind(struct event_store *s, const struct vista_event *e)
+{
+	switch (e->kind) {
+	case VISTA_EV_NETFILTER:
+		/* Out of memory for a new row: the totals miss one verdict, the events still show it. */
+		(void)nf_stats_add(s->nf, e);
+		break;
+	case VISTA_EV_TCP:
+		tcp_stats_add(s->tcp, e, (const struct vista_tcp *)(e + 1));
+		break;
+	case VISTA_EV_SK:
+		sk_stats_add(s->sk, e, (const struct vista_sk *)(e + 1));
+		break;
+	}
+}
+
 uint64_t event_store_push(struct event_store *s, const struct vista_event *e)
 {
 	uint64_t seq = s->end;
@@ -203,10 +279,41 @@ uint64_t event_store_push(struct event_store *s, const struct vista_event *e)
 	ent->next1 = 0;
 	if (e->kind == VISTA_EV_SKB && e->addr)
 		link_life(s, ent, seq);
+	else if (side_of(e->kind) >= 0)
+		side_store(s, ent, e);
 	s->end++;
 	hook_stats_count(&s->hooks, e->hook_id, e->ts_ns);
 	drop_stats_count(&s->drops, e, seq);
+	count_kind(s, e);
 	return seq;
+}
+
+static const void *side_get(const struct event_store *s, const struct store_entry *ent, uint32_t kind)
+{
+	const struct side_table *t;
+
+	if (!ent || ent->ev.kind != kind || ent->body == UINT64_MAX)
+		return NULL;
+	t = &s->side[side_of(kind)];
+	/* Always true while the entry is held: the body was stored after every older one of its kind. */
+	if (!t->v || ent->body >= t->n || t->n - ent->body > s->cap)
+		return NULL;
+	return t->v + (ent->body % s->cap) * t->elem;
+}
+
+const struct vista_nf *event_store_nf(const struct event_store *s, const struct store_entry *ent)
+{
+	return side_get(s, ent, VISTA_EV_NETFILTER);
+}
+
+const struct vista_tcp *event_store_tcp(const struct event_store *s, const struct store_entry *ent)
+{
+	return side_get(s, ent, VISTA_EV_TCP);
+}
+
+const struct vista_sk *event_store_sk(const struct event_store *s, const struct store_entry *ent)
+{
+	return side_get(s, ent, VISTA_EV_SK);
 }
 
 uint64_t event_store_prev_in_life(const struct event_store *s, uint64_t seq)
@@ -222,7 +329,7 @@ uint64_t event_store_next_in_life(const struct event_store *s, uint64_t seq)
 {
 	const struct store_entry *ent = event_store_get(s, seq);
 
-	if (!ent || !ent->next1 || !held(s, ent->next1 - 1))
+	if (!ent || ent->ev.kind != VISTA_EV_SKB || !ent->next1 || !held(s, ent->next1 - 1))
 		return STORE_NO_SEQ;
 	return ent->next1 - 1;
 }
@@ -247,6 +354,42 @@ struct hook_stats *event_store_hooks(struct event_store *s)
 struct drop_stats *event_store_drops(struct event_store *s)
 {
 	return &s->drops;
+}
+
+struct nf_stats *event_store_nf_stats(struct event_store *s)
+{
+	return s->nf;
+}
+
+struct tcp_stats *event_store_tcp_stats(struct event_store *s)
+{
+	return s->tcp;
+}
+
+struct sk_stats *event_store_sk_stats(struct event_store *s)
+{
+	return s->sk;
+}
+
+uint64_t event_store_kind_events(const struct event_store *s)
+{
+	uint64_t n = 0;
+
+	for (int k = 0; k < SIDE_COUNT; k++)
+		n += s->side[k].n;
+	return n;
+}
+
+size_t event_store_side_bytes(const struct event_store *s)
+{
+	size_t bytes = 0;
+
+	for (int k = 0; k < SIDE_COUNT; k++) {
+		uint64_t used = s->side[k].n < s->cap ? s->side[k].n : s->cap;
+
+		bytes += (size_t)used * s->side[k].elem;
+	}
+	return bytes;
 }
 
 void event_store_tick(struct event_store *s, uint64_t now_ns)

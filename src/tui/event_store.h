@@ -8,6 +8,12 @@
  *
  * Every event gets a sequence number, 0 for the first one pushed; an event
  * is still held while its seq is in [event_store_oldest, event_store_end).
+ *
+ * An skb event is the ring slot alone. The struct that follows an event of
+ * another kind (struct vista_nf, vista_tcp, vista_sk) goes to a side table
+ * of that kind, indexed by its own count: a trace of skbs pays nothing for
+ * the larger kinds, and a side table's pages are only touched as events of
+ * its kind arrive. The netfilter, TCP and socket aggregates are fed here too.
  */
 #ifndef VISTA_TUI_EVENT_STORE_H
 #define VISTA_TUI_EVENT_STORE_H
@@ -16,6 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/nf_stats.h"
+#include "core/sk_stats.h"
+#include "core/tcp_stats.h"
 #include "tui/drop_stats.h"
 #include "tui/hook_stats.h"
 #include "vista.h"
@@ -26,10 +35,18 @@
 /* No such event: the end of a life, or a link into what the ring dropped. */
 #define STORE_NO_SEQ UINT64_MAX
 
+/* Connections and sockets the aggregates keep (the oldest closed ones, the least recent sockets make room). */
+#define EVENT_STORE_TCP_CONNS 16384
+#define EVENT_STORE_SOCKETS   16384
+
 struct store_entry {
 	struct vista_event ev;
 	/* seq + 1 of the previous and next event of the same skb life; 0: none (yet). */
-	uint64_t prev1, next1;
+	uint64_t prev1;
+	union {
+		uint64_t next1; /* VISTA_EV_SKB */
+		uint64_t body;  /* other kinds: the index of its struct in the kind's side table */
+	};
 };
 
 struct event_store;
@@ -38,7 +55,11 @@ struct event_store;
 int event_store_create(size_t capacity, struct event_store **out, char *err, size_t errlen);
 void event_store_free(struct event_store *s);
 
-/* Appends e (dropping the oldest event when full), links it into its skb's life, counts it. */
+/*
+ * Appends e (dropping the oldest event when full), links it into its skb's
+ * life, counts it. An event of a kind with its own struct (vista_event_size)
+ * must be followed by it, as in the ring buffer and struct replay_event.
+ */
 uint64_t event_store_push(struct event_store *s, const struct vista_event *e);
 
 size_t event_store_capacity(const struct event_store *s);
@@ -52,6 +73,14 @@ uint64_t event_store_dropped(const struct event_store *s);
 /* The event with this seq, or NULL when it was dropped or is not there yet. */
 const struct store_entry *event_store_get(const struct event_store *s, uint64_t seq);
 
+/*
+ * The struct of a VISTA_EV_NETFILTER, VISTA_EV_TCP or VISTA_EV_SK event held,
+ * or NULL (another kind, or its side table could not be allocated).
+ */
+const struct vista_nf *event_store_nf(const struct event_store *s, const struct store_entry *ent);
+const struct vista_tcp *event_store_tcp(const struct event_store *s, const struct store_entry *ent);
+const struct vista_sk *event_store_sk(const struct event_store *s, const struct store_entry *ent);
+
 /* The neighbours of seq within its skb life, or STORE_NO_SEQ (none, or no longer held). */
 uint64_t event_store_prev_in_life(const struct event_store *s, uint64_t seq);
 uint64_t event_store_next_in_life(const struct event_store *s, uint64_t seq);
@@ -60,6 +89,12 @@ bool event_store_life_truncated(const struct event_store *s, uint64_t seq);
 
 struct hook_stats *event_store_hooks(struct event_store *s);
 struct drop_stats *event_store_drops(struct event_store *s);
+struct nf_stats *event_store_nf_stats(struct event_store *s);
+struct tcp_stats *event_store_tcp_stats(struct event_store *s);
+struct sk_stats *event_store_sk_stats(struct event_store *s);
+/* Events of another kind than skb pushed, and the bytes their side tables hold now. */
+uint64_t event_store_kind_events(const struct event_store *s);
+size_t event_store_side_bytes(const struct event_store *s);
 
 /* Once a second or so: turns the counts since the previous tick into rates. */
 void event_store_tick(struct event_store *s, uint64_t now_ns);

@@ -282,6 +282,13 @@ static void toggle_column(struct events_view *v, bool *col, uint32_t collect, co
 	app_message(a, "%s column %s", name, *col ? "on" : "off");
 }
 
+/* The fields of netfilter, TCP and socket events: what vista shows with --output-iptables/tcp/sk. */
+static void toggle_fields(struct events_view *v, bool *col, const char *name)
+{
+	*col = !*col;
+	app_message(v->base.app, "%s fields %s", name, *col ? "on" : "off");
+}
+
 static void toggle_detail(struct events_view *v)
 {
 	struct app *a = v->base.app;
@@ -343,6 +350,15 @@ static int events_key(struct pane *p, int key)
 		break;
 	case 's':
 		toggle_detail(v);
+		break;
+	case 'I':
+		toggle_fields(v, &v->style.iptables, "Iptables");
+		break;
+	case 'T':
+		toggle_fields(v, &v->style.tcp, "TCP");
+		break;
+	case 'S':
+		toggle_fields(v, &v->style.sk, "Socket");
 		break;
 	case '/':
 		v->prompt = true;

@@ -9,6 +9,7 @@
 
 #include "core/format.h"
 #include "core/kallsyms.h"
+#include "filter/command.h"
 #include "filter/filter_set.h"
 #include "tui/event_store.h"
 #include "tui/if_names.h"
@@ -168,7 +169,7 @@ static void live_describe_filters(const struct event_source *src, char *buf, siz
 	const struct session_config *cfg = &live(src)->cfg;
 	size_t n;
 
-	filter_set_describe(session_filters(live(src)->session), buf, len);
+	command_describe(session_filters(live(src)->session), buf, len);
 	n = strlen(buf);
 	/* Hooks left out at attach time are not a runtime filter, but the user asked for them. */
 	if (cfg->skb_func_regex && n + 1 < len) {

@@ -148,6 +148,109 @@ size_t row_header(char *buf, size_t len, const struct row_style *st)
 	return t.len;
 }
 
+/* An event of a kind with its struct right after it, as format_nf/tcp/sk read it. */
+struct kind_record {
+	struct vista_event ev;
+	union {
+		struct vista_nf nf;
+		struct vista_tcp tcp;
+		struct vista_sk sk;
+	} body;
+};
+
+/*
+ * format_nf/tcp/sk write vista's whole line: columns, then fields. With the
+ * columns made fixed (no address, CPU 0, process "[x(0)]", no time, no
+ * meta or tuple) they take the same width for every event, which the
+ * columns of a TCP event with no fields measure once.
+ */
+static void normalize(struct vista_event *e)
+{
+	e->addr = 0;
+	e->cpu = 0;
+	e->pid = 0;
+	memset(e->comm, 0, sizeof(e->comm));
+	e->comm[0] = 'x';
+}
+
+static size_t columns_width(struct format_state *fs)
+{
+	static size_t width;
+	struct kind_record r;
+	struct format_opts o = { 0 };
+	char line[256];
+
+	if (!width) {
+		memset(&r, 0, sizeof(r));
+		normalize(&r.ev);
+		r.ev.kind = VISTA_EV_TCP;
+		r.body.tcp.what = VISTA_TCP_CLOSE;
+		width = format_tcp(line, sizeof(line), &r.ev, &r.body.tcp, &o, fs) - 1; /* without its '\n' */
+	}
+	return width;
+}
+
+size_t row_kind_fields(char *buf, size_t len, struct row_ctx *c, const struct store_entry *ent,
+		       const struct row_style *st)
+{
+	struct format_opts o = { .tcp = st->tcp, .sk = st->sk, .iptables = st->iptables };
+	const struct vista_nf *nf = event_store_nf(c->store, ent);
+	const struct vista_tcp *tcp = event_store_tcp(c->store, ent);
+	const struct vista_sk *sk = event_store_sk(c->store, ent);
+	size_t skip = columns_width(&c->clock), n;
+	struct kind_record r;
+	char line[1024];
+
+	if (len)
+		buf[0] = '\0';
+	if (!nf && !tcp && !sk)
+		return 0;
+	r.ev = ent->ev;
+	normalize(&r.ev);
+	if (nf) {
+		r.body.nf = *nf;
+		n = format_nf(line, sizeof(line), &r.ev, &c->names, &o, &c->clock);
+	} else if (tcp) {
+		r.body.tcp = *tcp;
+		n = format_tcp(line, sizeof(line), &r.ev, &r.body.tcp, &o, &c->clock);
+	} else {
+		r.body.sk = *sk;
+		n = format_sk(line, sizeof(line), &r.ev, &r.body.sk, &o, &c->clock);
+	}
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	/* The columns, the blank before the first field, and the line's '\n' go. */
+	while (skip < n && line[skip] == ' ')
+		skip++;
+	if (n && line[n - 1] == '\n')
+		n--;
+	n = n > skip ? n - skip : 0;
+	snprintf(buf, len, "%.*s", (int)n, line + skip);
+	return n;
+}
+
+size_t row_func_text(char *buf, size_t len, struct row_ctx *c, const struct store_entry *ent)
+{
+	const struct vista_tcp *tcp = event_store_tcp(c->store, ent);
+	const struct vista_sk *sk = event_store_sk(c->store, ent);
+	int n;
+
+	switch (ent->ev.kind) {
+	case VISTA_EV_NETFILTER:
+		n = snprintf(buf, len, "nf_hook_slow");
+		break;
+	case VISTA_EV_TCP:
+		n = snprintf(buf, len, "%s", tcp ? format_tcp_what(tcp->what) : "TCP?");
+		break;
+	case VISTA_EV_SK:
+		n = snprintf(buf, len, "%s", sk ? format_sk_what(sk->what) : "sock?");
+		break;
+	default:
+		return format_func(buf, len, &ent->ev, &c->names);
+	}
+	return n > 0 ? (size_t)n : 0;
+}
+
 static void put_time(struct text_buf *t, struct row_ctx *c, const struct store_entry *ent, uint64_t seq,
 		     const struct row_style *st)
 {
@@ -178,7 +281,7 @@ size_t row_text(char *buf, size_t len, struct row_ctx *c, uint64_t seq, const st
 	const struct store_entry *ent = event_store_get(c->store, seq);
 	const struct vista_event *e;
 	struct text_buf t;
-	char field[512];
+	char field[512], kind[1024] = "";
 	size_t start;
 
 	text_buf_init(&t, buf, len);
@@ -196,10 +299,13 @@ size_t row_text(char *buf, size_t len, struct row_ctx *c, uint64_t seq, const st
 	text_buf_pad_to(&t, start + PROC_W);
 	text_buf_str(&t, " ");
 	start = t.len;
-	format_func(field, sizeof(field), e, &c->names);
+	row_func_text(field, sizeof(field), c, ent);
 	text_buf_str(&t, field);
-	if (!st->tuple && !st->meta)
+	if (e->kind != VISTA_EV_SKB) {
+		row_kind_fields(kind, sizeof(kind), c, ent, st);
+	} else if (!st->tuple && !st->meta) {
 		return t.len;
+	}
 	text_buf_pad_to(&t, start + FUNC_W);
 	if (st->tuple) {
 		text_buf_str(&t, " ");
@@ -215,6 +321,11 @@ size_t row_text(char *buf, size_t len, struct row_ctx *c, uint64_t seq, const st
 		text_buf_str(&t, " ");
 		format_meta(field, sizeof(field), &e->meta);
 		text_buf_str(&t, field);
+	}
+	if (*kind) {
+		/* After the optional columns, as vista prints them after its tuple and meta. */
+		text_buf_str(&t, " ");
+		text_buf_str(&t, kind);
 	}
 	/* Trailing blanks would only widen the horizontal scroll range. */
 	while (t.len && buf[t.len - 1] == ' ')

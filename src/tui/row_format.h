@@ -7,6 +7,14 @@
  *
  * The fields come from src/core/format.c (format_func, format_tuple,
  * format_meta); this module only lays them out and adds the times.
+ *
+ * A netfilter, TCP or socket event has the same columns (SKB is the
+ * socket's address for the last two; FUNC is what vista prints there:
+ * nf_hook_slow, TCP, tcp_send_reset, sock_send_length...), then the fields
+ * vista prints after them, exactly as format_nf/format_tcp/format_sk
+ * write them: pf= table= ... verdict= cost= with the iptables column on,
+ * rx= tx= lifetime= ... with the TCP one, family= protocol= and the
+ * socket's skc_state= ... with the sk one.
  */
 #ifndef VISTA_TUI_ROW_FORMAT_H
 #define VISTA_TUI_ROW_FORMAT_H
@@ -23,6 +31,9 @@
 struct row_style {
 	bool tuple;
 	bool meta;
+	bool tcp;                      /* --output-tcp: a TCP event's numbers */
+	bool sk;                       /* --output-sk: a socket event's socket fields */
+	bool iptables;                 /* --output-iptables: a netfilter event's table, chain, hook, verdict, cost */
 	enum timestamp_mode timestamp; /* none: seconds since start; relative: plus the skb's delta */
 };
 
@@ -42,6 +53,16 @@ void row_ctx_free(struct row_ctx *c);
 size_t row_header(char *buf, size_t len, const struct row_style *st);
 /* The row of event seq; "" when the store no longer holds it. Returns the text length. */
 size_t row_text(char *buf, size_t len, struct row_ctx *c, uint64_t seq, const struct row_style *st);
+
+/*
+ * The fields vista prints after the columns of a netfilter, TCP or socket
+ * event (those st asks for), without a leading blank; "" for an skb event.
+ * Returns the text length.
+ */
+size_t row_kind_fields(char *buf, size_t len, struct row_ctx *c, const struct store_entry *ent,
+		       const struct row_style *st);
+/* What the FUNC column shows for an event. */
+size_t row_func_text(char *buf, size_t len, struct row_ctx *c, const struct store_entry *ent);
 
 /* "[comm(pid)]", with unprintable bytes of comm as '?'. */
 size_t process_text(char *buf, size_t len, const struct vista_event *e);

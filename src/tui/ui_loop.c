@@ -42,6 +42,12 @@ int ui_loop_run(struct app *a, volatile sig_atomic_t *stop)
 		app_read_input(a);
 		if (a->quit)
 			break;
+		/*
+		 * Answer a key before taking the next batch: under a flood the
+		 * batch is full every pass, and the key's frame would wait for it.
+		 */
+		if (a->input_seen)
+			app_render(a, false);
 		if (app_pump(a) < 0)
 			return -1;
 		app_work(a);

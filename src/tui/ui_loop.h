@@ -2,8 +2,9 @@
 /*
  * vista-top's event loop: one poll() on the terminal and the source's event
  * fd, with the next tick or frame as its timeout. Each pass reads every
- * waiting key, moves one bounded batch of events (so keys are answered
- * under a flood) and draws what changed at most ~30 times a second.
+ * waiting key and draws its answer at once, then moves one bounded batch of
+ * events (so keys are answered under a flood) and draws what changed at
+ * most ~30 times a second, each frame with one doupdate().
  */
 #ifndef VISTA_TUI_UI_LOOP_H
 #define VISTA_TUI_UI_LOOP_H

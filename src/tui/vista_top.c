@@ -261,7 +261,12 @@ int main(int argc, char **argv)
 			.src = src,
 			.store = store,
 			.start_ns = event_source_now(src, ui_loop_now()),
-			.style = { .tuple = opts.output_tuple, .meta = opts.output_meta, .timestamp = opts.timestamp },
+			.style = { .tuple = opts.output_tuple,
+				   .meta = opts.output_meta,
+				   .tcp = opts.output_tcp,
+				   .sk = opts.output_sk,
+				   .iptables = opts.output_iptables,
+				   .timestamp = opts.timestamp },
 			.stack = opts.output_stack,
 			.limit = opts.output_limit_lines,
 		};

@@ -243,13 +243,13 @@ vista_run_expect_error --filter-trace-iptables=maybe
 is "$RUN_STATUS" 1 "--filter-trace-iptables=maybe: exit 1"
 like "$RUN_ERR" '^vista: invalid argument "maybe" for "--filter-trace-iptables" flag' "  one clear line"
 
-# vista-top has no netfilter pane yet: it refuses the options rather than showing their events as skb events.
-run_capture "$(dirname "$VISTA")/vista-top" --filter-trace-iptables
-is "$RUN_STATUS" 1 "vista-top --filter-trace-iptables: exit 1"
-is "$RUN_ERR" "vista-top: --filter-trace-iptables is not available yet in vista-top: vista prints these events" "  one clear line"
-run_capture "$(dirname "$VISTA")/vista-top" --output-iptables
-is "$RUN_ERR" "vista-top: --output-iptables is not available yet in vista-top: vista prints these events" \
-	"vista-top --output-iptables: refused too"
+# vista-top takes the netfilter options as vista does (tests/e2e/tui_kinds.sh shows the Netfilter pane live).
+run_capture "$(dirname "$VISTA")/vista-top" --filter-trace-iptables=maybe
+is "$RUN_STATUS" 1 "vista-top --filter-trace-iptables=maybe: exit 1"
+like "$RUN_ERR" '^vista-top: invalid argument "maybe" for "--filter-trace-iptables" flag' "  one clear line, as vista's"
+run_capture "$(dirname "$VISTA")/vista-top" --replay "$tmpdir/nft-compat.vrec" --filter-trace-iptables
+is "$RUN_ERR" "vista-top: --filter-trace-iptables cannot be used with --replay: a replay traces nothing, it prints a recording" \
+	"vista-top --replay with --filter-trace-iptables: the replay's own refusal, not a missing pane"
 
 out=$tmpdir/noeffect.out
 if vista_start "$out" --output-iptables --filter-netns "/run/netns/$NS_B" --filter-skb-func kfree_skb; then

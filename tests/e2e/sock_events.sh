@@ -203,11 +203,15 @@ for case in "${CASES[@]}"; do
 	is "$RUN_STATUS $RUN_ERR" "1 ${case#* => }" "${args[*]}: exit 1 and one line"
 done
 if [ -x "${VISTA_TOP:-}" ]; then
-	run_capture "$VISTA_TOP" --filter-trace-sk
-	is "$RUN_STATUS $RUN_ERR" "1 vista-top: --filter-trace-sk is not available yet in vista-top: vista prints these events" \
-		"vista-top, which has no pane for them yet, refuses socket events"
+	# vista-top takes the socket options as vista does (tests/e2e/tui_kinds.sh shows their events live).
+	run_capture "$VISTA_TOP" --output-sk
+	is "$RUN_STATUS $RUN_ERR" "1 vista-top: --output-sk has no effect without --filter-trace-sk" \
+		"vista-top checks --output-sk as vista does"
+	run_capture "$VISTA_TOP" --filter-trace-sk --filter-sk-mark seven
+	is "$RUN_STATUS $RUN_ERR" "1 vista-top: invalid argument \"seven\" for \"--filter-sk-mark\" flag: invalid syntax" \
+		"vista-top parses --filter-sk-mark as vista does"
 else
-	skip "vista-top is not built"
+	skip "vista-top is not built" 2
 fi
 is "$(bpf_vista_objects_settle 0)" 0 "no vista program or link left"
 done_testing

@@ -27,7 +27,7 @@ if start_top live --filter-addr "$IP_B"; then
 		fail "the Events pane shows net_dev_start_xmit" "$(screen)"
 	fi
 	text=$(screen)
-	like "$text" "^ vista-top  Events   Hooks   Drops +\?:help q:quit$" "the top bar: the panes"
+	like "$text" "^ vista-top  Events   Hooks   Drops   Netfilter   TCP +\?:help q:quit$" "the top bar: the panes"
 	like "$text" "^ tracepoint, [0-9]+ hooks \| filter: addr $IP_B +[0-9]+/[0-9]+$" \
 		"the backend, the hooks attached and the active filter"
 	like "$text" "^ FOLLOW  \| [0-9]+ ev/s \| total [1-9][0-9]* \| lost in kernel 0 \| dropped by UI 0" "the status bar"

@@ -47,7 +47,8 @@ CASES=(
 	"--filter-port 70000                => ^vista-top: invalid argument \"70000\" for \"--filter-port\" flag"
 	"--timestamp sometimes              => \"--timestamp\" flag: want none, relative or absolute$"
 	"--output-file /tmp/x.txt           => ^vista-top: --output-file is not supported by vista-top"
-	"--filter-trace-tcp                 => ^vista-top: --filter-trace-tcp is not available yet"
+	"--output-tcp                       => ^vista-top: --output-tcp has no effect without --filter-trace-tcp$"
+	"--filter-trace-tcp --filter-tcp-lifetime soon => ^vista-top: invalid argument \"soon\" for \"--filter-tcp-lifetime\" flag"
 	"--output-flows                     => ^vista-top: --output-flows is an option of vista: vista-top shows the flow of an skb on Enter$"
 	"--replay $tmpdir/no-such.vrec      => ^vista-top: cannot read the recording $tmpdir/no-such.vrec: No such file or directory$"
 	"--replay $tmpdir/bad.vrec          => ^vista-top: $tmpdir/bad.vrec is not a vista recording \\(it does not start with \"VISTAREC\"\\)$"
@@ -65,6 +66,8 @@ if [ "$(id -u)" -eq 0 ]; then
 		"tcp port => ^vista-top: invalid pcap-filter expression \"tcp port\": can't parse filter expression: syntax error$"
 		"--filter-skb-func 'a(' => ^vista-top: invalid regular expression \"a\\(\": "
 		"--filter-netns /nonexistent => ^vista-top: netns path \"/nonexistent\": No such file or directory$"
+		# Every kind of event vista traces has its pane: the options pass all checks.
+		"--filter-trace-tcp --output-tcp --filter-tcp-lifetime 1s --filter-sk-mark 7 --filter-trace-sk --output-sk --filter-trace-iptables --output-iptables => ^vista-top: vista-top needs a terminal: its standard input and output must be a terminal$"
 	)
 	# A good recording (vista's, of whatever the machine does for a moment) opens; then the terminal is missing.
 	if timeout -s INT 1 "${VISTA:-$(dirname "$0")/../../vista}" --record "$tmpdir/good.vrec" >/dev/null 2>&1 ||

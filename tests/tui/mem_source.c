@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "mem_source.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,13 @@
 #include "core/format.h"
 #include "core/hooks.h"
 #include "core/kallsyms.h"
+#include "filter/command.h"
 #include "filter/structured.h"
 #include "tui/event_store.h"
 
 struct mem_source {
 	struct event_source base; /* first: the ops see a struct event_source * */
-	struct vista_event *events;
+	struct mem_event *events;
 	size_t n, ready, next;
 	struct kallsyms *ksyms;
 	uint64_t lost;
@@ -55,7 +57,7 @@ static int mem_consume(struct event_source *src, struct event_store *store, size
 		return -1;
 	}
 	while (k < max && m->next < m->ready) {
-		event_store_push(store, &m->events[m->next++]);
+		event_store_push(store, &m->events[m->next++].ev);
 		k++;
 	}
 	return (int)k;
@@ -160,7 +162,7 @@ static size_t mem_hook_count(const struct event_source *src)
 
 static void mem_describe_filters(const struct event_source *src, char *buf, size_t len)
 {
-	filter_set_describe(&mem(src)->filters, buf, len);
+	command_describe(&mem(src)->filters, buf, len);
 }
 
 static const struct filter_set *mem_filters(const struct event_source *src)
@@ -257,8 +259,10 @@ static const struct event_source_ops mem_ops = {
 	.close = mem_close,
 };
 
-struct event_source *mem_source_create(const struct vista_event *events, size_t n, uint64_t origin_ns,
-				       const char *kallsyms_path)
+_Static_assert(offsetof(struct mem_event, body) == sizeof(struct vista_event), "a record's body follows its event");
+
+struct event_source *mem_source_create_records(const struct mem_event *events, size_t n, uint64_t origin_ns,
+					       const char *kallsyms_path)
 {
 	struct mem_source *m = calloc(1, sizeof(*m));
 	char err[128];
@@ -289,6 +293,21 @@ struct event_source *mem_source_create(const struct vista_event *events, size_t 
 		}
 	}
 	return &m->base;
+}
+
+struct event_source *mem_source_create(const struct vista_event *events, size_t n, uint64_t origin_ns,
+				       const char *kallsyms_path)
+{
+	struct mem_event *records = calloc(n ? n : 1, sizeof(*records));
+	struct event_source *src;
+
+	if (!records)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		records[i].ev = events[i];
+	src = mem_source_create_records(records, n, origin_ns, kallsyms_path);
+	free(records);
+	return src;
 }
 
 void mem_source_release(struct event_source *src, size_t n)

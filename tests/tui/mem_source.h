@@ -43,12 +43,29 @@ enum mem_hook {
 #define STACK_UDP       1
 
 /*
+ * A record as the ring buffer has it: an event, then its kind's struct
+ * (nothing for an skb event). vista_event's size is a multiple of 8, so
+ * body starts right after ev, where event_store_push looks for it.
+ */
+struct mem_event {
+	struct vista_event ev;
+	union {
+		struct vista_nf nf;
+		struct vista_tcp tcp;
+		struct vista_sk sk;
+	} body;
+};
+
+/*
  * events are copied; origin_ns is the trace's start on the events' clock;
  * kallsyms_path may be NULL (no symbols). Returns NULL when memory or the
  * file ran out.
  */
 struct event_source *mem_source_create(const struct vista_event *events, size_t n, uint64_t origin_ns,
 				       const char *kallsyms_path);
+/* The same from records of every kind. */
+struct event_source *mem_source_create_records(const struct mem_event *events, size_t n, uint64_t origin_ns,
+					       const char *kallsyms_path);
 /* Makes n more events ready to consume (SIZE_MAX: all of them). */
 void mem_source_release(struct event_source *src, size_t n);
 /* Sets what lost() reports. */

@@ -2,6 +2,7 @@
 #include "recording.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/kallsyms.h"
@@ -19,8 +20,8 @@ static const char *drop_reason_cb(const void *ctx, uint32_t reason)
 	return event_source_drop_reason(ctx, reason);
 }
 
-int recording_write(const char *path, const struct vista_event *events, size_t n, const char *kallsyms_path,
-		    unsigned long long lost, char *err, size_t errlen)
+int recording_write_records(const char *path, const struct mem_event *events, size_t n, const char *kallsyms_path,
+			    unsigned long long lost, char *err, size_t errlen)
 {
 	struct event_source *names = mem_source_create(NULL, 0, FIXTURE_T0_NS, NULL);
 	struct kallsyms *ks = kallsyms_path ? kallsyms_load(kallsyms_path) : NULL;
@@ -50,9 +51,9 @@ int recording_write(const char *path, const struct vista_event *events, size_t n
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t stack[VISTA_MAX_STACK_DEPTH];
-		int nstack = mem_source_stack(events[i].stack_id, stack);
+		int nstack = mem_source_stack(events[i].ev.stack_id, stack);
 
-		if (record_write_event(w, &events[i], stack, nstack, &fn, err, errlen))
+		if (record_write_event(w, &events[i].ev, stack, nstack, &fn, err, errlen))
 			goto out;
 	}
 	rc = record_writer_close(w, lost, err, errlen);
@@ -62,5 +63,22 @@ out:
 		record_writer_close(w, lost, err, errlen);
 	kallsyms_free(ks);
 	event_source_close(names);
+	return rc;
+}
+
+int recording_write(const char *path, const struct vista_event *events, size_t n, const char *kallsyms_path,
+		    unsigned long long lost, char *err, size_t errlen)
+{
+	struct mem_event *records = calloc(n ? n : 1, sizeof(*records));
+	int rc;
+
+	if (!records) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		records[i].ev = events[i];
+	rc = recording_write_records(path, records, n, kallsyms_path, lost, err, errlen);
+	free(records);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "mem_source.h"
 #include "vista.h"
 
 /* The command line the recordings claim to come from. */
@@ -23,5 +24,8 @@
  */
 int recording_write(const char *path, const struct vista_event *events, size_t n, const char *kallsyms_path,
 		    unsigned long long lost, char *err, size_t errlen);
+/* The same from records of every kind (mem_source.h). */
+int recording_write_records(const char *path, const struct mem_event *events, size_t n, const char *kallsyms_path,
+			    unsigned long long lost, char *err, size_t errlen);
 
 #endif

@@ -13,12 +13,13 @@
  *
  * Script commands (one per line, '#' starts a comment):
  *   size COLS ROWS        the terminal (before start; default 100x30)
- *   option WORD [VALUE]   before start: no-color, no-mouse, tuple, meta, stack,
+ *   option WORD [VALUE]   before start: no-color, no-mouse, tuple, meta, stack, tcp, sk, iptables,
  *                         timestamp MODE, store N, limit N, batch N, term vt100
  *                         (a terminal without colors; xterm-256color otherwise)
  *   option replay         before start: the events come from a recording of them
  *                         (recording.h) read by the replay source, not from memory
  *   packets N | flood N   the events of the source (fixture.h)
+ *   kinds                 adds the netfilter, TCP and socket events of fixture_kinds
  *   home fresh|missing|dir|garbage
  *                         before start: HOME for the command history (every script
  *                         has a fresh one of its own, tuihome in the current
@@ -89,7 +90,7 @@ struct harness {
 	struct row_style style;
 	uint64_t limit;
 	size_t batch, store_size;
-	struct vista_event *events;
+	struct mem_event *events;
 	size_t nevents;
 	/* running */
 	bool started;
@@ -210,13 +211,13 @@ static int start(struct harness *h)
 	snprintf(kpath, sizeof(kpath), "%s/kallsyms.txt", h->dir);
 	if (h->replay) {
 		snprintf(h->rec_path, sizeof(h->rec_path), "tui-%s.vrec", h->name);
-		if (recording_write(h->rec_path, h->events, h->nevents, kpath, 0, err, sizeof(err)) ||
+		if (recording_write_records(h->rec_path, h->events, h->nevents, kpath, 0, err, sizeof(err)) ||
 		    replay_source_open(h->rec_path, &h->src, err, sizeof(err))) {
 			script_error(h, "%s", err);
 			return -1;
 		}
 	} else {
-		h->src = mem_source_create(h->events, h->nevents, FIXTURE_T0_NS, kpath);
+		h->src = mem_source_create_records(h->events, h->nevents, FIXTURE_T0_NS, kpath);
 	}
 	if (!h->src) {
 		script_error(h, "cannot create the source (reading %s)", kpath);
@@ -333,16 +334,39 @@ static void dump_attr(struct harness *h, int y, const char *label)
 
 static bool set_events(struct harness *h, size_t n, bool flood)
 {
+	struct vista_event *skb = calloc(n * (flood ? 1 : FIXTURE_MAX_PER_PACKET) + 1, sizeof(*skb));
+	size_t count;
+
 	free(h->events);
-	h->events = calloc(n * (flood ? 1 : FIXTURE_MAX_PER_PACKET) + 1, sizeof(*h->events));
-	if (!h->events)
+	h->events = NULL;
+	h->nevents = 0;
+	if (!skb)
 		return false;
 	if (flood) {
-		fixture_flood(h->events, n);
-		h->nevents = n;
+		fixture_flood(skb, n);
+		count = n;
 	} else {
-		h->nevents = fixture_packets(h->events, n);
+		count = fixture_packets(skb, n);
 	}
+	h->events = calloc(count + 1, sizeof(*h->events));
+	if (h->events) {
+		for (size_t i = 0; i < count; i++)
+			h->events[i].ev = skb[i];
+		h->nevents = count;
+	}
+	free(skb);
+	return h->events != NULL;
+}
+
+/* The netfilter, TCP and socket events of fixture_kinds, after those already there. */
+static bool add_kinds(struct harness *h)
+{
+	struct mem_event *e = realloc(h->events, (h->nevents + FIXTURE_KINDS_MAX) * sizeof(*e));
+
+	if (!e)
+		return false;
+	h->events = e;
+	h->nevents += fixture_kinds(e + h->nevents);
 	return true;
 }
 
@@ -358,6 +382,12 @@ static int option(struct harness *h, const char *word, const char *value)
 		h->style.meta = true;
 	else if (strcmp(word, "stack") == 0)
 		h->stack = true;
+	else if (strcmp(word, "tcp") == 0)
+		h->style.tcp = true;
+	else if (strcmp(word, "sk") == 0)
+		h->style.sk = true;
+	else if (strcmp(word, "iptables") == 0)
+		h->style.iptables = true;
 	else if (strcmp(word, "term") == 0 && value)
 		h->term = strcmp(value, "vt100") == 0 ? "vt100" : "xterm-256color";
 	else if (strcmp(word, "timestamp") == 0 && value)
@@ -492,6 +522,9 @@ static void command(struct harness *h, char **w, int nw, const char *rest)
 			script_error(h, "bad option %s", w[1]);
 	} else if ((strcmp(c, "packets") == 0 || strcmp(c, "flood") == 0) && nw == 2) {
 		if (!set_events(h, strtoul(w[1], NULL, 0), c[0] == 'f'))
+			script_error(h, "out of memory%s", "");
+	} else if (strcmp(c, "kinds") == 0 && nw == 1) {
+		if (!add_kinds(h))
 			script_error(h, "out of memory%s", "");
 	} else if (strcmp(c, "home") == 0 && nw == 2) {
 		set_home(h, w[1]);

@@ -361,6 +361,93 @@ static void test_rows(void)
 	event_source_close(src);
 }
 
+/* Netfilter, TCP and socket events keep their structs in the kind's side table, through the ring's turns. */
+static void test_kinds(void)
+{
+	struct mem_event k[FIXTURE_KINDS_MAX], skb;
+	size_t n = fixture_kinds(k);
+	struct event_store *s = store_of(8);
+	struct event_source *src = mem_source_create(NULL, 0, FIXTURE_T0_NS, NULL);
+	struct row_style plain = { 0 }, all = { .tcp = true, .sk = true, .iptables = true };
+	const struct store_entry *ent;
+	struct row_ctx c;
+	char buf[1024], err[64];
+	uint64_t seq;
+
+	is_int(n, 18, "fixture_kinds: 18 events");
+	is_int(event_store_side_bytes(s), 0, "no side table used before the first event of a kind");
+	memset(&skb, 0, sizeof(skb));
+	skb.ev.kind = VISTA_EV_SKB;
+	skb.ev.addr = 0xffff888000000100ULL;
+	for (size_t i = 0; i < n; i++) {
+		event_store_push(s, &k[i].ev);
+		event_store_push(s, &skb.ev); /* skb events between them: the side tables index by their own counts */
+	}
+	is_int(event_store_kind_events(s), 18, "18 events of other kinds");
+	is_int(event_store_side_bytes(s),
+	       8 * sizeof(struct vista_nf) + 5 * sizeof(struct vista_tcp) + 2 * sizeof(struct vista_sk),
+	       "side tables hold at most the ring's capacity of each kind");
+	/* The ring of 8 holds the last 4 kinds events: tcp reset, tcp close (bbr), sk send, sk data_ready. */
+	seq = event_store_end(s) - 8;
+	ent = event_store_get(s, seq);
+	ok(ent && event_store_tcp(s, ent) && event_store_tcp(s, ent)->what == VISTA_TCP_RESET_RECV,
+	   "the oldest held: the reset received, with its struct");
+	ok(!event_store_nf(s, ent) && !event_store_sk(s, ent), "  and no struct of another kind");
+	ent = event_store_get(s, seq + 2);
+	ok(ent && event_store_tcp(s, ent) && strcmp(event_store_tcp(s, ent)->cong, "bbr") == 0 &&
+	       event_store_tcp(s, ent)->retrans == 5,
+	   "the bbr close: its numbers");
+	ent = event_store_get(s, seq + 4);
+	ok(ent && event_store_sk(s, ent) && event_store_sk(s, ent)->a == 64, "the UDP send: 64 bytes");
+	ok(!event_store_tcp(s, event_store_get(s, seq + 1)), "an skb event has no struct");
+	is_int(event_store_next_in_life(s, seq), STORE_NO_SEQ, "a TCP event is in no skb life");
+
+	/* The aggregates count every event, those the ring dropped too. */
+	is_int(nf_stats_total(event_store_nf_stats(s)), 11, "netfilter: 11 verdicts");
+	is_int(nf_stats_count(event_store_nf_stats(s)), 4, "  in 4 rows");
+	is_int(tcp_stats_count(event_store_tcp_stats(s), TCP_CLOSED), 3, "TCP: 3 closed");
+	is_int(tcp_stats_count(event_store_tcp_stats(s), TCP_OPEN), 1, "  1 open");
+	is_int(sk_stats_count(event_store_sk_stats(s)), 2, "sockets: 2");
+
+	ok(row_ctx_init(&c, src, s, FIXTURE_T0_NS, err, sizeof(err)) == 0, "row context");
+	row_text(buf, sizeof(buf), &c, seq + 2, &plain);
+	is_str(buf, "   2.200000 0xffff888012340200   0 [wget(702)]      TCP", "TCP row without its fields");
+	row_text(buf, sizeof(buf), &c, seq + 2, &all);
+	is_str(buf,
+	       "   2.200000 0xffff888012340200   0 [wget(702)]      TCP                      rx=1.953KiB tx=2.930KiB "
+	       "lifetime=300ms srtt=240µs retrans=5 sk_mark=0x0 cong=bbr rx_bytes=2000 tx_bytes=3000 state=CLOSE",
+	       "TCP row with --output-tcp's fields, as format_tcp writes them");
+	row_text(buf, sizeof(buf), &c, seq + 4, &plain);
+	is_str(buf,
+	       "   2.600000 0xffff888012340800   0 [dig(800)]       sock_send_length         family=AF_INET "
+	       "protocol=IPPROTO_UDP len=64 flags=0x0",
+	       "socket row: family, protocol and the tracepoint's values always");
+	row_kind_fields(buf, sizeof(buf), &c, event_store_get(s, seq + 6), &all);
+	is_str(buf,
+	       "family=AF_UNIX protocol=0 skc_state=ESTABLISHED skc_reuseport=false skc_bound_ifindex=0 sk_backlog=0 "
+	       "sk_rcv_buff=212992 sk_snd_buff=212992 sk_priority=0 sk_mark=0x0 sk_type=SOCK_STREAM "
+	       "socket_state=CONNECTED socket_file_inode=4343 socket_flags=0",
+	       "socket fields with --output-sk");
+	row_ctx_free(&c);
+	event_store_free(s);
+
+	/* The netfilter fields, on a store that still holds the verdicts. */
+	s = store_of(64);
+	for (size_t i = 0; i < n; i++)
+		event_store_push(s, &k[i].ev);
+	ok(row_ctx_init(&c, src, s, FIXTURE_T0_NS, err, sizeof(err)) == 0, "row context");
+	row_kind_fields(buf, sizeof(buf), &c, event_store_get(s, 9), &all);
+	is_str(buf,
+	       "pf=PF_INET table=filter chain=INPUT hook=INPUT verdict=DROP cost=5.93µs prio=-1..1 "
+	       "via=kfree_skb(SKB_DROP_REASON_NETFILTER_DROP)",
+	       "netfilter fields with --output-iptables, the drop reason named");
+	row_kind_fields(buf, sizeof(buf), &c, event_store_get(s, 0), &plain);
+	is_str(buf, "", "  none without it");
+	row_ctx_free(&c);
+	event_store_free(s);
+	event_source_close(src);
+}
+
 static void test_options(void)
 {
 	char a0[] = "vista-top", a1[] = "--event-store-size", a2[] = "5", a3[] = "--no-color", a4[] = "--filter-addr",
@@ -454,6 +541,7 @@ int main(void)
 	test_flows();
 	test_search();
 	test_rows();
+	test_kinds();
 	test_options();
 	test_timeout();
 	return tap_done();

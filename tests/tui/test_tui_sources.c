@@ -92,7 +92,7 @@ static void test_completion(void)
 {
 	struct event_source *src = mem();
 
-	is_str(complete(src, ""), "|addr clear func ifname mark netns pcap pid port proto show",
+	is_str(complete(src, ""), "|addr clear func ifname mark netns pcap pid port proto show sk-mark tcp-lifetime",
 	       "empty line: every command, sorted");
 	is_str(complete(src, "p"), "|pcap pid port proto", "p: four commands, no common rest");
 	is_str(complete(src, "pc"), "ap |pcap", "pc: pcap and a blank");

@@ -62,8 +62,8 @@ static void fails(const char *line, const char *want)
 
 static void test_init_and_names(void)
 {
-	static const char *const want[] = { "pcap", "addr", "port", "proto", "netns", "ifname",
-					    "mark", "pid",  "func", "clear", "show" };
+	static const char *const want[] = { "pcap", "addr", "port",    "proto",        "netns", "ifname", "mark",
+					    "pid",  "func", "sk-mark", "tcp-lifetime", "clear", "show" };
 	struct filter_set fs, zero;
 	size_t i;
 
@@ -78,7 +78,7 @@ static void test_init_and_names(void)
 	for (i = 0; command_names[i]; i++)
 		if (i >= sizeof(want) / sizeof(want[0]) || strcmp(command_names[i], want[i]) != 0)
 			break;
-	is_int(i, sizeof(want) / sizeof(want[0]), "command_names lists the 11 commands in order");
+	is_int(i, sizeof(want) / sizeof(want[0]), "command_names lists the 13 commands in order");
 	ok(command_names[i] == NULL, "  and ends with NULL");
 }
 
@@ -249,6 +249,71 @@ static void test_mark_pid(void)
 	fails("pid 1 2", "column 7: \"2\" is not a command, and \"pid\" takes a single value");
 }
 
+/* command_describe: filter_set's description and the socket filters after it. */
+static const char *describe_all(const struct filter_set *fs)
+{
+	command_describe(fs, desc, sizeof(desc));
+	return desc;
+}
+
+static void test_sk_mark_tcp_lifetime(void)
+{
+	struct filter_set fs;
+
+	is_int(exec_fresh(&fs, "sk-mark 0x2a"), COMMAND_CHANGED, "sk-mark 0x2a");
+	ok((fs.kernel.flags & VISTA_F_SK_MARK) && fs.kernel.sk_mark == 0x2a, "  VISTA_F_SK_MARK, 42");
+	is_str(describe_all(&fs), "sk-mark 0x2a", "  described as a command");
+	is_int(exec(&fs, "sk-mark 4294967295"), COMMAND_CHANGED, "the largest sk mark");
+	is_int(fs.kernel.sk_mark, 4294967295u, "  0xffffffff");
+	is_int(exec(&fs, "sk-mark off"), COMMAND_CHANGED, "sk-mark off");
+	ok(!(fs.kernel.flags & VISTA_F_SK_MARK) && fs.kernel.sk_mark == 0, "  no sk mark filter, zeroed");
+	is_str(describe_all(&fs), "none", "  described as none");
+	exec(&fs, "sk-mark 5");
+	is_int(exec(&fs, "sk-mark 0"), COMMAND_CHANGED, "sk-mark 0: none, as --filter-sk-mark 0");
+	ok(!(fs.kernel.flags & VISTA_F_SK_MARK), "  no sk mark filter");
+
+	is_int(exec_fresh(&fs, "tcp-lifetime 1.5s"), COMMAND_CHANGED, "tcp-lifetime 1.5s");
+	ok((fs.kernel.flags & VISTA_F_TCP_LIFETIME) && fs.kernel.tcp_lifetime_ns == 1500000000ULL,
+	   "  VISTA_F_TCP_LIFETIME, 1.5e9 ns");
+	is_str(describe_all(&fs), "tcp-lifetime 1500ms", "  described exactly, in a unit that reads back");
+	is_int(exec(&fs, "tcp-lifetime 2s"), COMMAND_CHANGED, "replaced");
+	is_str(describe_all(&fs), "tcp-lifetime 2s", "  2s");
+	is_int(exec(&fs, "tcp-lifetime 250us"), COMMAND_CHANGED, "microseconds");
+	is_str(describe_all(&fs), "tcp-lifetime 250us", "  250us");
+	is_int(exec(&fs, "tcp-lifetime off"), COMMAND_CHANGED, "tcp-lifetime off");
+	ok(!(fs.kernel.flags & VISTA_F_TCP_LIFETIME) && fs.kernel.tcp_lifetime_ns == 0, "  no lifetime filter");
+
+	is_int(exec_fresh(&fs, "port 80 sk-mark 7 tcp-lifetime 100ms"), COMMAND_CHANGED, "with other commands");
+	is_str(describe_all(&fs), "port 80 sk-mark 0x7 tcp-lifetime 100ms", "  all described, in order");
+	is_str(describe(&fs), "port 80", "  filter_set_describe alone leaves them out");
+	{
+		struct filter_set back;
+		char line[FILTER_DESCRIBE_MAX];
+
+		snprintf(line, sizeof(line), "%s", describe_all(&fs));
+		is_int(exec_fresh(&back, line), COMMAND_CHANGED, "the description reads back");
+		ok(same(&back, &fs), "  to the same set");
+	}
+	is_int(exec(&fs, "clear sk-mark"), COMMAND_CHANGED, "clear sk-mark");
+	is_str(describe_all(&fs), "port 80 tcp-lifetime 100ms", "  only the sk mark went");
+	is_int(exec(&fs, "clear tcp-lifetime"), COMMAND_CHANGED, "clear tcp-lifetime");
+	is_str(describe_all(&fs), "port 80", "  only the lifetime went");
+	exec(&fs, "sk-mark 1; tcp-lifetime 1s");
+	is_int(exec(&fs, "clear"), COMMAND_CHANGED, "clear: everything");
+	is_str(describe_all(&fs), "none", "  the socket filters too");
+
+	fails("sk-mark seven", "column 9: invalid sk mark \"seven\": invalid syntax (want a 32-bit number or off)");
+	fails("sk-mark 4294967296", "column 9: invalid sk mark \"4294967296\": value out of range (max 4294967295) "
+				    "(want a 32-bit number or off)");
+	fails("sk-mark", "column 1: \"sk-mark\" needs a value");
+	fails("sk-mark 1 2", "column 11: \"2\" is not a command, and \"sk-mark\" takes a single value");
+	fails("tcp-lifetime soon", "column 14: invalid TCP lifetime \"soon\": invalid duration \"soon\" (want a "
+				   "duration such as 1.5s, or off)");
+	fails("tcp-lifetime -1s", "column 14: invalid TCP lifetime \"-1s\": negative duration \"-1s\" (want a duration "
+				  "such as 1.5s, or off)");
+	fails("tcp-lifetime", "column 1: \"tcp-lifetime\" needs a value");
+}
+
 static void test_func(void)
 {
 	char want[256], why[128];
@@ -401,16 +466,16 @@ static void test_syntax(void)
 	is_str(describe(&fs), "addr 10.0.0.2", "  port cleared, address replaced");
 
 	fails("port 80; prot tcp", "column 10: unknown command \"prot\" (commands: pcap addr port proto netns ifname "
-				   "mark pid func clear show)");
+				   "mark pid func sk-mark tcp-lifetime clear show)");
 	fails("show;prot tcp", "column 6: unknown command \"prot\" (commands: pcap addr port proto netns ifname mark "
-			       "pid func clear show)");
+			       "pid func sk-mark tcp-lifetime clear show)");
 	fails("PORT 80", "column 1: unknown command \"PORT\" (commands: pcap addr port proto netns ifname mark pid "
-			 "func clear show)");
+			 "func sk-mark tcp-lifetime clear show)");
 	fails("'port 80'",
 	      "column 1: unknown command \"port 80\" (commands: pcap addr port proto netns ifname mark pid "
-	      "func clear show)");
-	fails("''", "column 1: unknown command \"\" (commands: pcap addr port proto netns ifname mark pid func clear "
-		    "show)");
+	      "func sk-mark tcp-lifetime clear show)");
+	fails("''", "column 1: unknown command \"\" (commands: pcap addr port proto netns ifname mark pid func sk-mark "
+		    "tcp-lifetime clear show)");
 	fails("port 80 '", "column 9: unterminated quote");
 	fails("port 8\"0", "column 7: unterminated quote");
 	fails("port \x1b[2J", "column 6: unexpected control character 0x1b");
@@ -951,6 +1016,7 @@ int main(void)
 	test_port();
 	test_proto();
 	test_mark_pid();
+	test_sk_mark_tcp_lifetime();
 	test_func();
 	test_func_length();
 	test_netns_ifname();
