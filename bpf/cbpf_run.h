@@ -134,8 +134,9 @@ struct cbpf_ctx {
  */
 static __always_inline bool cbpf_skb_view(struct sk_buff *skb, enum cbpf_layer layer, struct cbpf_view *v, bool direct)
 {
-	unsigned char *head = SKB_RD(direct, skb, head);
-	unsigned char *data = SKB_RD(direct, skb, data);
+	/* Read as plain numbers: a direct load would make them pointers the verifier tracks (skb_parse.h). */
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	unsigned char *data = BPF_CORE_READ(skb, data);
 	__u16 mac = SKB_RD(direct, skb, mac_header);
 	__u16 network = SKB_RD(direct, skb, network_header);
 	__u32 tail = SKB_RD(direct, skb, tail);

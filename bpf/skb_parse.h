@@ -30,7 +30,12 @@
 #define IP_OFFSET_MASK_   0x1fff
 #define IPV6_EXT_HDR_MAX  4
 
-/* skb->FIELD, or a chain such as skb->dev->ifindex written SKB_RD(direct, skb, dev, ifindex). */
+/*
+ * skb->FIELD, or a chain such as skb->dev->ifindex written SKB_RD(direct, skb, dev, ifindex).
+ * Not for skb->head and skb->data: loaded directly from a trusted skb they
+ * are memory pointers of size 0 to the verifier, which then refuses the
+ * arithmetic and 32-bit spills done on them; they are read with BPF_CORE_READ.
+ */
 #define SKB_RD(direct, src, ...)    ((direct) ? SKB_RD_DIRECT_(src, __VA_ARGS__) : BPF_CORE_READ(src, __VA_ARGS__))
 #define SKB_RD_DIRECT_(src, ...)    ___apply(SKB_RD_DIRECT_, ___narg(__VA_ARGS__))(src, __VA_ARGS__)
 #define SKB_RD_DIRECT_1(s, a)       ((s)->a)
@@ -203,7 +208,7 @@ static __always_inline void parse_ipv6(const unsigned char *l3, const __u8 *byte
 
 static __always_inline void skb_read_tuple_by(struct sk_buff *skb, struct vista_tuple *t, bool direct)
 {
-	unsigned char *head = SKB_RD(direct, skb, head);
+	unsigned char *head = BPF_CORE_READ(skb, head); /* a number, not a tracked pointer: see SKB_RD */
 	__u32 off = skb_l3_offset(skb, direct);
 	__u8 bytes[L3_READ_LEN];
 
