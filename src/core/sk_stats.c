@@ -5,19 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sockets in one array, found through hash chains on their address; unused ones form a free list. */
+#include "core/slab.h"
+
+/* Sockets in a slab (core/slab.h), found through hash chains on their address. */
 struct sk_entry {
+	struct slab_link link;
 	struct sk_sock k;
-	int next;
-	bool used;
 };
 
 struct sk_stats {
-	struct sk_entry *v;
-	size_t cap, n, max;
-	int free_head;
-	int *buckets;
-	size_t nbuckets; /* a power of two */
+	struct slab slab;
+	size_t max;
 	struct sk_family_row *families;
 	size_t nfamilies, families_cap;
 	uint64_t forgotten;
@@ -30,16 +28,10 @@ struct sk_stats *sk_stats_new(size_t max)
 	if (!s)
 		return NULL;
 	s->max = max;
-	s->free_head = -1;
-	for (s->nbuckets = 64; s->nbuckets < 2 * max && s->nbuckets < (1u << 20); s->nbuckets <<= 1)
-		;
-	s->buckets = malloc(s->nbuckets * sizeof(*s->buckets));
-	if (!s->buckets) {
+	if (slab_init(&s->slab, sizeof(struct sk_entry), max, 2 * max)) {
 		free(s);
 		return NULL;
 	}
-	for (size_t i = 0; i < s->nbuckets; i++)
-		s->buckets[i] = -1;
 	return s;
 }
 
@@ -47,36 +39,32 @@ void sk_stats_free(struct sk_stats *s)
 {
 	if (!s)
 		return;
-	free(s->v);
-	free(s->buckets);
+	slab_destroy(&s->slab);
 	free(s->families);
 	free(s);
 }
 
+static struct sk_entry *entry(const struct sk_stats *s, int idx)
+{
+	return slab_at(&s->slab, idx);
+}
+
 static size_t bucket_of(const struct sk_stats *s, uint64_t sk)
 {
-	return (size_t)((sk >> 6) * 0x9e3779b97f4a7c15ULL >> 32) & (s->nbuckets - 1);
+	return slab_bucket(&s->slab, (sk >> 6) * 0x9e3779b97f4a7c15ULL);
 }
 
 static int find(const struct sk_stats *s, uint64_t sk)
 {
-	for (int i = s->buckets[bucket_of(s, sk)]; i >= 0; i = s->v[i].next)
-		if (s->v[i].k.sk == sk)
+	for (int i = slab_first(&s->slab, bucket_of(s, sk)); i >= 0; i = slab_next(&s->slab, i))
+		if (entry(s, i)->k.sk == sk)
 			return i;
 	return -1;
 }
 
 static void release(struct sk_stats *s, int idx)
 {
-	int *link = &s->buckets[bucket_of(s, s->v[idx].k.sk)];
-
-	while (*link != idx)
-		link = &s->v[*link].next;
-	*link = s->v[idx].next;
-	s->v[idx].used = false;
-	s->v[idx].next = s->free_head;
-	s->free_head = idx;
-	s->n--;
+	slab_release(&s->slab, idx, bucket_of(s, entry(s, idx)->k.sk));
 }
 
 /* The least recently seen socket goes, to make room. */
@@ -84,8 +72,9 @@ static void evict_oldest(struct sk_stats *s)
 {
 	int oldest = -1;
 
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->v[i].used && (oldest < 0 || s->v[i].k.last_ns < s->v[oldest].k.last_ns))
+	for (size_t i = 0; i < s->slab.cap; i++)
+		if (entry(s, (int)i)->link.used &&
+		    (oldest < 0 || entry(s, (int)i)->k.last_ns < entry(s, oldest)->k.last_ns))
 			oldest = (int)i;
 	if (oldest >= 0) {
 		release(s, oldest);
@@ -95,36 +84,13 @@ static void evict_oldest(struct sk_stats *s)
 
 static int take(struct sk_stats *s, uint64_t sk)
 {
-	size_t b = bucket_of(s, sk);
 	int idx;
 
-	if (s->n >= s->max)
+	if (s->slab.used >= s->max)
 		evict_oldest(s);
-	if (s->free_head < 0) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct sk_entry *v;
-
-		if (cap > s->max)
-			cap = s->max;
-		v = cap > s->cap ? realloc(s->v, cap * sizeof(*v)) : NULL;
-		if (!v)
-			return -1;
-		for (size_t i = cap; i > s->cap; i--) {
-			v[i - 1].used = false;
-			v[i - 1].next = s->free_head;
-			s->free_head = (int)(i - 1);
-		}
-		s->v = v;
-		s->cap = cap;
-	}
-	idx = s->free_head;
-	s->free_head = s->v[idx].next;
-	memset(&s->v[idx], 0, sizeof(s->v[idx]));
-	s->v[idx].used = true;
-	s->v[idx].k.sk = sk;
-	s->v[idx].next = s->buckets[b];
-	s->buckets[b] = idx;
-	s->n++;
+	idx = slab_take(&s->slab, bucket_of(s, sk));
+	if (idx >= 0)
+		entry(s, idx)->k.sk = sk;
 	return idx;
 }
 
@@ -159,7 +125,7 @@ void sk_stats_add(struct sk_stats *s, const struct vista_event *e, const struct 
 		return;
 	idx = find(s, e->addr);
 	/* Freed and allocated again for another socket: the old row is that socket's, and ends. */
-	if (idx >= 0 && s->v[idx].k.inode && k->has_socket && k->inode && k->inode != s->v[idx].k.inode) {
+	if (idx >= 0 && entry(s, idx)->k.inode && k->has_socket && k->inode && k->inode != entry(s, idx)->k.inode) {
 		release(s, idx);
 		idx = -1;
 	}
@@ -171,7 +137,7 @@ void sk_stats_add(struct sk_stats *s, const struct vista_event *e, const struct 
 		}
 		fresh = true;
 	}
-	c = &s->v[idx].k;
+	c = &entry(s, idx)->k;
 	if (fresh) {
 		c->first_ns = e->ts_ns;
 		c->family = k->family;
@@ -232,15 +198,15 @@ static int cmp_items(const void *pa, const void *pb)
 
 size_t sk_stats_sorted(const struct sk_stats *s, enum sk_sort key, const struct sk_sock **out, size_t max)
 {
-	struct sort_item *items = s->n ? malloc(s->n * sizeof(*items)) : NULL;
+	struct sort_item *items = s->slab.used ? malloc(s->slab.used * sizeof(*items)) : NULL;
 	size_t n = 0;
 
 	if (!items)
 		return 0;
-	for (size_t i = 0; i < s->cap; i++) {
-		const struct sk_sock *c = &s->v[i].k;
+	for (size_t i = 0; i < s->slab.cap; i++) {
+		const struct sk_sock *c = &entry(s, (int)i)->k;
 
-		if (!s->v[i].used)
+		if (!entry(s, (int)i)->link.used)
 			continue;
 		items[n].key = key == SK_SORT_EVENTS  ? c->total
 			       : key == SK_SORT_BYTES ? c->bytes_sent + c->bytes_received
@@ -287,7 +253,7 @@ size_t sk_stats_families(const struct sk_stats *s, struct sk_family_row *rows, s
 
 size_t sk_stats_count(const struct sk_stats *s)
 {
-	return s->n;
+	return s->slab.used;
 }
 
 uint64_t sk_stats_forgotten(const struct sk_stats *s)

@@ -4,26 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/slab.h"
+
 /*
- * Entries live in one array, found through hash chains on (socket, tuple);
- * unused ones form a free list through the same link. The closed ones are
- * also queued in the order they closed, so the oldest makes room first.
+ * Entries live in a slab (core/slab.h), found through hash chains on
+ * (socket, tuple); a closed one leaves its chain when a newer connection
+ * takes its key. The closed ones are also queued in the order they closed,
+ * so the oldest makes room first.
  */
 struct entry {
+	struct slab_link link;
 	struct tcp_conn c;
-	int next;     /* hash chain, or free list */
-	bool used;    /* holds a connection */
-	bool indexed; /* reachable through the hash chains (a newer connection may have taken its key) */
-	bool listed;  /* seen since tcp_stats_listing_begin */
+	bool listed; /* seen since tcp_stats_listing_begin */
 };
 
 struct tcp_stats {
-	struct entry *v;
-	size_t cap;
-	int free_head;
-	int *buckets;
-	size_t nbuckets; /* a power of two */
-	int *closed;     /* ring of entry indexes in the order they closed */
+	struct slab slab;
+	int *closed; /* ring of entry indexes in the order they closed */
 	size_t closed_head, closed_len;
 	size_t n_open;
 	size_t max_open, max_closed;
@@ -31,33 +28,21 @@ struct tcp_stats {
 	struct tcp_totals totals;
 };
 
-static size_t pow2_at_least(size_t n)
-{
-	size_t p = 64;
-
-	while (p < n && p < (1u << 20))
-		p <<= 1;
-	return p;
-}
-
 struct tcp_stats *tcp_stats_new(size_t max_open, size_t max_closed)
 {
 	struct tcp_stats *s = calloc(1, sizeof(*s));
+	size_t max = max_open + max_closed + 1; /* + a closing connection on its way to the closed queue */
 
 	if (!s)
 		return NULL;
 	s->max_open = max_open;
 	s->max_closed = max_closed;
-	s->nbuckets = pow2_at_least(2 * (max_open + max_closed));
-	s->buckets = malloc(s->nbuckets * sizeof(*s->buckets));
 	s->closed = malloc((max_closed + 1) * sizeof(*s->closed));
-	s->free_head = -1;
-	if (!s->buckets || !s->closed) {
-		tcp_stats_free(s);
+	if (!s->closed || slab_init(&s->slab, sizeof(struct entry), max, 2 * max)) {
+		free(s->closed);
+		free(s);
 		return NULL;
 	}
-	for (size_t i = 0; i < s->nbuckets; i++)
-		s->buckets[i] = -1;
 	return s;
 }
 
@@ -65,10 +50,14 @@ void tcp_stats_free(struct tcp_stats *s)
 {
 	if (!s)
 		return;
-	free(s->v);
-	free(s->buckets);
+	slab_destroy(&s->slab);
 	free(s->closed);
 	free(s);
+}
+
+static struct entry *entry(const struct tcp_stats *s, int idx)
+{
+	return slab_at(&s->slab, idx);
 }
 
 static bool same_key(const struct tcp_conn *c, uint64_t sk, const struct vista_tuple *t)
@@ -85,66 +74,36 @@ static size_t bucket_of(const struct tcp_stats *s, uint64_t sk, const struct vis
 	for (size_t i = 0; i < sizeof(t->saddr); i++)
 		h = (h ^ t->saddr[i] ^ (uint64_t)t->daddr[i] << 8) * 0x100000001b3ULL;
 	h = (h ^ t->sport ^ (uint64_t)t->dport << 16) * 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h >> 32) & (s->nbuckets - 1);
+	return slab_bucket(&s->slab, h);
 }
 
 static int find(const struct tcp_stats *s, uint64_t sk, const struct vista_tuple *t)
 {
-	for (int i = s->buckets[bucket_of(s, sk, t)]; i >= 0; i = s->v[i].next)
-		if (same_key(&s->v[i].c, sk, t))
+	for (int i = slab_first(&s->slab, bucket_of(s, sk, t)); i >= 0; i = slab_next(&s->slab, i))
+		if (same_key(&entry(s, i)->c, sk, t))
 			return i;
 	return -1;
 }
 
-static void unindex(struct tcp_stats *s, int idx)
+static size_t bucket_of_entry(const struct tcp_stats *s, int idx)
 {
-	int *link = &s->buckets[bucket_of(s, s->v[idx].c.sk, &s->v[idx].c.tuple)];
-
-	if (!s->v[idx].indexed)
-		return;
-	while (*link != idx)
-		link = &s->v[*link].next;
-	*link = s->v[idx].next;
-	s->v[idx].indexed = false;
+	return bucket_of(s, entry(s, idx)->c.sk, &entry(s, idx)->c.tuple);
 }
 
 static void release(struct tcp_stats *s, int idx)
 {
-	unindex(s, idx);
-	s->v[idx].used = false;
-	s->v[idx].next = s->free_head;
-	s->free_head = idx;
+	slab_release(&s->slab, idx, bucket_of_entry(s, idx));
 }
 
 /* A new entry for the key, indexed; -1 when out of memory. */
 static int take(struct tcp_stats *s, uint64_t sk, const struct vista_tuple *t)
 {
-	size_t b = bucket_of(s, sk, t);
-	int idx;
+	int idx = slab_take(&s->slab, bucket_of(s, sk, t));
 
-	if (s->free_head < 0) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct entry *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		for (size_t i = cap; i > s->cap; i--) {
-			v[i - 1].used = false;
-			v[i - 1].next = s->free_head;
-			s->free_head = (int)(i - 1);
-		}
-		s->v = v;
-		s->cap = cap;
+	if (idx >= 0) {
+		entry(s, idx)->c.sk = sk;
+		entry(s, idx)->c.tuple = *t;
 	}
-	idx = s->free_head;
-	s->free_head = s->v[idx].next;
-	memset(&s->v[idx], 0, sizeof(s->v[idx]));
-	s->v[idx].used = true;
-	s->v[idx].indexed = true;
-	s->v[idx].c.sk = sk;
-	s->v[idx].c.tuple = *t;
-	s->v[idx].next = s->buckets[b];
-	s->buckets[b] = idx;
 	return idx;
 }
 
@@ -203,13 +162,14 @@ void tcp_stats_add(struct tcp_stats *s, const struct vista_event *e, const struc
 	if (t->flags & VISTA_TCP_NO_SOCK)
 		return; /* no connection to show */
 	idx = find(s, e->addr, &e->tuple);
-	if (idx >= 0 && !s->v[idx].c.open) {
+	if (idx >= 0 && !entry(s, idx)->c.open) {
 		/* An abort closes, then sends its reset: that belongs to the closed connection. */
 		if (is_reset) {
-			s->v[idx].c.reset = t->reset;
+			entry(s, idx)->c.reset = t->reset;
 			return;
 		}
-		unindex(s, idx); /* the socket carries a new connection on the same tuple */
+		slab_unindex(&s->slab, idx,
+			     bucket_of_entry(s, idx)); /* the socket carries a new connection on the same tuple */
 		idx = -1;
 	}
 	if (idx < 0) {
@@ -222,16 +182,16 @@ void tcp_stats_add(struct tcp_stats *s, const struct vista_event *e, const struc
 			s->totals.forgotten++;
 			return;
 		}
-		s->v[idx].c.open = true;
+		entry(s, idx)->c.open = true;
 		s->n_open++;
 		if (!(t->flags & VISTA_TCP_PARTIAL))
 			s->totals.opened++;
 	}
-	update(&s->v[idx].c, e, t);
+	update(&entry(s, idx)->c, e, t);
 	if (s->listing)
-		s->v[idx].listed = true;
+		entry(s, idx)->listed = true;
 	if (t->what == VISTA_TCP_CLOSE) {
-		s->v[idx].c.open = false;
+		entry(s, idx)->c.open = false;
 		s->n_open--;
 		s->totals.closed++;
 		closed_push(s, idx);
@@ -240,8 +200,8 @@ void tcp_stats_add(struct tcp_stats *s, const struct vista_event *e, const struc
 
 void tcp_stats_listing_begin(struct tcp_stats *s)
 {
-	for (size_t i = 0; i < s->cap; i++)
-		s->v[i].listed = false;
+	for (size_t i = 0; i < s->slab.cap; i++)
+		entry(s, (int)i)->listed = false;
 	s->listing = true;
 }
 
@@ -249,8 +209,10 @@ size_t tcp_stats_listing_end(struct tcp_stats *s)
 {
 	size_t gone = 0;
 
-	for (size_t i = 0; i < s->cap; i++) {
-		if (!s->v[i].used || !s->v[i].c.open || s->v[i].listed)
+	for (size_t i = 0; i < s->slab.cap; i++) {
+		const struct entry *en = entry(s, (int)i);
+
+		if (!en->link.used || !en->c.open || en->listed)
 			continue;
 		release(s, (int)i);
 		s->n_open--;
@@ -285,7 +247,7 @@ static int cmp_items(const void *pa, const void *pb)
 
 static bool wanted(const struct entry *en, unsigned int which)
 {
-	return en->used && (en->c.open ? (which & TCP_OPEN) : (which & TCP_CLOSED));
+	return en->link.used && (en->c.open ? (which & TCP_OPEN) : (which & TCP_CLOSED));
 }
 
 static uint64_t sort_key(const struct tcp_conn *c, enum tcp_sort key, uint64_t now_ns)
@@ -309,17 +271,19 @@ size_t tcp_stats_sorted(const struct tcp_stats *s, enum tcp_sort key, unsigned i
 	size_t n = 0, k = 0;
 	struct sort_item *items;
 
-	for (size_t i = 0; i < s->cap; i++)
-		n += wanted(&s->v[i], which);
+	for (size_t i = 0; i < s->slab.cap; i++)
+		n += wanted(entry(s, (int)i), which);
 	items = n ? malloc(n * sizeof(*items)) : NULL;
 	if (!items)
 		return 0;
-	for (size_t i = 0; i < s->cap; i++) {
-		if (!wanted(&s->v[i], which))
+	for (size_t i = 0; i < s->slab.cap; i++) {
+		const struct entry *en = entry(s, (int)i);
+
+		if (!wanted(en, which))
 			continue;
-		items[k].key = sort_key(&s->v[i].c, key, now_ns);
-		items[k].seen = s->v[i].c.seen_ns;
-		items[k].c = &s->v[i].c;
+		items[k].key = sort_key(&en->c, key, now_ns);
+		items[k].seen = en->c.seen_ns;
+		items[k].c = &en->c;
 		k++;
 	}
 	qsort(items, n, sizeof(*items), cmp_items);
