@@ -134,8 +134,13 @@ struct cbpf_ctx {
  */
 static __always_inline bool cbpf_skb_view(struct sk_buff *skb, enum cbpf_layer layer, struct cbpf_view *v, bool direct)
 {
-	unsigned char *head = SKB_RD(direct, skb, head);
-	unsigned char *data = SKB_RD(direct, skb, data);
+	/*
+	 * head and data are only ever used as numbers: read them as such even
+	 * when the skb is typed, or the verifier keeps them as pointers and
+	 * refuses the arithmetic below (a pointer spilled in 32 bits).
+	 */
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	unsigned char *data = BPF_CORE_READ(skb, data);
 	__u16 mac = SKB_RD(direct, skb, mac_header);
 	__u16 network = SKB_RD(direct, skb, network_header);
 	__u32 tail = SKB_RD(direct, skb, tail);
