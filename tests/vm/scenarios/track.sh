@@ -5,17 +5,19 @@
 # each function backend (see tests/e2e/kernel_backends.sh for the contract):
 #   - clone-followed: a packet socket bound to B's veth makes packet_rcv
 #     clone every skb it shares with the IP stack. The filter names A's
-#     namespace, which only the original request matches (in A); the
-#     original is followed into B by its pointer, and its clone, made in B,
-#     is reported too: a request in B under an skb address never seen in A.
-#     Only the programs on skb_clone's return (fexit, kretprobe) can do that.
+#     namespace, which only the original request matches (at
+#     __dev_queue_xmit in A); the original is followed into B by its
+#     pointer, and its clone, made in B, is reported too: the packet
+#     socket's reader copies a request out of an skb never seen in A
+#     (skb_copy_datagram_iter). Only the programs on skb_clone's return
+#     (fexit, kretprobe) can do that.
 #   - clone-needs-track: without --filter-track-skb nothing of B is reported.
 #   - drop-stack: an iptables DROP rule in B gives
 #     kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) with a stack through
 #     nf_hook_slow.
 
 SCENARIO_CHECKS+=(clone-followed clone-needs-track drop-stack)
-TRACK_FUNCS='packet_rcv|skb_copy_datagram_iter|ip_rcv|icmp_rcv|kfree_skb|consume_skb'
+TRACK_FUNCS='__dev_queue_xmit|packet_rcv|skb_copy_datagram_iter|ip_rcv|icmp_rcv|kfree_skb|consume_skb'
 
 # track_sniffer READY: a packet socket on B's veth that reads (and so frees) what it gets, for 60 s at most.
 track_sniffer() {
@@ -39,12 +41,15 @@ while time.time() < end:
 	return 1
 }
 
-# track_clones FILE: the request lines in B whose skb address no line in A has.
+# track_clones FILE: the lines of requests copied out in B from an skb whose
+# address no line in A has had since that address was last freed (the
+# kernel hands a freed address to the next skb at once).
 track_clones() {
-	awk -v a="netns=$NETNS_INODE_A " -v b="netns=$NETNS_INODE_B " -v req="$IP_A->$IP_B(icmp request" '
+	awk -v a="netns=$NETNS_INODE_A " -v b="skb_copy_datagram_iter netns=$NETNS_INODE_B " \
+		-v req="$IP_A->$IP_B(icmp request" '
+		index($0, b) && index($0, req) && !seen[$1] { print }
 		index($0, a) { seen[$1] = 1 }
-		index($0, b) && index($0, req) { inb[NR] = $0; addr[NR] = $1 }
-		END { for (n in inb) if (!(addr[n] in seen)) print inb[n] }' "$1"
+		/ (consume_skb|kfree_skb)/ { seen[$1] = 0 }' "$1"
 }
 
 scenario_track() {
@@ -56,7 +61,7 @@ scenario_track() {
 	else
 		trace "$work/track" --kprobe-backend "$b" --filter-track-skb --filter-netns "$ns_a" --output-meta \
 			--filter-skb-func "$TRACK_FUNCS"
-		log="$(tr '\n' '|' <"$work/track.err") $(grep -F "$req" "$work/track" | head -12 | tr '\n' '|')"
+		log="$(tr '\n' '|' <"$work/track.err") $(grep -F "$req" "$work/track" | head -16 | cut -c1-200 | tr '\n' '|')"
 		check "$b clone-followed" '[ -n "$(track_clones "$work/track")" ] && grep -q "status=0" "$work/track.err"' \
 			"$log"
 		trace "$work/notrack" --kprobe-backend "$b" --filter-netns "$ns_a" --output-meta --filter-skb-func "$TRACK_FUNCS"
