@@ -268,7 +268,11 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 	cfg->trace_netfilter = o->filter_trace_iptables;
 	cfg->skb_func_regex = o->filter_skb_func;
 	cfg->drop_stack = o->filter_skb_drop_stack;
-	cfg->track_skb = o->filter_track_skb;
+	/*
+	 * A filter file's `track on` asks for the same set-up as the flag; the
+	 * flag sets it up even when the file's `track off` starts with it off.
+	 */
+	cfg->track_skb = o->filter_track_skb || (cfg->filters.kernel.flags & VISTA_F_TRACK);
 	cfg->kernel_btf = o->kernel_btf;
 	cfg->ringbuf_bytes = o->ring_buffer_size;
 	return 0;

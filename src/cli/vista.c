@@ -28,6 +28,7 @@
 #include "core/record.h"
 #include "core/session.h"
 #include "core/skb_flow.h"
+#include "filter/command.h"
 
 #define ERR_LEN          512
 #define LINE_MAX_BYTES   8192
@@ -284,7 +285,7 @@ static void reload_filters(struct printer *p)
 		 session_apply_filters(p->session, fs, err, sizeof(err)))
 		log_error("filters unchanged: %s", err);
 	else {
-		filter_set_describe(fs, desc, FILTER_DESCRIBE_MAX);
+		command_describe(fs, desc, FILTER_DESCRIBE_MAX); /* with sk-mark, tcp-lifetime and track */
 		log_info("Filters now: %s", desc);
 	}
 	free(desc);

@@ -608,8 +608,29 @@ int session_event_fd(const struct session *s)
 	return ring_buffer__epoll_fd(s->rb);
 }
 
+/*
+ * Following skbs (track on) needs what --filter-track-skb set up at the
+ * start: the kfree_skb and consume_skb hooks, where tracking ends, and on
+ * the function backends the programs that follow clones and copies.
+ * Without them a tracked address would outlive its skb.
+ */
+static int check_track(struct session *s, const struct filter_set *fs, char *err, size_t errlen)
+{
+	if (!(fs->kernel.flags & VISTA_F_TRACK) || (s->filters.kernel.flags & VISTA_F_TRACK))
+		return 0;
+	if (!hooks_find(&s->hooks, "kfree_skb") || !hooks_find(&s->hooks, "consume_skb") ||
+	    (s->backend != BACKEND_TRACEPOINT && !s->track)) {
+		snprintf(err, errlen, "this trace cannot follow skbs: start it with --filter-track-skb");
+		return -1;
+	}
+	/* While tracking was off no free was seen: the addresses tracked before may belong to other skbs now. */
+	return skb_track_forget(s->skel, err, errlen);
+}
+
 int session_apply_filters(struct session *s, const struct filter_set *fs, char *err, size_t errlen)
 {
+	if (check_track(s, fs, err, errlen))
+		return -1;
 	return publish(s, fs, s->collect, err, errlen);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "core/skb_track.h"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -81,6 +82,18 @@ int skb_track_open(struct vista_bpf *skel, enum backend backend, struct skb_trac
 		t->links[t->n++] = exit;
 	}
 	*out = t;
+	return 0;
+}
+
+int skb_track_forget(struct vista_bpf *skel, char *err, size_t errlen)
+{
+	int fd = bpf_map__fd(skel->maps.tracked_skbs);
+	__u64 key;
+
+	/* Always the first key: the one just deleted cannot lead to the next. */
+	while (!bpf_map_get_next_key(fd, NULL, &key))
+		if (bpf_map_delete_elem(fd, &key) && errno != ENOENT)
+			return errmsg_set(err, errlen, "cannot forget the skbs tracked before: %s", strerror(errno));
 	return 0;
 }
 

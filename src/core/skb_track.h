@@ -30,6 +30,13 @@ void skb_track_select(struct vista_bpf *skel, enum backend backend);
  */
 int skb_track_open(struct vista_bpf *skel, enum backend backend, struct skb_track **out, char *err, size_t errlen);
 
+/*
+ * Empties the map of tracked skbs, when tracking is switched on again at
+ * run time (no program adds to it while the filter does not track).
+ * Returns 0, or -1 with one sentence in err.
+ */
+int skb_track_forget(struct vista_bpf *skel, char *err, size_t errlen);
+
 /* Functions followed (0 on the tracepoint backend). */
 size_t skb_track_count(const struct skb_track *t);
 void skb_track_close(struct skb_track *t);

@@ -139,6 +139,7 @@ enum command_id {
 	CMD_FUNC,
 	CMD_SK_MARK,
 	CMD_TCP_LIFETIME,
+	CMD_TRACK,
 	CMD_CLEAR,
 	CMD_SHOW,
 	CMD_COUNT,
@@ -156,6 +157,7 @@ const char *const command_names[] = {
 	[CMD_FUNC] = "func",
 	[CMD_SK_MARK] = "sk-mark",
 	[CMD_TCP_LIFETIME] = "tcp-lifetime",
+	[CMD_TRACK] = "track",
 	[CMD_CLEAR] = "clear",
 	[CMD_SHOW] = "show",
 	[CMD_COUNT] = NULL,
@@ -260,6 +262,22 @@ static int run_tcp_lifetime(struct filter_set *fs, const char *value, char *err,
 	return 0;
 }
 
+/*
+ * track on|off: --filter-track-skb, switched at run time. The session
+ * decides whether it can follow skbs (session_apply_filters): that needs
+ * what the flag sets up when tracing starts.
+ */
+static int run_track(struct filter_set *fs, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "on") == 0)
+		fs->kernel.flags |= VISTA_F_TRACK;
+	else if (strcmp(value, "off") == 0)
+		fs->kernel.flags &= ~(__u32)VISTA_F_TRACK;
+	else
+		return errmsg_set(err, errlen, "invalid track value \"%.64s\" (want on or off)", value);
+	return 0;
+}
+
 static int run_clear(struct filter_set *fs, const char *value, char *err, size_t errlen)
 {
 	/* The socket filters are the language's own words: filter_set knows the others. */
@@ -269,6 +287,10 @@ static int run_clear(struct filter_set *fs, const char *value, char *err, size_t
 	}
 	if (value && strcmp(value, "tcp-lifetime") == 0) {
 		clear_tcp_lifetime(&fs->kernel);
+		return 0;
+	}
+	if (value && strcmp(value, "track") == 0) {
+		fs->kernel.flags &= ~(__u32)VISTA_F_TRACK;
 		return 0;
 	}
 	return filter_set_clear(fs, value ? value : "all", err, errlen);
@@ -289,6 +311,7 @@ static const struct {
 	[CMD_FUNC] = { ARGS_REST, filter_set_func },
 	[CMD_SK_MARK] = { ARGS_ONE, run_sk_mark },
 	[CMD_TCP_LIFETIME] = { ARGS_ONE, run_tcp_lifetime },
+	[CMD_TRACK] = { ARGS_ONE, run_track },
 	[CMD_CLEAR] = { ARGS_OPTIONAL, run_clear },
 	[CMD_SHOW] = { ARGS_NONE, NULL },
 };
@@ -431,7 +454,7 @@ void command_describe(const struct filter_set *fs, char *buf, size_t len)
 		return;
 	filter_set_describe(fs, buf, len);
 	off = strlen(buf);
-	if (!(fs->kernel.flags & (VISTA_F_SK_MARK | VISTA_F_TCP_LIFETIME)))
+	if (!(fs->kernel.flags & (VISTA_F_SK_MARK | VISTA_F_TCP_LIFETIME | VISTA_F_TRACK)))
 		return;
 	if (strcmp(buf, "none") == 0)
 		off = 0;
@@ -442,6 +465,8 @@ void command_describe(const struct filter_set *fs, char *buf, size_t len)
 		strbuf_appendf(buf, len, &off, "%stcp-lifetime ", off ? " " : "");
 		append_duration(buf, len, &off, fs->kernel.tcp_lifetime_ns);
 	}
+	if (fs->kernel.flags & VISTA_F_TRACK)
+		strbuf_appendf(buf, len, &off, "%strack on", off ? " " : "");
 }
 
 /* ---------------------------------------------------------------- quoting */

@@ -55,7 +55,7 @@ int command_exec_file(struct filter_set *fs, const char *path, char *err, size_t
 
 /*
  * filter_set_describe's text, followed by the language's socket filters
- * ("sk-mark 0x10 tcp-lifetime 1500ms"), which filter_set does not describe:
+ * ("sk-mark 0x10 tcp-lifetime 1500ms track on"), which filter_set does not describe:
  * the whole set as commands that read back to it; "none" when empty.
  */
 void command_describe(const struct filter_set *fs, char *buf, size_t len);

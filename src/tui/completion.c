@@ -26,9 +26,11 @@ static const struct {
 	{ "clear", ARGS_OPTIONAL }, /* every other command takes one value */
 };
 
-/* What `clear` takes (filter_set_clear). */
-static const char *const clear_targets[] = { "addr", "all", "func", "ifname", "mark", "netns",
-					     "pcap", "pid", "port", "proto",  NULL };
+/* What `clear` takes (filter_set_clear, and the language's own sk-mark, tcp-lifetime and track). */
+static const char *const clear_targets[] = { "addr", "all",  "func",  "ifname",  "mark",         "netns", "pcap",
+					     "pid",  "port", "proto", "sk-mark", "tcp-lifetime", "track", NULL };
+/* What `track` takes. */
+static const char *const track_values[] = { "off", "on", NULL };
 
 static enum arity arity_of(const char *name, size_t n)
 {
@@ -190,6 +192,10 @@ int completion_complete(const char *line, size_t cursor, const struct event_sour
 		out->what = "filter";
 		for (size_t i = 0; clear_targets[i]; i++)
 			add(out, word, wlen, clear_targets[i]);
+	} else if (c.values == 0 && c.cmd_len == 5 && strncmp(c.cmd, "track", 5) == 0) {
+		out->what = "value";
+		for (size_t i = 0; track_values[i]; i++)
+			add(out, word, wlen, track_values[i]);
 	}
 	qsort(out->cand, out->n, sizeof(out->cand[0]), by_name);
 	common_rest(out, wlen);

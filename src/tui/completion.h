@@ -16,9 +16,10 @@
 #define COMPLETION_MAX EVENT_SOURCE_MAX_IFNAMES
 
 struct completion {
-	const char *what; /* what the word is: "command", "interface", "filter"; NULL when nothing completes there */
-	size_t word;      /* where the word starts in the line */
-	size_t n;         /* candidates that start with the word */
+	const char
+	    *what; /* what the word is: "command", "interface", "filter", "value"; NULL when nothing completes there */
+	size_t word; /* where the word starts in the line */
+	size_t n;    /* candidates that start with the word */
 	char cand[COMPLETION_MAX][VISTA_IFNAME_LEN];
 	/* What Tab inserts at the cursor: the rest the candidates share, and a blank after the only one. */
 	char insert[VISTA_IFNAME_LEN + 1];

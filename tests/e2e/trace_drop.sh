@@ -6,6 +6,11 @@ require_cmd ping iptables socat ip
 ns_pair_setup
 ID=777
 
+# stack_of TEXT ERE: the stack lines under the first event line matching ERE.
+stack_of() {
+	awk -v re="$2" 'on && /^    / { print; next } { on = 0 } !done && $0 ~ re { on = 1; done = 1 }' <<<"$1"
+}
+
 in_b iptables -A INPUT -p icmp --icmp-type echo-request -j DROP || BAIL_OUT "iptables in $NS_B"
 out=$tmpdir/drop.out
 if vista_start "$out" --output-meta --output-tuple --filter-netns "/run/netns/$NS_B"; then
@@ -29,6 +34,8 @@ if vista_start "$out" --filter-skb-drop-stack --output-tuple --filter-netns "/ru
 	like "$text" $'\n    nf_hook_slow\\+0x[0-9a-f]+' "its stack shows the netfilter hook"
 	like "$text" "kfree_skb\(SKB_DROP_REASON_NO_SOCKET\) $IP_A:40999->$IP_B:9\(udp\)" \
 		"UDP to a closed port: NO_SOCKET"
+	like "$(stack_of "$text" "SKB_DROP_REASON_NO_SOCKET.* $IP_A:40999")" '^    __udp4_lib_rcv\+0x[0-9a-f]+$' \
+		"with its stack, through __udp4_lib_rcv"
 	unlike "$text" "(consume_skb|net_dev_xmit|netif_receive_skb) " "only drops are reported"
 fi
 is "$(bpf_vista_objects_settle 0)" 0 "no vista program or link left"

@@ -92,7 +92,8 @@ static void test_completion(void)
 {
 	struct event_source *src = mem();
 
-	is_str(complete(src, ""), "|addr clear func ifname mark netns pcap pid port proto show sk-mark tcp-lifetime",
+	is_str(complete(src, ""),
+	       "|addr clear func ifname mark netns pcap pid port proto show sk-mark tcp-lifetime track",
 	       "empty line: every command, sorted");
 	is_str(complete(src, "p"), "|pcap pid port proto", "p: four commands, no common rest");
 	is_str(complete(src, "pc"), "ap |pcap", "pc: pcap and a blank");
@@ -106,8 +107,14 @@ static void test_completion(void)
 	is_str(complete(src, "ifname v"), "|va0 vb0", "ifname v: two");
 	is_str(complete(src, "ifname vb"), "0 |vb0", "ifname vb: vb0");
 	is_str(complete(src, "ifname vb0 po"), "rt |port", "after an interface, a command");
-	is_str(complete(src, "clear "), "|addr all func ifname mark netns pcap pid port proto",
+	is_str(complete(src, "clear "),
+	       "|addr all func ifname mark netns pcap pid port proto sk-mark tcp-lifetime track",
 	       "clear: the filters it clears");
+	is_str(complete(src, "clear t"), "|tcp-lifetime track", "clear t: the lifetime and the tracking");
+	is_str(complete(src, "tr"), "ack |track", "tr: track");
+	is_str(complete(src, "track "), "o|off on", "track: on or off");
+	is_str(complete(src, "track of"), "f |off", "track of: off");
+	is_str(complete(src, "track on p"), "|pcap pid port proto", "after track's value, a command");
 	is_str(complete(src, "clear p"), "|pcap pid port proto", "clear p");
 	is_str(complete(src, "clear all p"), "|pcap pid port proto", "after clear's value, a command");
 	is_str(complete(src, "pcap tcp and p"), "-", "the words of a pcap expression are its value");

@@ -63,7 +63,7 @@ static void fails(const char *line, const char *want)
 static void test_init_and_names(void)
 {
 	static const char *const want[] = { "pcap", "addr", "port",    "proto",        "netns", "ifname", "mark",
-					    "pid",  "func", "sk-mark", "tcp-lifetime", "clear", "show" };
+					    "pid",  "func", "sk-mark", "tcp-lifetime", "track", "clear",  "show" };
 	struct filter_set fs, zero;
 	size_t i;
 
@@ -78,7 +78,7 @@ static void test_init_and_names(void)
 	for (i = 0; command_names[i]; i++)
 		if (i >= sizeof(want) / sizeof(want[0]) || strcmp(command_names[i], want[i]) != 0)
 			break;
-	is_int(i, sizeof(want) / sizeof(want[0]), "command_names lists the 13 commands in order");
+	is_int(i, sizeof(want) / sizeof(want[0]), "command_names lists the 14 commands in order");
 	ok(command_names[i] == NULL, "  and ends with NULL");
 }
 
@@ -314,6 +314,45 @@ static void test_sk_mark_tcp_lifetime(void)
 	fails("tcp-lifetime", "column 1: \"tcp-lifetime\" needs a value");
 }
 
+static void test_track(void)
+{
+	struct filter_set fs, before;
+
+	is_int(exec_fresh(&fs, "track on"), COMMAND_CHANGED, "track on");
+	ok(fs.kernel.flags == VISTA_F_TRACK, "  VISTA_F_TRACK alone");
+	is_str(describe_all(&fs), "track on", "  described as a command");
+	is_str(describe(&fs), "none", "  filter_set_describe alone leaves it out");
+	is_int(exec(&fs, "track on"), 0, "track on again changes nothing");
+	is_int(exec(&fs, "track off"), COMMAND_CHANGED, "track off");
+	ok(!(fs.kernel.flags & VISTA_F_TRACK), "  no VISTA_F_TRACK");
+	is_str(describe_all(&fs), "none", "  described as none");
+
+	is_int(exec_fresh(&fs, "addr 10.0.0.1 track on sk-mark 3"), COMMAND_CHANGED, "with other commands");
+	is_str(describe_all(&fs), "addr 10.0.0.1 sk-mark 0x3 track on", "  all described");
+	{
+		struct filter_set back;
+		char line[FILTER_DESCRIBE_MAX];
+
+		snprintf(line, sizeof(line), "%s", describe_all(&fs));
+		is_int(exec_fresh(&back, line), COMMAND_CHANGED, "the description reads back");
+		ok(same(&back, &fs), "  to the same set");
+	}
+	is_int(exec(&fs, "clear track"), COMMAND_CHANGED, "clear track");
+	is_str(describe_all(&fs), "addr 10.0.0.1 sk-mark 0x3", "  only the tracking went");
+	exec(&fs, "track on");
+	is_int(exec(&fs, "clear"), COMMAND_CHANGED, "clear (all)");
+	ok(!(fs.kernel.flags & VISTA_F_TRACK), "  ends the tracking too");
+
+	exec_fresh(&fs, "track on");
+	before = fs;
+	fails("track yes", "column 7: invalid track value \"yes\" (want on or off)");
+	fails("track ON", "column 7: invalid track value \"ON\" (want on or off)");
+	fails("track", "column 1: \"track\" needs a value");
+	fails("track on off", "column 10: \"off\" is not a command, and \"track\" takes a single value");
+	is_int(exec(&fs, "track off; track maybe"), -1, "a bad value later on the line");
+	ok(same(&fs, &before), "  leaves the tracking on");
+}
+
 static void test_func(void)
 {
 	char want[256], why[128];
@@ -466,16 +505,16 @@ static void test_syntax(void)
 	is_str(describe(&fs), "addr 10.0.0.2", "  port cleared, address replaced");
 
 	fails("port 80; prot tcp", "column 10: unknown command \"prot\" (commands: pcap addr port proto netns ifname "
-				   "mark pid func sk-mark tcp-lifetime clear show)");
+				   "mark pid func sk-mark tcp-lifetime track clear show)");
 	fails("show;prot tcp", "column 6: unknown command \"prot\" (commands: pcap addr port proto netns ifname mark "
-			       "pid func sk-mark tcp-lifetime clear show)");
+			       "pid func sk-mark tcp-lifetime track clear show)");
 	fails("PORT 80", "column 1: unknown command \"PORT\" (commands: pcap addr port proto netns ifname mark pid "
-			 "func sk-mark tcp-lifetime clear show)");
+			 "func sk-mark tcp-lifetime track clear show)");
 	fails("'port 80'",
 	      "column 1: unknown command \"port 80\" (commands: pcap addr port proto netns ifname mark pid "
-	      "func sk-mark tcp-lifetime clear show)");
+	      "func sk-mark tcp-lifetime track clear show)");
 	fails("''", "column 1: unknown command \"\" (commands: pcap addr port proto netns ifname mark pid func sk-mark "
-		    "tcp-lifetime clear show)");
+		    "tcp-lifetime track clear show)");
 	fails("port 80 '", "column 9: unterminated quote");
 	fails("port 8\"0", "column 7: unterminated quote");
 	fails("port \x1b[2J", "column 6: unexpected control character 0x1b");
@@ -1017,6 +1056,7 @@ int main(void)
 	test_proto();
 	test_mark_pid();
 	test_sk_mark_tcp_lifetime();
+	test_track();
 	test_func();
 	test_func_length();
 	test_netns_ifname();
