@@ -34,6 +34,17 @@ at_exit "tmux -S '$TMUX_SOCK' kill-server 2>/dev/null"
 
 screen() { tm capture-pane -p -t "${1:-top}"; }
 
+# tmux new-session, tried again for a moment: a server just told to exit
+# (tm kill-server) may still hold the socket under a loaded machine.
+tm_new_session() {
+	local _
+	for _ in 1 2 3 4 5; do
+		tm new-session "$@" 2>/dev/null && return 0
+		sleep 0.3
+	done
+	tm new-session "$@"
+}
+
 wait_screen() {
 	local i
 	for ((i = 0; i < $2 * 10; i++)); do
@@ -66,7 +77,7 @@ start_top() {
 	local name=$1
 	shift
 	rm -f "$tmpdir/$name.ready" "$tmpdir/$name.status"
-	tm new-session -d -s top -x 120 -y 40 \
+	tm_new_session -d -s top -x 120 -y 40 \
 		"env TERM=xterm-256color HOME=$tmpdir $VISTA_TOP --ready-file $tmpdir/$name.ready $* 2>$tmpdir/$name.err; echo \$? >$tmpdir/$name.status; sleep 60"
 	if wait_file "$tmpdir/$name.ready" "$E2E_READY_TIMEOUT"; then
 		pass "vista-top is up: $*"
@@ -80,7 +91,7 @@ start_replay() {
 	local name=$1 user=$2
 	shift 2
 	rm -f "$tmpdir/$name.status"
-	tm new-session -d -s top -x 120 -y 40 \
+	tm_new_session -d -s top -x 120 -y 40 \
 		"setpriv --reuid=$user --regid=$user --clear-groups env TERM=xterm-256color HOME=${REPLAY_HOME:-/nonexistent} $VISTA_TOP $* 2>$tmpdir/$name.err; echo \$? >$tmpdir/$name.status; sleep 60"
 	if wait_screen "^ (FOLLOW|BROWSE|PAUSED) " "$E2E_READY_TIMEOUT"; then
 		pass "vista-top is up as uid $user: $*"
@@ -110,7 +121,7 @@ top_fails() {
 	done
 	shift
 	rm -f "$tmpdir/$name.status"
-	tm new-session -d -s "$name" -x 100 -y 30 \
+	tm_new_session -d -s "$name" -x 100 -y 30 \
 		"${LIMIT:-} env TERM=xterm-256color ${envs[*]} $VISTA_TOP $* 2>$tmpdir/$name.err; echo \$? >$tmpdir/$name.status; sleep 60"
 	if ! wait_file "$tmpdir/$name.status" "$E2E_RUN_TIMEOUT"; then
 		fail "$name: vista-top exits" "still running after $E2E_RUN_TIMEOUT s"

@@ -58,7 +58,7 @@ if start_top live --filter-addr "$IP_B"; then
 	else
 		fail "Enter opens the flow of the selected skb" "$(screen)"
 	fi
-	like "$(screen)" "^ Fate: (consumed|dropped|transmitted|in flight)" "the flow ends with a fate"
+	like "$(screen)" "^ Fate: (consumed|dropped|transmitted|delivered|in flight)" "the flow ends with a fate"
 	tm send-keys -t top Escape
 	wait_screen "^ +TIME +SKB CPU PROCESS" 5 || true
 
