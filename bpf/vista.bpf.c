@@ -332,4 +332,5 @@ FENTRY_SKB_TEMPLATE(3)
 FENTRY_SKB_TEMPLATE(4)
 
 #include "sock_trace.bpf.h"
+#include "sock_func.bpf.h"
 #include "netfilter.bpf.h"

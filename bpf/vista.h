@@ -233,7 +233,7 @@ struct vista_tcp {
 	char cong[VISTA_CONG_LEN]; /* congestion control algorithm */
 };
 
-/* VISTA_EV_SK: one event of a socket of any family, from a sock:* tracepoint. */
+/* VISTA_EV_SK: one event of a socket of any family, from a sock:* tracepoint or a struct sock * function. */
 enum vista_sk_what {
 	VISTA_SK_SET_STATE = 1,  /* sock:inet_sock_set_state: a = old state, b = new state */
 	VISTA_SK_SEND = 2,       /* sock:sock_send_length: a = bytes sent or -errno, b = msg flags */
@@ -242,6 +242,7 @@ enum vista_sk_what {
 	VISTA_SK_RCVQ_FULL = 5,  /* sock:sock_rcvqueue_full: a = sk_rmem_alloc, b = the skb's truesize */
 	VISTA_SK_BUF_LIMIT = 6,  /* sock:sock_exceed_buf_limit: a = pages allocated, b = 0 send, 1 receive */
 	VISTA_SK_ERROR = 7,      /* sock:inet_sk_error_report: a = sk_err */
+	VISTA_SK_FUNC = 8,       /* a kernel function taking the socket was called: hook_id names it */
 	VISTA_SK__COUNT,
 };
 

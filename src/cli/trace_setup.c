@@ -16,6 +16,8 @@
 #include "filter/filter_set.h"
 #include "filter/structured.h"
 
+#define MAX_ATTACH_BATCH 256
+
 /* Capabilities that later issues bring; until then they fail loudly rather than being ignored. */
 static int check_available(const struct vista_options *o, char *err, size_t len)
 {
@@ -31,8 +33,6 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->n_kmods > 0, "--kmods" },
 		{ o->all_kmods, "--all-kmods" },
-		/* Functions taking a struct sock * need kprobes or fentry; --filter-trace-sk uses tracepoints. */
-		{ o->filter_sk_func != NULL, "--filter-sk-func" },
 	};
 
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -86,6 +86,7 @@ static int check_combinations(const struct vista_options *o, char *err, size_t l
 		{ o->output_sk, o->filter_trace_sk, "--output-sk", "--filter-trace-sk" },
 		{ o->filter_sk_mark != NULL, o->filter_trace_sk || o->filter_trace_tcp, "--filter-sk-mark",
 		  "--filter-trace-sk or --filter-trace-tcp" },
+		{ o->filter_sk_func != NULL, o->filter_trace_sk, "--filter-sk-func", "--filter-trace-sk" },
 	};
 
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
@@ -237,6 +238,21 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 		snprintf(err, len, "%s", note);
 		return -1;
 	}
+	/* The socket tracepoints have fixed names: only functions can be chosen by name. */
+	if (o->filter_sk_func && cfg->backend == BACKEND_TRACEPOINT) {
+		const char *why = strchr(note, '(');
+
+		if (requested == BACKEND_TRACEPOINT)
+			snprintf(err, len,
+				 "--filter-sk-func needs the kprobe, kprobe-multi or fentry backend, not "
+				 "the tracepoint backend");
+		else
+			snprintf(err, len,
+				 "--filter-sk-func needs the kprobe, kprobe-multi or fentry backend, which this kernel "
+				 "does not offer %s",
+				 why ? why : "");
+		return -1;
+	}
 	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
 	cfg->trace_skb = o->filter_trace_skb || !(o->filter_skb_drop_stack || o->filter_trace_tcp ||
 						  o->filter_trace_sk || o->filter_trace_iptables);
@@ -244,6 +260,10 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 	cfg->sock.sk = o->filter_trace_sk;
 	cfg->trace_netfilter = o->filter_trace_iptables;
 	cfg->skb_func_regex = o->filter_skb_func;
+	cfg->sk_func_regex = o->filter_sk_func;
+	/* Beyond this many threads the kernel's own locks serialize the attaches anyway. */
+	cfg->attach_batch =
+	    o->filter_kprobe_batch > MAX_ATTACH_BATCH ? MAX_ATTACH_BATCH : (unsigned int)o->filter_kprobe_batch;
 	cfg->drop_stack = o->filter_skb_drop_stack;
 	cfg->kernel_btf = o->kernel_btf;
 	cfg->ringbuf_bytes = o->ring_buffer_size;

@@ -153,7 +153,8 @@ static int print_event(struct printer *p, const struct vista_event *e, const uin
 		n = format_tcp(p->line, sizeof(p->line), e, tcp, &p->fmt, &p->state);
 		break;
 	case VISTA_EV_SK:
-		n = format_sk(p->line, sizeof(p->line), e, (const struct vista_sk *)(e + 1), &p->fmt, &p->state);
+		n = format_sk_named(p->line, sizeof(p->line), e, (const struct vista_sk *)(e + 1), &p->names, &p->fmt,
+				    &p->state);
 		break;
 	default:
 		return 0; /* a kind this vista does not know, from a newer recording */
@@ -526,7 +527,9 @@ int main(int argc, char **argv)
 	log_attached(p->session, &opts);
 	if (p->rec)
 		log_info("Recording the events to %s", opts.record_file);
-	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) != BACKEND_KPROBE)
+	/* Only single kprobes and fentry programs attach one per function. */
+	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) != BACKEND_KPROBE &&
+	    session_backend(p->session) != BACKEND_FENTRY)
 		log_info("--filter-kprobe-batch has no effect on the %s backend",
 			 backend_name(session_backend(p->session)));
 	install_signals();

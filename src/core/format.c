@@ -864,8 +864,20 @@ static void put_sk_what(struct out *o, const struct vista_sk *s)
 size_t format_sk(char *buf, size_t len, const struct vista_event *e, const struct vista_sk *s,
 		 const struct format_opts *opts, struct format_state *st)
 {
+	return format_sk_named(buf, len, e, s, NULL, opts, st);
+}
+
+size_t format_sk_named(char *buf, size_t len, const struct vista_event *e, const struct vista_sk *s,
+		       const struct format_names *names, const struct format_opts *opts, struct format_state *st)
+{
 	struct out o = out_init(buf, len);
 	const char *func = format_sk_what(s->what);
+
+	if (s->what == VISTA_SK_FUNC) {
+		func = names && names->hook_name ? names->hook_name(names->ctx, e->hook_id) : NULL;
+		if (!func)
+			func = "sock_func?";
+	}
 
 	put_columns(&o, e, func, strlen(func), opts, st);
 	put_meta_tuple(&o, e, opts);

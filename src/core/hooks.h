@@ -29,6 +29,12 @@ enum hook_template {
 	TMPL_FUNC_SKB_ARG2,
 	TMPL_FUNC_SKB_ARG3,
 	TMPL_FUNC_SKB_ARG4,
+	/* Kernel functions taking a struct sock * (--filter-trace-sk), by its argument position. */
+	TMPL_FUNC_SK_ARG0,
+	TMPL_FUNC_SK_ARG1,
+	TMPL_FUNC_SK_ARG2,
+	TMPL_FUNC_SK_ARG3,
+	TMPL_FUNC_SK_ARG4,
 	TMPL__COUNT,
 };
 
@@ -47,9 +53,14 @@ struct hook {
 	bool stack;            /* collect a kernel stack at this hook regardless of --output-stack */
 };
 
+static inline bool hook_is_sk_function(const struct hook *h)
+{
+	return h->tmpl >= TMPL_FUNC_SK_ARG0 && h->tmpl <= TMPL_FUNC_SK_ARG4;
+}
+
 static inline bool hook_is_function(const struct hook *h)
 {
-	return h->tmpl >= TMPL_FUNC_SKB_ARG0 && h->tmpl <= TMPL_FUNC_SKB_ARG4;
+	return (h->tmpl >= TMPL_FUNC_SKB_ARG0 && h->tmpl <= TMPL_FUNC_SKB_ARG4) || hook_is_sk_function(h);
 }
 
 struct hook_table {
@@ -79,6 +90,12 @@ int hooks_keep_matching(struct hook_table *t, const char *regex, const char *alw
  * the position of the first one. Returns the number added, or -1.
  */
 int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen);
+
+/*
+ * The same for a struct sock pointer (TMPL_FUNC_SK_ARG*): the functions
+ * --filter-trace-sk traces on the kprobe, kprobe-multi and fentry backends.
+ */
+int hooks_discover_sk_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen);
 
 struct kallsyms;
 
