@@ -490,6 +490,38 @@ static struct vista_event sk_event(struct vista_sk *s)
 	return e;
 }
 
+static const char *sk_func_name(const void *ctx, uint32_t id)
+{
+	(void)ctx;
+	return id == 7 ? "tcp_sendmsg" : NULL;
+}
+
+/* A socket function's event (function backends) is named by its hook, like an skb function's. */
+static void test_sk_func_line(struct format_state *st)
+{
+	struct format_opts o = { .tuple = true, .sk = true };
+	struct format_names sk_names = { .hook_name = sk_func_name };
+	struct vista_sk s;
+	struct vista_event e = sk_event(&s);
+	char buf[1024];
+
+	s.what = VISTA_SK_FUNC;
+	e.hook_id = 7;
+	format_sk_named(buf, sizeof(buf), &e, &s, &sk_names, &o, st);
+	is_str(buf,
+	       "0xffff8c1f06683200      4     [sshd(1407)]              tcp_sendmsg "
+	       "192.168.241.133:22->192.168.241.1:60271(tcp) family=AF_INET "
+	       "protocol=IPPROTO_TCP skc_state=ESTABLISHED skc_reuseport=false skc_bound_ifindex=0 sk_backlog=0 "
+	       "sk_rcv_buff=614849 sk_snd_buff=87040 sk_priority=6 sk_mark=0x0 sk_type=SOCK_STREAM "
+	       "socket_state=CONNECTED socket_file_inode=15100 socket_flags=32\n",
+	       "a socket function: its name, the socket's tuple and fields, no values of its own");
+	e.hook_id = 8;
+	format_sk_named(buf, sizeof(buf), &e, &s, &sk_names, &o, st);
+	ok(strstr(buf, "]               sock_func? 192.168.241.133:22") != NULL, "an unknown hook: %s", buf);
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	ok(strstr(buf, " sock_func? 192.168.241.133:22") != NULL, "format_sk, without names: %s", buf);
+}
+
 static void test_sk_line(struct format_state *st)
 {
 	struct format_opts o = { .meta = true, .tuple = true, .sk = true };
@@ -670,6 +702,7 @@ int main(void)
 	test_byte_counts();
 	test_tcp_line(&st);
 	test_sk_line(&st);
+	test_sk_func_line(&st);
 	test_netfilter(&st);
 	format_state_free(&st);
 	return tap_done();
