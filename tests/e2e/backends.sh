@@ -36,6 +36,23 @@ if vista_start "$out" --kernel-btf /sys/kernel/btf/vmlinux --filter-netns "/run/
 	like "$(cat "$out")" "netif_receive_skb $IP_A->$IP_B\(icmp request" "--kernel-btf FILE: hooks discovered from that file"
 fi
 
+# --filter-sk-func chooses among functions, which only the function backends trace.
+vista_run_expect_error --filter-trace-sk --filter-sk-func tcp_sendmsg --kprobe-backend tracepoint
+is "$RUN_STATUS $RUN_ERR" \
+	"1 vista: --filter-sk-func needs the kprobe, kprobe-multi or fentry backend, not the tracepoint backend" \
+	"--filter-sk-func on the tracepoint backend: exit 1 and one line"
+if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
+	vista_run_expect_error --filter-trace-sk --filter-sk-func tcp_sendmsg
+	like "$RUN_STATUS $RUN_ERR" \
+		"^1 vista: --filter-sk-func needs the kprobe, kprobe-multi or fentry backend, which this kernel does not offer \(kprobe-multi: .*; kprobe: kprobes are not supported by this kernel \(CONFIG_KPROBES is not set\)\)$" \
+		"--filter-sk-func where only tracepoints work: exit 1, one line with the reasons"
+else
+	skip "this kernel has kprobes"
+fi
+vista_run_expect_error --filter-sk-func tcp_sendmsg
+is "$RUN_STATUS $RUN_ERR" "1 vista: --filter-sk-func has no effect without --filter-trace-sk" \
+	"--filter-sk-func alone: exit 1 and one line"
+
 vista_run_expect_error --kernel-btf /etc/passwd
 isnt "$RUN_STATUS" 0 "--kernel-btf with a file that is not BTF fails"
 like "$RUN_ERR" "^vista: cannot read kernel BTF from /etc/passwd" "and says which file"
