@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/trace_setup.h"
+#include "core/kmods.h"
 #include "core/netns.h"
 #include "core/strparse.h"
 #include "filter/command.h"
@@ -26,13 +27,9 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 		bool given;
 		const char *flag;
 	} flags[] = {
-		{ o->filter_trace_xdp, "--filter-trace-xdp" },
-		{ o->filter_trace_tc, "--filter-trace-tc" },
-		{ o->filter_track_skb, "--filter-track-skb" },
-		{ o->output_skb, "--output-skb" },
+		{ o->filter_trace_xdp, "--filter-trace-xdp" }, { o->filter_trace_tc, "--filter-trace-tc" },
+		{ o->filter_track_skb, "--filter-track-skb" }, { o->output_skb, "--output-skb" },
 		{ o->pcap_file != NULL, "--pcap-file" },
-		{ o->n_kmods > 0, "--kmods" },
-		{ o->all_kmods, "--all-kmods" },
 	};
 
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -230,12 +227,25 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 
 	if (trace_setup_filters(o, &cfg->filters, err, len))
 		return -1;
+	if (o->n_kmods && kmods_check_names((const char *const *)o->kmods, err, len))
+		return -1;
 	if (o->kprobe_backend && backend_from_name(o->kprobe_backend, &requested)) {
 		snprintf(err, len, "unknown backend \"%s\"", o->kprobe_backend);
 		return -1;
 	}
 	if (backend_choose(requested, &cfg->backend, note, notelen)) {
 		snprintf(err, len, "%s", note);
+		return -1;
+	}
+	/* Tracepoints belong to no module: a module adds only functions. */
+	if ((o->n_kmods || o->all_kmods) && cfg->backend == BACKEND_TRACEPOINT) {
+		const char *why = strchr(note, '(');
+
+		snprintf(err, len, "%s needs the kprobe, kprobe-multi or fentry backend, %s%s",
+			 o->all_kmods ? "--all-kmods" : "--kmods",
+			 requested == BACKEND_TRACEPOINT ? "not the tracepoint backend"
+							 : "which this kernel does not offer ",
+			 requested == BACKEND_TRACEPOINT || !why ? "" : why);
 		return -1;
 	}
 	/* The socket tracepoints have fixed names: only functions can be chosen by name. */
@@ -261,6 +271,8 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 	cfg->trace_netfilter = o->filter_trace_iptables;
 	cfg->skb_func_regex = o->filter_skb_func;
 	cfg->sk_func_regex = o->filter_sk_func;
+	cfg->kmods = (const char *const *)o->kmods;
+	cfg->all_kmods = o->all_kmods;
 	/* Beyond this many threads the kernel's own locks serialize the attaches anyway. */
 	cfg->attach_batch =
 	    o->filter_kprobe_batch > MAX_ATTACH_BATCH ? MAX_ATTACH_BATCH : (unsigned int)o->filter_kprobe_batch;

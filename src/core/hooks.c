@@ -145,13 +145,13 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
  * Every BTF_KIND_FUNC with a pointer to struct type_name among its first
  * parameters, as hooks of template first + that parameter's position.
  */
-static int discover_functions(const struct btf *btf, struct hook_table *t, const char *type_name,
-			      enum hook_template first, char *err, size_t errlen)
+static int discover_functions(const struct btf *btf, uint32_t first_id, int btf_obj_fd, struct hook_table *t,
+			      const char *type_name, enum hook_template first, char *err, size_t errlen)
 {
 	uint32_t n = btf__type_cnt(btf);
 	int added = 0;
 
-	for (uint32_t id = 1; id < n; id++) {
+	for (uint32_t id = first_id; id < n; id++) {
 		const struct btf_type *type = btf__type_by_id(btf, id);
 		const struct btf_type *proto;
 		int pos, r;
@@ -169,6 +169,8 @@ static int discover_functions(const struct btf *btf, struct hook_table *t, const
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
+		if (r)
+			t->v[t->n - 1].btf_obj_fd = btf_obj_fd;
 		added += r;
 	}
 	return added;
@@ -176,12 +178,22 @@ static int discover_functions(const struct btf *btf, struct hook_table *t, const
 
 int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen)
 {
-	return discover_functions(btf, t, "sk_buff", TMPL_FUNC_SKB_ARG0, err, errlen);
+	return discover_functions(btf, 1, 0, t, "sk_buff", TMPL_FUNC_SKB_ARG0, err, errlen);
 }
 
 int hooks_discover_sk_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen)
 {
-	return discover_functions(btf, t, "sock", TMPL_FUNC_SK_ARG0, err, errlen);
+	return discover_functions(btf, 1, 0, t, "sock", TMPL_FUNC_SK_ARG0, err, errlen);
+}
+
+int hooks_discover_module_functions(const struct btf *mod_btf, int btf_obj_fd, bool sk, struct hook_table *t, char *err,
+				    size_t errlen)
+{
+	const struct btf *base = btf__base_btf(mod_btf);
+
+	/* Only the module's own types: the split BTF's ids go on after vmlinux's. */
+	return discover_functions(mod_btf, base ? btf__type_cnt(base) : 1, btf_obj_fd, t, sk ? "sock" : "sk_buff",
+				  sk ? TMPL_FUNC_SK_ARG0 : TMPL_FUNC_SKB_ARG0, err, errlen);
 }
 
 /* Names in tracefs' available_filter_functions ("name" or "name [module]"), sorted; NULL if unreadable. */

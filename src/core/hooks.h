@@ -50,6 +50,7 @@ struct hook {
 	int prog_fd;           /* -1 until loaded */
 	int link_fd;           /* -1 until attached */
 	struct bpf_link *link; /* a kprobe's link (libbpf), NULL otherwise */
+	int btf_obj_fd;        /* a module function's: its module's BTF object (fentry attach), 0 for vmlinux */
 	bool stack;            /* collect a kernel stack at this hook regardless of --output-stack */
 };
 
@@ -96,6 +97,15 @@ int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, ch
  * --filter-trace-sk traces on the kprobe, kprobe-multi and fentry backends.
  */
 int hooks_discover_sk_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen);
+
+/*
+ * The same for the functions a kernel module adds: mod_btf is the module's
+ * BTF split on vmlinux's (btf__load_module_btf), btf_obj_fd the kernel's
+ * BTF object of the module, recorded in each hook. Socket functions when
+ * sk, else skb functions. Returns the number added, or -1.
+ */
+int hooks_discover_module_functions(const struct btf *mod_btf, int btf_obj_fd, bool sk, struct hook_table *t, char *err,
+				    size_t errlen);
 
 struct kallsyms;
 

@@ -19,6 +19,7 @@
 #include "core/btf_enum.h"
 #include "core/hooks.h"
 #include "core/kallsyms.h"
+#include "core/kmods.h"
 #include "core/log.h"
 #include "core/nf_trace.h"
 #include "core/prog_clone.h"
@@ -43,6 +44,7 @@ struct session {
 	size_t skipped;                                 /* functions the kernel would not let us trace */
 	size_t nattached;
 	unsigned int batch; /* hooks attached or detached at a time (threads) */
+	struct kmods kmods; /* --kmods, --all-kmods: the modules' BTF, kept for fentry's attach */
 	struct btf_enum_names *drop_reasons;
 	struct sock_trace *sock;
 	struct nf_trace *nf;
@@ -177,6 +179,9 @@ static int add_functions(struct session *s, const struct btf *btf, char *err, si
 	t->n = tracepoints = kept;
 	if (hooks_discover_skb_functions(btf, t, err, errlen) < 0)
 		return -1;
+	for (size_t i = 0; i < s->kmods.n; i++)
+		if (hooks_discover_module_functions(s->kmods.v[i].btf, s->kmods.v[i].fd, false, t, err, errlen) < 0)
+			return -1;
 	/* The tracepoints are the first entries; a function of the same name is left out. */
 	for (size_t i = tracepoints; i < t->n; i++) {
 		bool dup = false;
@@ -202,6 +207,9 @@ static int add_sk_functions(struct session *s, const struct session_config *cfg,
 
 	if (hooks_discover_sk_functions(btf, &sk, err, errlen) < 0)
 		goto out;
+	for (size_t i = 0; i < s->kmods.n; i++)
+		if (hooks_discover_module_functions(s->kmods.v[i].btf, s->kmods.v[i].fd, true, &sk, err, errlen) < 0)
+			goto out;
 	n = hooks_keep_matching(&sk, cfg->sk_func_regex, NULL, err, errlen);
 	if (n < 0)
 		goto out;
@@ -257,6 +265,8 @@ static int resolve_btf_id(struct hook *h, const struct btf *kernel_btf, char *er
 	char tname[HOOK_NAME_LEN + 16];
 	int id;
 
+	if (h->btf_obj_fd)
+		return 0; /* a module's function: found in the running kernel's module BTF already */
 	if (hook_is_function(h))
 		id = btf__find_by_name_kind(kernel_btf, h->name, BTF_KIND_FUNC);
 	else {
@@ -285,6 +295,10 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		snprintf(err, errlen, "the kernel BTF describes no tracepoint that carries an skb");
 		return -1;
 	}
+	/* Module BTF is split on the running kernel's: its ids are the running kernel's too. */
+	if ((cfg->kmods || cfg->all_kmods) && cfg->backend != BACKEND_TRACEPOINT &&
+	    kmods_open(cfg->kmods, cfg->all_kmods, kernel_btf, &s->kmods, err, errlen))
+		return -1;
 	if (cfg->backend != BACKEND_TRACEPOINT && add_functions(s, btf, err, errlen))
 		return -1;
 	if (cfg->trace_skb) {
@@ -379,6 +393,7 @@ static int attach_clone(struct session *s, uint32_t id, char *err, size_t errlen
 		.hook_id = id,
 		.attach_type = hook_is_function(h) ? BPF_TRACE_FENTRY : BPF_TRACE_RAW_TP,
 		.attach_btf_id = h->btf_id,
+		.attach_btf_obj_fd = h->btf_obj_fd > 0 ? h->btf_obj_fd : 0,
 	};
 
 	snprintf(name, sizeof(name), "vista_%s", h->name);
@@ -715,6 +730,7 @@ void session_close(struct session *s)
 			close(s->hooks.v[i].prog_fd);
 	}
 	hooks_free(&s->hooks);
+	kmods_close(&s->kmods);
 	nf_trace_close(s->nf);
 	btf_enum_names_free(s->drop_reasons);
 	vista_bpf__destroy(s->skel);

@@ -35,7 +35,10 @@ struct session_config {
 	 */
 	struct sock_trace_config sock;
 	const char *sk_func_regex; /* NULL: every socket function */
-	bool trace_netfilter;      /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
+	/* Function backends: the functions of these kernel modules too (NULL-terminated), or of all of them. */
+	const char *const *kmods;
+	bool all_kmods;
+	bool trace_netfilter; /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
 	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */
 	struct filter_set filters;
 	size_t ringbuf_bytes;      /* 0: the default (16 MiB) */

@@ -53,6 +53,19 @@ vista_run_expect_error --filter-sk-func tcp_sendmsg
 is "$RUN_STATUS $RUN_ERR" "1 vista: --filter-sk-func has no effect without --filter-trace-sk" \
 	"--filter-sk-func alone: exit 1 and one line"
 
+# --kmods names modules with BTF; their functions need a function backend.
+vista_run_expect_error --kmods vista_no_such_module
+is "$RUN_STATUS $RUN_ERR" \
+	"1 vista: --kmods: no loaded kernel module \"vista_no_such_module\" has BTF (/sys/kernel/btf/vista_no_such_module: No such file or directory)" \
+	"--kmods with an unknown module: exit 1 and one line"
+vista_run_expect_error --kmods ../vmlinux
+is "$RUN_STATUS $RUN_ERR" "1 vista: --kmods: \"../vmlinux\" is not a kernel module name" \
+	"--kmods with a path: exit 1 and one line"
+vista_run_expect_error --all-kmods --kprobe-backend tracepoint
+is "$RUN_STATUS $RUN_ERR" \
+	"1 vista: --all-kmods needs the kprobe, kprobe-multi or fentry backend, not the tracepoint backend" \
+	"--all-kmods on the tracepoint backend: exit 1 and one line"
+
 vista_run_expect_error --kernel-btf /etc/passwd
 isnt "$RUN_STATUS" 0 "--kernel-btf with a file that is not BTF fails"
 like "$RUN_ERR" "^vista: cannot read kernel BTF from /etc/passwd" "and says which file"
