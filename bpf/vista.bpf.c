@@ -333,4 +333,5 @@ FENTRY_SKB_TEMPLATE(4)
 
 #include "sock_trace.bpf.h"
 #include "sock_func.bpf.h"
+#include "prog_trace.bpf.h"
 #include "netfilter.bpf.h"

@@ -45,6 +45,8 @@ enum vista_event_flags {
 	VISTA_EVF_HAS_TUPLE = 1 << 1,
 	VISTA_EVF_HAS_REASON = 1 << 2,
 	VISTA_EVF_SKB_FREED = 1 << 3, /* the skb's life ends here (kfree_skb, consume_skb) */
+	VISTA_EVF_PROG_EXIT = 1 << 4, /* an XDP or TC program returned: reason is its action */
+	VISTA_EVF_XDP = 1 << 5,       /* an XDP program's frame: addr is its struct xdp_buff, not an skb */
 };
 
 /* What the BPF side collects for each matching event (runtime-editable). */

@@ -27,8 +27,8 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 		bool given;
 		const char *flag;
 	} flags[] = {
-		{ o->filter_trace_xdp, "--filter-trace-xdp" }, { o->filter_trace_tc, "--filter-trace-tc" },
-		{ o->filter_track_skb, "--filter-track-skb" }, { o->output_skb, "--output-skb" },
+		{ o->filter_track_skb, "--filter-track-skb" },
+		{ o->output_skb, "--output-skb" },
 		{ o->pcap_file != NULL, "--pcap-file" },
 	};
 
@@ -237,6 +237,16 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 		snprintf(err, len, "%s", note);
 		return -1;
 	}
+	/* Tracing a BPF program is fentry and fexit on it, whatever backend traces the kernel's functions. */
+	if (o->filter_trace_xdp || o->filter_trace_tc) {
+		char why[256];
+
+		if (backend_probe(BACKEND_FENTRY, why, sizeof(why))) {
+			snprintf(err, len, "%s needs fentry programs on BPF programs: %s",
+				 o->filter_trace_xdp ? "--filter-trace-xdp" : "--filter-trace-tc", why);
+			return -1;
+		}
+	}
 	/* Tracepoints belong to no module: a module adds only functions. */
 	if ((o->n_kmods || o->all_kmods) && cfg->backend == BACKEND_TRACEPOINT) {
 		const char *why = strchr(note, '(');
@@ -264,8 +274,11 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 		return -1;
 	}
 	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
-	cfg->trace_skb = o->filter_trace_skb || !(o->filter_skb_drop_stack || o->filter_trace_tcp ||
-						  o->filter_trace_sk || o->filter_trace_iptables);
+	cfg->trace_skb =
+	    o->filter_trace_skb || !(o->filter_skb_drop_stack || o->filter_trace_tcp || o->filter_trace_sk ||
+				     o->filter_trace_iptables || o->filter_trace_xdp || o->filter_trace_tc);
+	cfg->trace_xdp = o->filter_trace_xdp;
+	cfg->trace_tc = o->filter_trace_tc;
 	cfg->sock.tcp = o->filter_trace_tcp;
 	cfg->sock.sk = o->filter_trace_sk;
 	cfg->trace_netfilter = o->filter_trace_iptables;

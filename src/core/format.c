@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/kallsyms.h"
+#include "core/prog_trace.h"
 
 #define LAST_SEEN_SLOTS 65536 /* power of two */
 
@@ -542,6 +543,16 @@ size_t format_event(char *buf, size_t len, const struct vista_event *e, const ui
 	put_func(&f, e, names);
 	put_columns(&o, e, func, f.need < sizeof(func) - 1 ? f.need : sizeof(func) - 1, opts, st);
 	put_meta_tuple(&o, e, opts);
+	/* An XDP or TC program's exit: what it decided for the packet. */
+	if (e->flags & VISTA_EVF_PROG_EXIT) {
+		const char *action = prog_trace_action(e->flags & VISTA_EVF_XDP, (int)e->reason);
+
+		put_str(&o, " action=");
+		if (action)
+			put_str(&o, action);
+		else
+			put_dec(&o, e->reason);
+	}
 	if (nstack > 0)
 		put_stack(&o, stack, nstack, names->ksyms);
 	put_ch(&o, '\n');

@@ -35,6 +35,11 @@ enum hook_template {
 	TMPL_FUNC_SK_ARG2,
 	TMPL_FUNC_SK_ARG3,
 	TMPL_FUNC_SK_ARG4,
+	/* XDP and TC BPF programs (--filter-trace-xdp, --filter-trace-tc): fentry and fexit of their main function. */
+	TMPL_PROG_XDP_ENTRY,
+	TMPL_PROG_XDP_EXIT,
+	TMPL_PROG_TC_ENTRY,
+	TMPL_PROG_TC_EXIT,
 	TMPL__COUNT,
 };
 
@@ -51,12 +56,21 @@ struct hook {
 	int link_fd;           /* -1 until attached */
 	struct bpf_link *link; /* a kprobe's link (libbpf), NULL otherwise */
 	int btf_obj_fd;        /* a module function's: its module's BTF object (fentry attach), 0 for vmlinux */
-	bool stack;            /* collect a kernel stack at this hook regardless of --output-stack */
+	/* An XDP or TC program's hook: the program (btf_id is its main function's, in its own BTF). */
+	int target_fd;
+	uint32_t target_id;
+	char target_func[HOOK_NAME_LEN];
+	bool stack; /* collect a kernel stack at this hook regardless of --output-stack */
 };
 
 static inline bool hook_is_sk_function(const struct hook *h)
 {
 	return h->tmpl >= TMPL_FUNC_SK_ARG0 && h->tmpl <= TMPL_FUNC_SK_ARG4;
+}
+
+static inline bool hook_is_prog(const struct hook *h)
+{
+	return h->tmpl >= TMPL_PROG_XDP_ENTRY && h->tmpl <= TMPL_PROG_TC_EXIT;
 }
 
 static inline bool hook_is_function(const struct hook *h)

@@ -23,6 +23,7 @@
 #include "core/log.h"
 #include "core/nf_trace.h"
 #include "core/prog_clone.h"
+#include "core/prog_trace.h"
 #include "core/progress.h"
 #include "core/workers.h"
 #include "filter/pcap_expr.h"
@@ -117,6 +118,14 @@ static struct bpf_program *template_program(const struct session *s, enum hook_t
 	case TMPL_FUNC_SK_ARG3:
 	case TMPL_FUNC_SK_ARG4:
 		return function_template(skel, s->backend, t - TMPL_FUNC_SKB_ARG0);
+	case TMPL_PROG_XDP_ENTRY:
+		return skel->progs.fentry_xdp;
+	case TMPL_PROG_XDP_EXIT:
+		return skel->progs.fexit_xdp;
+	case TMPL_PROG_TC_ENTRY:
+		return skel->progs.fentry_tc;
+	case TMPL_PROG_TC_EXIT:
+		return skel->progs.fexit_tc;
 	default:
 		return NULL;
 	}
@@ -259,14 +268,34 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* --filter-trace-xdp, --filter-trace-tc: the entry and exit of every loaded program of those types. */
+static int add_programs(struct session *s, const struct session_config *cfg, char *err, size_t errlen)
+{
+	int n = prog_trace_discover(cfg->trace_xdp, cfg->trace_tc, &s->hooks, &s->skipped, err, errlen);
+
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		snprintf(err, errlen, "%s found no loaded %s program with BTF to trace",
+			 cfg->trace_xdp && cfg->trace_tc ? "--filter-trace-xdp and --filter-trace-tc"
+			 : cfg->trace_xdp                ? "--filter-trace-xdp"
+							 : "--filter-trace-tc",
+			 cfg->trace_xdp && cfg->trace_tc ? "XDP or TC"
+			 : cfg->trace_xdp                ? "XDP"
+							 : "TC");
+		return -1;
+	}
+	return 0;
+}
+
 /* The id of the hook's tracepoint typedef or function in the running kernel's BTF. */
 static int resolve_btf_id(struct hook *h, const struct btf *kernel_btf, char *err, size_t errlen)
 {
 	char tname[HOOK_NAME_LEN + 16];
 	int id;
 
-	if (h->btf_obj_fd)
-		return 0; /* a module's function: found in the running kernel's module BTF already */
+	if (h->btf_obj_fd || hook_is_prog(h))
+		return 0; /* found in the running kernel's module BTF, or a program's own BTF, already */
 	if (hook_is_function(h))
 		id = btf__find_by_name_kind(kernel_btf, h->name, BTF_KIND_FUNC);
 	else {
@@ -320,6 +349,8 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 	}
 	if (cfg->sock.sk && cfg->backend != BACKEND_TRACEPOINT && add_sk_functions(s, cfg, btf, err, errlen))
 		return -1;
+	if ((cfg->trace_xdp || cfg->trace_tc) && add_programs(s, cfg, err, errlen))
+		return -1;
 	if (cfg->drop_stack) {
 		struct hook *drop = hooks_find(t, "kfree_skb");
 
@@ -363,7 +394,9 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 		used[h->tmpl] = true;
 		/* Each template is verified once, against the first hook that uses it. */
 		bpf_program__set_autoload(p, true);
-		if (bpf_program__type(p) == BPF_PROG_TYPE_TRACING && bpf_program__set_attach_target(p, 0, h->name)) {
+		if (bpf_program__type(p) == BPF_PROG_TYPE_TRACING &&
+		    bpf_program__set_attach_target(p, hook_is_prog(h) ? h->target_fd : 0,
+						   hook_is_prog(h) ? h->target_func : h->name)) {
 			snprintf(err, errlen, "cannot target %s: %s", h->name, strerror(errno));
 			return -1;
 		}
@@ -392,17 +425,24 @@ static int attach_clone(struct session *s, uint32_t id, char *err, size_t errlen
 		.name = name,
 		.hook_id = id,
 		.attach_type = hook_is_function(h) ? BPF_TRACE_FENTRY : BPF_TRACE_RAW_TP,
+		.attach_prog_fd = hook_is_prog(h) ? h->target_fd : 0,
 		.attach_btf_id = h->btf_id,
 		.attach_btf_obj_fd = h->btf_obj_fd > 0 ? h->btf_obj_fd : 0,
 	};
 
+	if (hook_is_prog(h))
+		target.attach_type =
+		    h->tmpl == TMPL_PROG_XDP_EXIT || h->tmpl == TMPL_PROG_TC_EXIT ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
 	snprintf(name, sizeof(name), "vista_%s", h->name);
 	h->prog_fd = prog_clone_load(template_program(s, h->tmpl), &target, err, errlen);
 	if (h->prog_fd < 0)
 		return -1;
 	h->link_fd = bpf_raw_tracepoint_open(NULL, h->prog_fd);
 	if (h->link_fd < 0) {
-		snprintf(err, errlen, "attaching to %s %s failed: %s", hook_is_function(h) ? "function" : "tracepoint",
+		snprintf(err, errlen, "attaching to %s %s failed: %s",
+			 hook_is_prog(h)       ? "BPF program"
+			 : hook_is_function(h) ? "function"
+					       : "tracepoint",
 			 h->name, strerror(errno));
 		return -1;
 	}
@@ -729,6 +769,7 @@ void session_close(struct session *s)
 		if (s->hooks.v[i].prog_fd >= 0)
 			close(s->hooks.v[i].prog_fd);
 	}
+	prog_trace_close_targets(&s->hooks);
 	hooks_free(&s->hooks);
 	kmods_close(&s->kmods);
 	nf_trace_close(s->nf);

@@ -39,6 +39,8 @@ struct session_config {
 	const char *const *kmods;
 	bool all_kmods;
 	bool trace_netfilter; /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
+	bool trace_xdp;       /* --filter-trace-xdp: entry and exit of the loaded XDP programs (needs fentry) */
+	bool trace_tc;        /* --filter-trace-tc: the same for TC programs */
 	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */
 	struct filter_set filters;
 	size_t ringbuf_bytes;      /* 0: the default (16 MiB) */

@@ -66,6 +66,18 @@ is "$RUN_STATUS $RUN_ERR" \
 	"1 vista: --all-kmods needs the kprobe, kprobe-multi or fentry backend, not the tracepoint backend" \
 	"--all-kmods on the tracepoint backend: exit 1 and one line"
 
+# XDP and TC programs are traced with fentry and fexit on them, whatever the backend.
+if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
+	for opt in --filter-trace-xdp --filter-trace-tc; do
+		vista_run_expect_error "$opt" --kprobe-backend tracepoint
+		is "$RUN_STATUS $RUN_ERR" \
+			"1 vista: $opt needs fentry programs on BPF programs: this kernel refuses fentry programs (Operation not permitted)" \
+			"$opt where fentry is refused: exit 1 and one line"
+	done
+else
+	skip "this kernel has kprobes (and may allow fentry)" 2
+fi
+
 vista_run_expect_error --kernel-btf /etc/passwd
 isnt "$RUN_STATUS" 0 "--kernel-btf with a file that is not BTF fails"
 like "$RUN_ERR" "^vista: cannot read kernel BTF from /etc/passwd" "and says which file"
