@@ -527,11 +527,10 @@ int main(int argc, char **argv)
 	log_attached(p->session, &opts);
 	if (p->rec)
 		log_info("Recording the events to %s", opts.record_file);
-	/* Only single kprobes and fentry programs attach one per function. */
-	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) != BACKEND_KPROBE &&
-	    session_backend(p->session) != BACKEND_FENTRY)
-		log_info("--filter-kprobe-batch has no effect on the %s backend",
-			 backend_name(session_backend(p->session)));
+	/* Every hook attached on its own is batched; kprobe-multi attaches its functions in one link each. */
+	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) == BACKEND_KPROBE_MULTI)
+		log_info("--filter-kprobe-batch has no effect on the functions of the kprobe-multi backend: they "
+			 "attach through one link per argument position");
 	install_signals();
 	if (opts.ready_file && trace_setup_write_ready_file(opts.ready_file, err, sizeof(err)))
 		goto fail;
