@@ -77,7 +77,7 @@ fi
 # shellcheck source=tests/e2e/lib.sh
 . "$E2E_LIB"
 require_root
-require_cmd qemu-system-x86_64 busybox cpio apt-get iptables iptables-legacy ip6tables-legacy iptables-nft ip6tables-nft nft socat
+require_cmd qemu-system-x86_64 busybox cpio apt-get tc iptables iptables-legacy ip6tables-legacy iptables-nft ip6tables-nft nft socat
 require_vista
 
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
