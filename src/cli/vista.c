@@ -515,6 +515,7 @@ int main(int argc, char **argv)
 		goto fail;
 	cfg.on_event = on_event;
 	cfg.ctx = p;
+	cfg.progress = true; /* vista-top's screen owns the terminal: only the CLI draws one */
 	if (session_open(&cfg, &p->session, err, sizeof(err)))
 		goto fail;
 	p->names.ctx = p->session;

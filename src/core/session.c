@@ -45,6 +45,7 @@ struct session {
 	size_t skipped;                                 /* functions the kernel would not let us trace */
 	size_t nattached;
 	unsigned int batch; /* hooks attached or detached at a time (threads) */
+	bool progress;      /* draw a progress bar on stderr (never under vista-top's screen) */
 	struct kmods kmods; /* --kmods, --all-kmods: the modules' BTF, kept for fentry's attach */
 	struct btf_enum_names *drop_reasons;
 	struct sock_trace *sock;
@@ -553,7 +554,9 @@ static int attach_hooks(struct session *s, char *err, size_t errlen)
 		}
 	}
 	pthread_mutex_init(&run.lock, NULL);
-	run.bar = progress_start(stderr, false, "Attaching", s->backend == BACKEND_KPROBE_MULTI ? 0 : s->hooks.n);
+	run.bar = s->progress
+		      ? progress_start(stderr, false, "Attaching", s->backend == BACKEND_KPROBE_MULTI ? 0 : s->hooks.n)
+		      : NULL;
 	workers_run(s->hooks.n, s->batch, attach_one, &run);
 	progress_done(run.bar);
 	pthread_mutex_destroy(&run.lock);
@@ -671,6 +674,7 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 	s->ncpus = libbpf_num_possible_cpus();
 	s->backend = cfg->backend;
 	s->batch = cfg->attach_batch ? cfg->attach_batch : 1;
+	s->progress = cfg->progress;
 	raise_fd_limit();
 	btf = load_btf(cfg->kernel_btf, err, errlen);
 	if (!btf)
@@ -747,7 +751,7 @@ void session_detach(struct session *s)
 	for (size_t i = 0; i < s->hooks.n; i++)
 		linked += s->hooks.v[i].link_fd >= 0 || s->hooks.v[i].link;
 	/* Each detach waits for the kernel (an RCU grace period per kprobe): a batch at a time overlaps the waits. */
-	run.bar = progress_start(stderr, false, "Detaching", linked);
+	run.bar = s->progress ? progress_start(stderr, false, "Detaching", linked) : NULL;
 	workers_run(s->hooks.n, s->batch, detach_one, &run);
 	progress_done(run.bar);
 	for (int i = 0; i < N_FUNC_TEMPLATES; i++) {

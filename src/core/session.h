@@ -45,6 +45,7 @@ struct session_config {
 	struct filter_set filters;
 	size_t ringbuf_bytes;      /* 0: the default (16 MiB) */
 	unsigned int attach_batch; /* hooks attached and detached at a time, in threads (0 or 1: one by one) */
+	bool progress;             /* a progress bar on stderr for attach and detach, when it is a terminal */
 	session_event_fn on_event;
 	void *ctx;
 };
