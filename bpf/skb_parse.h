@@ -206,23 +206,31 @@ static __always_inline void parse_ipv6(const unsigned char *l3, const __u8 *byte
 	parse_l4(p, next, t);
 }
 
+/*
+ * The tuple of the IP packet at l3 (kernel memory). One read for the
+ * headers: an skb's buffer always extends past its data (struct
+ * skb_shared_info follows), so reading a little beyond a short packet
+ * stays inside it.
+ */
+static __always_inline void parse_l3(const unsigned char *l3, struct vista_tuple *t)
+{
+	__u8 bytes[L3_READ_LEN];
+
+	if (bpf_probe_read_kernel(bytes, sizeof(bytes), l3))
+		return;
+	if ((bytes[0] >> 4) == 4)
+		parse_ipv4(l3, bytes, t);
+	else if ((bytes[0] >> 4) == 6)
+		parse_ipv6(l3, bytes, t);
+}
+
 static __always_inline void skb_read_tuple_by(struct sk_buff *skb, struct vista_tuple *t, bool direct)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head); /* a number, not a tracked pointer: see SKB_RD */
 	__u32 off = skb_l3_offset(skb, direct);
-	__u8 bytes[L3_READ_LEN];
 
-	/*
-	 * One read for the headers: the skb's buffer always extends past its
-	 * data (struct skb_shared_info follows), so reading a little beyond a
-	 * short packet stays inside it.
-	 */
-	if (!off || bpf_probe_read_kernel(bytes, sizeof(bytes), head + off))
-		return;
-	if ((bytes[0] >> 4) == 4)
-		parse_ipv4(head + off, bytes, t);
-	else if ((bytes[0] >> 4) == 6)
-		parse_ipv6(head + off, bytes, t);
+	if (off)
+		parse_l3(head + off, t);
 }
 
 static __always_inline void skb_read_tuple(struct sk_buff *skb, struct vista_tuple *t)

@@ -365,7 +365,12 @@ int vista_iter_tcp(struct bpf_iter__tcp *ctx)
 
 /* ---------------------------------------------------------------- socket events */
 
-static __always_inline int sk_event(struct sock *sk, __u8 what, __s64 a, __s64 b)
+/*
+ * Describes sk as a VISTA_EV_SK event. hook is the id of the function that
+ * saw it (VISTA_SK_FUNC, bpf/sock_func.bpf.h), 0 for tracepoints; with
+ * stack (a constant at each call site), ctx gives the kernel stack.
+ */
+static __always_inline int sk_emit(void *ctx, struct sock *sk, __u8 what, __s64 a, __s64 b, __u32 hook, bool stack)
 {
 	const struct vista_filter *f = &filters[active_filter & 1];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -393,10 +398,11 @@ static __always_inline int sk_event(struct sock *sk, __u8 what, __s64 a, __s64 b
 	e->ts_ns = bpf_ktime_get_ns();
 	e->addr = (__u64)sk;
 	e->kind = VISTA_EV_SK;
+	e->hook_id = hook;
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
 	e->cpu = bpf_get_smp_processor_id();
-	e->stack_id = -1;
+	e->stack_id = stack ? bpf_get_stackid(ctx, &stacks, 0) : -1;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->flags = VISTA_EVF_HAS_META | (tuple.l3 ? VISTA_EVF_HAS_TUPLE : 0);
 	e->meta.netns = netns;
@@ -424,6 +430,11 @@ static __always_inline int sk_event(struct sock *sk, __u8 what, __s64 a, __s64 b
 	}
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
+}
+
+static __always_inline int sk_event(struct sock *sk, __u8 what, __s64 a, __s64 b)
+{
+	return sk_emit(NULL, sk, what, a, b, 0, false);
 }
 
 SEC("?tp_btf/inet_sock_set_state")

@@ -355,4 +355,6 @@ FENTRY_SKB_TEMPLATE(3)
 FENTRY_SKB_TEMPLATE(4)
 
 #include "sock_trace.bpf.h"
+#include "sock_func.bpf.h"
+#include "prog_trace.bpf.h"
 #include "netfilter.bpf.h"

@@ -46,6 +46,8 @@ enum vista_event_flags {
 	VISTA_EVF_HAS_REASON = 1 << 2,
 	VISTA_EVF_SKB_FREED = 1 << 3,  /* the skb's life ends here (kfree_skb, consume_skb) */
 	VISTA_EVF_HAS_PACKET = 1 << 4, /* a struct vista_packet and its bytes follow (vista_record_size) */
+	VISTA_EVF_PROG_EXIT = 1 << 6,  /* an XDP or TC program returned: reason is its action */
+	VISTA_EVF_XDP = 1 << 7,        /* an XDP program's frame: addr is its struct xdp_buff, not an skb */
 };
 
 /* What the BPF side collects for each matching event (runtime-editable). */
@@ -236,7 +238,7 @@ struct vista_tcp {
 	char cong[VISTA_CONG_LEN]; /* congestion control algorithm */
 };
 
-/* VISTA_EV_SK: one event of a socket of any family, from a sock:* tracepoint. */
+/* VISTA_EV_SK: one event of a socket of any family, from a sock:* tracepoint or a struct sock * function. */
 enum vista_sk_what {
 	VISTA_SK_SET_STATE = 1,  /* sock:inet_sock_set_state: a = old state, b = new state */
 	VISTA_SK_SEND = 2,       /* sock:sock_send_length: a = bytes sent or -errno, b = msg flags */
@@ -245,6 +247,7 @@ enum vista_sk_what {
 	VISTA_SK_RCVQ_FULL = 5,  /* sock:sock_rcvqueue_full: a = sk_rmem_alloc, b = the skb's truesize */
 	VISTA_SK_BUF_LIMIT = 6,  /* sock:sock_exceed_buf_limit: a = pages allocated, b = 0 send, 1 receive */
 	VISTA_SK_ERROR = 7,      /* sock:inet_sk_error_report: a = sk_err */
+	VISTA_SK_FUNC = 8,       /* a kernel function taking the socket was called: hook_id names it */
 	VISTA_SK__COUNT,
 };
 

@@ -181,7 +181,8 @@ static int print_event(struct printer *p, const struct vista_event *e, const uin
 		n = format_tcp(p->line, sizeof(p->line), e, tcp, &p->fmt, &p->state);
 		break;
 	case VISTA_EV_SK:
-		n = format_sk(p->line, sizeof(p->line), e, (const struct vista_sk *)(e + 1), &p->fmt, &p->state);
+		n = format_sk_named(p->line, sizeof(p->line), e, (const struct vista_sk *)(e + 1), &p->names, &p->fmt,
+				    &p->state);
 		break;
 	default:
 		return 0; /* a kind this vista does not know, from a newer recording */
@@ -648,6 +649,7 @@ int main(int argc, char **argv)
 		goto fail;
 	cfg.on_event = on_event;
 	cfg.ctx = p;
+	cfg.progress = true; /* vista-top's screen owns the terminal: only the CLI draws one */
 	if (session_open(&cfg, &p->session, err, sizeof(err)))
 		goto fail;
 	p->names.ctx = p->session;
@@ -664,9 +666,10 @@ int main(int argc, char **argv)
 		log_info("Writing the packets to %s (%s, snaplen %llu)", opts.pcap_file,
 			 pcap_path_is_pcapng(opts.pcap_file) ? "pcapng" : "pcap",
 			 (unsigned long long)opts.pcap_snaplen);
-	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) != BACKEND_KPROBE)
-		log_info("--filter-kprobe-batch has no effect on the %s backend",
-			 backend_name(session_backend(p->session)));
+	/* Every hook attached on its own is batched; kprobe-multi attaches its functions in one link each. */
+	if (opts.filter_kprobe_batch != 10 && session_backend(p->session) == BACKEND_KPROBE_MULTI)
+		log_info("--filter-kprobe-batch has no effect on the functions of the kprobe-multi backend: they "
+			 "attach through one link per argument position");
 	install_signals();
 	if (opts.ready_file && trace_setup_write_ready_file(opts.ready_file, err, sizeof(err)))
 		goto fail;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/kallsyms.h"
+#include "core/prog_trace.h"
 
 #define LAST_SEEN_SLOTS 65536 /* power of two */
 
@@ -542,6 +543,16 @@ size_t format_event(char *buf, size_t len, const struct vista_event *e, const ui
 	put_func(&f, e, names);
 	put_columns(&o, e, func, f.need < sizeof(func) - 1 ? f.need : sizeof(func) - 1, opts, st);
 	put_meta_tuple(&o, e, opts);
+	/* An XDP or TC program's exit: what it decided for the packet. */
+	if (e->flags & VISTA_EVF_PROG_EXIT) {
+		const char *action = prog_trace_action(e->flags & VISTA_EVF_XDP, (int)e->reason);
+
+		put_str(&o, " action=");
+		if (action)
+			put_str(&o, action);
+		else
+			put_dec(&o, e->reason);
+	}
 	if (nstack > 0)
 		put_stack(&o, stack, nstack, names->ksyms);
 	put_ch(&o, '\n');
@@ -864,8 +875,20 @@ static void put_sk_what(struct out *o, const struct vista_sk *s)
 size_t format_sk(char *buf, size_t len, const struct vista_event *e, const struct vista_sk *s,
 		 const struct format_opts *opts, struct format_state *st)
 {
+	return format_sk_named(buf, len, e, s, NULL, opts, st);
+}
+
+size_t format_sk_named(char *buf, size_t len, const struct vista_event *e, const struct vista_sk *s,
+		       const struct format_names *names, const struct format_opts *opts, struct format_state *st)
+{
 	struct out o = out_init(buf, len);
 	const char *func = format_sk_what(s->what);
+
+	if (s->what == VISTA_SK_FUNC) {
+		func = names && names->hook_name ? names->hook_name(names->ctx, e->hook_id) : NULL;
+		if (!func)
+			func = "sock_func?";
+	}
 
 	put_columns(&o, e, func, strlen(func), opts, st);
 	put_meta_tuple(&o, e, opts);

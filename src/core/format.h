@@ -88,6 +88,12 @@ size_t format_tcp(char *buf, size_t len, const struct vista_event *e, const stru
  */
 size_t format_sk(char *buf, size_t len, const struct vista_event *e, const struct vista_sk *s,
 		 const struct format_opts *o, struct format_state *st);
+/*
+ * The same, naming the function of a VISTA_SK_FUNC event (a kernel function
+ * taking the socket, on the function backends) by names->hook_name.
+ */
+size_t format_sk_named(char *buf, size_t len, const struct vista_event *e, const struct vista_sk *s,
+		       const struct format_names *names, const struct format_opts *o, struct format_state *st);
 size_t format_tuple(char *buf, size_t len, const struct vista_tuple *t);
 size_t format_meta(char *buf, size_t len, const struct vista_meta *m);
 size_t format_func(char *buf, size_t len, const struct vista_event *e, const struct format_names *names);

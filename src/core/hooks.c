@@ -68,13 +68,18 @@ static int hooks_append(struct hook_table *t, const char *name, enum hook_templa
 	return 1;
 }
 
-/* Position of the first struct sk_buff pointer among the first MAX_SKB_ARG parameters, or -1. */
-static int skb_param(const struct btf *btf, const struct btf_param *params, int nparams)
+/* Position of the first pointer to struct type_name among the first MAX_SKB_ARG parameters, or -1. */
+static int struct_param(const struct btf *btf, const struct btf_param *params, int nparams, const char *type_name)
 {
 	for (int i = 0; i < nparams && i < MAX_SKB_ARG; i++)
-		if (is_ptr_to_struct(btf, params[i].type, "sk_buff"))
+		if (is_ptr_to_struct(btf, params[i].type, type_name))
 			return i;
 	return -1;
+}
+
+static int skb_param(const struct btf *btf, const struct btf_param *params, int nparams)
+{
+	return struct_param(btf, params, nparams, "sk_buff");
 }
 
 /*
@@ -136,33 +141,59 @@ int hooks_discover_skb_tracepoints(const struct btf *btf, struct hook_table *t, 
 	return added;
 }
 
-int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen)
+/*
+ * Every BTF_KIND_FUNC with a pointer to struct type_name among its first
+ * parameters, as hooks of template first + that parameter's position.
+ */
+static int discover_functions(const struct btf *btf, uint32_t first_id, int btf_obj_fd, struct hook_table *t,
+			      const char *type_name, enum hook_template first, char *err, size_t errlen)
 {
 	uint32_t n = btf__type_cnt(btf);
 	int added = 0;
 
-	for (uint32_t id = 1; id < n; id++) {
+	for (uint32_t id = first_id; id < n; id++) {
 		const struct btf_type *type = btf__type_by_id(btf, id);
 		const struct btf_type *proto;
-		int skb, r;
+		int pos, r;
 
 		if (!btf_is_func(type))
 			continue;
 		proto = btf__type_by_id(btf, type->type);
 		if (!proto || !btf_is_func_proto(proto))
 			continue;
-		skb = skb_param(btf, btf_params(proto), btf_vlen(proto));
-		if (skb < 0)
+		pos = struct_param(btf, btf_params(proto), btf_vlen(proto), type_name);
+		if (pos < 0)
 			continue;
-		r = hooks_append(t, btf__name_by_offset(btf, type->name_off),
-				 (enum hook_template)(TMPL_FUNC_SKB_ARG0 + skb), id);
+		r = hooks_append(t, btf__name_by_offset(btf, type->name_off), (enum hook_template)(first + pos), id);
 		if (r < 0) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
+		if (r)
+			t->v[t->n - 1].btf_obj_fd = btf_obj_fd;
 		added += r;
 	}
 	return added;
+}
+
+int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen)
+{
+	return discover_functions(btf, 1, 0, t, "sk_buff", TMPL_FUNC_SKB_ARG0, err, errlen);
+}
+
+int hooks_discover_sk_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen)
+{
+	return discover_functions(btf, 1, 0, t, "sock", TMPL_FUNC_SK_ARG0, err, errlen);
+}
+
+int hooks_discover_module_functions(const struct btf *mod_btf, int btf_obj_fd, bool sk, struct hook_table *t, char *err,
+				    size_t errlen)
+{
+	const struct btf *base = btf__base_btf(mod_btf);
+
+	/* Only the module's own types: the split BTF's ids go on after vmlinux's. */
+	return discover_functions(mod_btf, base ? btf__type_cnt(base) : 1, btf_obj_fd, t, sk ? "sock" : "sk_buff",
+				  sk ? TMPL_FUNC_SK_ARG0 : TMPL_FUNC_SKB_ARG0, err, errlen);
 }
 
 /* Names in tracefs' available_filter_functions ("name" or "name [module]"), sorted; NULL if unreadable. */

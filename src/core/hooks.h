@@ -29,6 +29,17 @@ enum hook_template {
 	TMPL_FUNC_SKB_ARG2,
 	TMPL_FUNC_SKB_ARG3,
 	TMPL_FUNC_SKB_ARG4,
+	/* Kernel functions taking a struct sock * (--filter-trace-sk), by its argument position. */
+	TMPL_FUNC_SK_ARG0,
+	TMPL_FUNC_SK_ARG1,
+	TMPL_FUNC_SK_ARG2,
+	TMPL_FUNC_SK_ARG3,
+	TMPL_FUNC_SK_ARG4,
+	/* XDP and TC BPF programs (--filter-trace-xdp, --filter-trace-tc): fentry and fexit of their main function. */
+	TMPL_PROG_XDP_ENTRY,
+	TMPL_PROG_XDP_EXIT,
+	TMPL_PROG_TC_ENTRY,
+	TMPL_PROG_TC_EXIT,
 	TMPL__COUNT,
 };
 
@@ -44,12 +55,27 @@ struct hook {
 	int prog_fd;           /* -1 until loaded */
 	int link_fd;           /* -1 until attached */
 	struct bpf_link *link; /* a kprobe's link (libbpf), NULL otherwise */
-	bool stack;            /* collect a kernel stack at this hook regardless of --output-stack */
+	int btf_obj_fd;        /* a module function's: its module's BTF object (fentry attach), 0 for vmlinux */
+	/* An XDP or TC program's hook: the program (btf_id is its main function's, in its own BTF). */
+	int target_fd;
+	uint32_t target_id;
+	char target_func[HOOK_NAME_LEN];
+	bool stack; /* collect a kernel stack at this hook regardless of --output-stack */
 };
+
+static inline bool hook_is_sk_function(const struct hook *h)
+{
+	return h->tmpl >= TMPL_FUNC_SK_ARG0 && h->tmpl <= TMPL_FUNC_SK_ARG4;
+}
+
+static inline bool hook_is_prog(const struct hook *h)
+{
+	return h->tmpl >= TMPL_PROG_XDP_ENTRY && h->tmpl <= TMPL_PROG_TC_EXIT;
+}
 
 static inline bool hook_is_function(const struct hook *h)
 {
-	return h->tmpl >= TMPL_FUNC_SKB_ARG0 && h->tmpl <= TMPL_FUNC_SKB_ARG4;
+	return (h->tmpl >= TMPL_FUNC_SKB_ARG0 && h->tmpl <= TMPL_FUNC_SKB_ARG4) || hook_is_sk_function(h);
 }
 
 struct hook_table {
@@ -80,6 +106,21 @@ int hooks_keep_matching(struct hook_table *t, const char *regex, const char *alw
  * the position of the first one. Returns the number added, or -1.
  */
 int hooks_discover_skb_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen);
+
+/*
+ * The same for a struct sock pointer (TMPL_FUNC_SK_ARG*): the functions
+ * --filter-trace-sk traces on the kprobe, kprobe-multi and fentry backends.
+ */
+int hooks_discover_sk_functions(const struct btf *btf, struct hook_table *t, char *err, size_t errlen);
+
+/*
+ * The same for the functions a kernel module adds: mod_btf is the module's
+ * BTF split on vmlinux's (btf__load_module_btf), btf_obj_fd the kernel's
+ * BTF object of the module, recorded in each hook. Socket functions when
+ * sk, else skb functions. Returns the number added, or -1.
+ */
+int hooks_discover_module_functions(const struct btf *mod_btf, int btf_obj_fd, bool sk, struct hook_table *t, char *err,
+				    size_t errlen);
 
 struct kallsyms;
 

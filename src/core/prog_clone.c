@@ -204,7 +204,8 @@ int prog_clone_load(const struct bpf_program *tmpl, const struct clone_target *t
 
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = target->attach_type,
 		    .attach_btf_id = target->attach_btf_id, .attach_btf_obj_fd = target->attach_btf_obj_fd,
-		    .prog_btf_fd = btf_fd >= 0 ? btf_fd : 0, .func_info = func_info, .func_info_cnt = nr_func_info,
+		    .attach_prog_fd = target->attach_prog_fd, .prog_btf_fd = btf_fd >= 0 ? btf_fd : 0,
+		    .func_info = func_info, .func_info_cnt = nr_func_info,
 		    .func_info_rec_size = func_info ? sizeof(*func_info) : 0);
 	fd = bpf_prog_load(bpf_program__type(tmpl), name, "GPL", insns, cnt, &opts);
 	if (fd < 0) {

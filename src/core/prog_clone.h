@@ -23,6 +23,7 @@ struct clone_target {
 	enum bpf_attach_type attach_type;
 	uint32_t attach_btf_id;
 	int attach_btf_obj_fd; /* 0 for vmlinux */
+	int attach_prog_fd;    /* a BPF program to trace (attach_btf_id is in its BTF), else 0 */
 };
 
 /*

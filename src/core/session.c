@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/membarrier.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,15 +19,20 @@
 #include "core/btf_enum.h"
 #include "core/hooks.h"
 #include "core/kallsyms.h"
+#include "core/kmods.h"
 #include "core/log.h"
 #include "core/nf_trace.h"
 #include "core/prog_clone.h"
+#include "core/prog_trace.h"
+#include "core/progress.h"
 #include "core/skb_track.h"
+#include "core/workers.h"
 #include "filter/pcap_expr.h"
 #include "vista.skel.h"
 
 #define DEFAULT_RINGBUF_BYTES (16u << 20)
-#define MAX_FUNC_POSITIONS    (TMPL_FUNC_SKB_ARG4 - TMPL_FUNC_SKB_ARG0 + 1)
+/* Function templates: the skb ones, then the socket ones, each by argument position. */
+#define N_FUNC_TEMPLATES (TMPL_FUNC_SK_ARG4 - TMPL_FUNC_SKB_ARG0 + 1)
 /* What ftrace can attach to; kprobe-multi and fentry refuse anything else. */
 static const char *const ftrace_lists[] = { "/sys/kernel/tracing/available_filter_functions",
 					    "/sys/kernel/debug/tracing/available_filter_functions" };
@@ -36,9 +42,12 @@ struct session {
 	struct ring_buffer *rb;
 	struct hook_table hooks;
 	enum backend backend;
-	struct bpf_link *multi_links[MAX_FUNC_POSITIONS]; /* kprobe-multi: one link per skb position */
-	size_t skipped;                                   /* functions the kernel would not let us trace */
+	struct bpf_link *multi_links[N_FUNC_TEMPLATES]; /* kprobe-multi: one link per function template */
+	size_t skipped;                                 /* functions the kernel would not let us trace */
 	size_t nattached;
+	unsigned int batch; /* hooks attached or detached at a time (threads) */
+	bool progress;      /* draw a progress bar on stderr (never under vista-top's screen) */
+	struct kmods kmods; /* --kmods, --all-kmods: the modules' BTF, kept for fentry's attach */
 	struct btf_enum_names *drop_reasons;
 	struct sock_trace *sock;
 	struct nf_trace *nf;
@@ -51,22 +60,32 @@ struct session {
 	bool attached; /* programs may be running: a flip must wait for them */
 };
 
-static struct bpf_program *function_template(struct vista_bpf *skel, enum backend b, int pos)
+/* The program of function template i (0 .. N_FUNC_TEMPLATES-1, from TMPL_FUNC_SKB_ARG0) for backend b. */
+static struct bpf_program *function_template(struct vista_bpf *skel, enum backend b, int i)
 {
-	struct bpf_program *fentry[] = { skel->progs.fentry_skb_0, skel->progs.fentry_skb_1, skel->progs.fentry_skb_2,
-					 skel->progs.fentry_skb_3, skel->progs.fentry_skb_4 };
-	struct bpf_program *kprobe[] = { skel->progs.kprobe_skb_0, skel->progs.kprobe_skb_1, skel->progs.kprobe_skb_2,
-					 skel->progs.kprobe_skb_3, skel->progs.kprobe_skb_4 };
-	struct bpf_program *kmulti[] = { skel->progs.kmulti_skb_0, skel->progs.kmulti_skb_1, skel->progs.kmulti_skb_2,
-					 skel->progs.kmulti_skb_3, skel->progs.kmulti_skb_4 };
+	struct bpf_program *fentry[N_FUNC_TEMPLATES] = {
+		skel->progs.fentry_skb_0, skel->progs.fentry_skb_1, skel->progs.fentry_skb_2, skel->progs.fentry_skb_3,
+		skel->progs.fentry_skb_4, skel->progs.fentry_sk_0,  skel->progs.fentry_sk_1,  skel->progs.fentry_sk_2,
+		skel->progs.fentry_sk_3,  skel->progs.fentry_sk_4,
+	};
+	struct bpf_program *kprobe[N_FUNC_TEMPLATES] = {
+		skel->progs.kprobe_skb_0, skel->progs.kprobe_skb_1, skel->progs.kprobe_skb_2, skel->progs.kprobe_skb_3,
+		skel->progs.kprobe_skb_4, skel->progs.kprobe_sk_0,  skel->progs.kprobe_sk_1,  skel->progs.kprobe_sk_2,
+		skel->progs.kprobe_sk_3,  skel->progs.kprobe_sk_4,
+	};
+	struct bpf_program *kmulti[N_FUNC_TEMPLATES] = {
+		skel->progs.kmulti_skb_0, skel->progs.kmulti_skb_1, skel->progs.kmulti_skb_2, skel->progs.kmulti_skb_3,
+		skel->progs.kmulti_skb_4, skel->progs.kmulti_sk_0,  skel->progs.kmulti_sk_1,  skel->progs.kmulti_sk_2,
+		skel->progs.kmulti_sk_3,  skel->progs.kmulti_sk_4,
+	};
 
 	switch (b) {
 	case BACKEND_FENTRY:
-		return fentry[pos];
+		return fentry[i];
 	case BACKEND_KPROBE:
-		return kprobe[pos];
+		return kprobe[i];
 	case BACKEND_KPROBE_MULTI:
-		return kmulti[pos];
+		return kmulti[i];
 	default:
 		return NULL;
 	}
@@ -96,7 +115,20 @@ static struct bpf_program *template_program(const struct session *s, enum hook_t
 	case TMPL_FUNC_SKB_ARG2:
 	case TMPL_FUNC_SKB_ARG3:
 	case TMPL_FUNC_SKB_ARG4:
+	case TMPL_FUNC_SK_ARG0:
+	case TMPL_FUNC_SK_ARG1:
+	case TMPL_FUNC_SK_ARG2:
+	case TMPL_FUNC_SK_ARG3:
+	case TMPL_FUNC_SK_ARG4:
 		return function_template(skel, s->backend, t - TMPL_FUNC_SKB_ARG0);
+	case TMPL_PROG_XDP_ENTRY:
+		return skel->progs.fentry_xdp;
+	case TMPL_PROG_XDP_EXIT:
+		return skel->progs.fexit_xdp;
+	case TMPL_PROG_TC_ENTRY:
+		return skel->progs.fentry_tc;
+	case TMPL_PROG_TC_EXIT:
+		return skel->progs.fexit_tc;
 	default:
 		return NULL;
 	}
@@ -119,6 +151,31 @@ static struct btf *load_btf(const char *path, char *err, size_t errlen)
 }
 
 /*
+ * Keeps the functions of t the kernel can attach to (ftrace's list when it
+ * can be read, else kallsyms), adding those it drops to s->skipped. A
+ * function the compiler only emitted as name.isra.N or name.constprop.N is
+ * dropped too: its arguments are no longer those BTF describes.
+ */
+static int keep_attachable(struct session *s, struct hook_table *t, char *err, size_t errlen)
+{
+	size_t nlists = sizeof(ftrace_lists) / sizeof(ftrace_lists[0]);
+	struct kallsyms *ks = kallsyms_load("/proc/kallsyms");
+
+	if (!ks) {
+		snprintf(err, errlen, "cannot read kernel symbols from /proc/kallsyms: %s", strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < nlists; i++) {
+		if (access(ftrace_lists[i], R_OK) == 0 || i + 1 == nlists) {
+			s->skipped += hooks_keep_attachable(t, ks, ftrace_lists[i]);
+			break;
+		}
+	}
+	kallsyms_free(ks);
+	return 0;
+}
+
+/*
  * The function backends trace kernel functions, plus the kfree_skb and
  * consume_skb tracepoints, which alone carry the drop reason and the
  * caller; a function of the same name as a kept tracepoint is left out.
@@ -127,7 +184,6 @@ static int add_functions(struct session *s, const struct btf *btf, char *err, si
 {
 	struct hook_table *t = &s->hooks;
 	size_t kept = 0, tracepoints;
-	struct kallsyms *ks;
 
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->v[i].name, "kfree_skb") == 0 || strcmp(t->v[i].name, "consume_skb") == 0)
@@ -135,6 +191,9 @@ static int add_functions(struct session *s, const struct btf *btf, char *err, si
 	t->n = tracepoints = kept;
 	if (hooks_discover_skb_functions(btf, t, err, errlen) < 0)
 		return -1;
+	for (size_t i = 0; i < s->kmods.n; i++)
+		if (hooks_discover_module_functions(s->kmods.v[i].btf, s->kmods.v[i].fd, false, t, err, errlen) < 0)
+			return -1;
 	/* The tracepoints are the first entries; a function of the same name is left out. */
 	for (size_t i = tracepoints; i < t->n; i++) {
 		bool dup = false;
@@ -145,19 +204,57 @@ static int add_functions(struct session *s, const struct btf *btf, char *err, si
 			t->v[kept++] = t->v[i];
 	}
 	t->n = kept;
-	ks = kallsyms_load("/proc/kallsyms");
-	if (!ks) {
-		snprintf(err, errlen, "cannot read kernel symbols from /proc/kallsyms: %s", strerror(errno));
-		return -1;
+	return keep_attachable(s, t, err, errlen);
+}
+
+/*
+ * --filter-trace-sk on a function backend: every attachable function taking
+ * a struct sock *, or those matching --filter-sk-func, appended to the hooks.
+ */
+static int add_sk_functions(struct session *s, const struct session_config *cfg, const struct btf *btf, char *err,
+			    size_t errlen)
+{
+	struct hook_table sk = { 0 };
+	int rc = -1, n;
+
+	if (hooks_discover_sk_functions(btf, &sk, err, errlen) < 0)
+		goto out;
+	for (size_t i = 0; i < s->kmods.n; i++)
+		if (hooks_discover_module_functions(s->kmods.v[i].btf, s->kmods.v[i].fd, true, &sk, err, errlen) < 0)
+			goto out;
+	n = hooks_keep_matching(&sk, cfg->sk_func_regex, NULL, err, errlen);
+	if (n < 0)
+		goto out;
+	if (n == 0) {
+		snprintf(err, errlen, "no function taking a struct sock matches --filter-sk-func \"%s\"",
+			 cfg->sk_func_regex);
+		goto out;
 	}
-	for (size_t i = 0; i < sizeof(ftrace_lists) / sizeof(ftrace_lists[0]); i++) {
-		if (access(ftrace_lists[i], R_OK) == 0 || i + 1 == sizeof(ftrace_lists) / sizeof(ftrace_lists[0])) {
-			s->skipped = hooks_keep_attachable(t, ks, ftrace_lists[i]);
-			break;
+	if (keep_attachable(s, &sk, err, errlen))
+		goto out;
+	if (sk.n == 0) {
+		snprintf(err, errlen, "none of the %d functions taking a struct sock%s can be traced on this kernel", n,
+			 cfg->sk_func_regex ? " that --filter-sk-func matches" : "");
+		goto out;
+	}
+	for (size_t i = 0; i < sk.n; i++) {
+		if (s->hooks.n == s->hooks.cap) {
+			size_t cap = s->hooks.cap ? s->hooks.cap * 2 : 64;
+			struct hook *v = realloc(s->hooks.v, cap * sizeof(*v));
+
+			if (!v) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+			s->hooks.v = v;
+			s->hooks.cap = cap;
 		}
+		s->hooks.v[s->hooks.n++] = sk.v[i];
 	}
-	kallsyms_free(ks);
-	return 0;
+	rc = 0;
+out:
+	hooks_free(&sk);
+	return rc;
 }
 
 /*
@@ -174,12 +271,34 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* --filter-trace-xdp, --filter-trace-tc: the entry and exit of every loaded program of those types. */
+static int add_programs(struct session *s, const struct session_config *cfg, char *err, size_t errlen)
+{
+	int n = prog_trace_discover(cfg->trace_xdp, cfg->trace_tc, &s->hooks, &s->skipped, err, errlen);
+
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		snprintf(err, errlen, "%s found no loaded %s program with BTF to trace",
+			 cfg->trace_xdp && cfg->trace_tc ? "--filter-trace-xdp and --filter-trace-tc"
+			 : cfg->trace_xdp                ? "--filter-trace-xdp"
+							 : "--filter-trace-tc",
+			 cfg->trace_xdp && cfg->trace_tc ? "XDP or TC"
+			 : cfg->trace_xdp                ? "XDP"
+							 : "TC");
+		return -1;
+	}
+	return 0;
+}
+
 /* The id of the hook's tracepoint typedef or function in the running kernel's BTF. */
 static int resolve_btf_id(struct hook *h, const struct btf *kernel_btf, char *err, size_t errlen)
 {
 	char tname[HOOK_NAME_LEN + 16];
 	int id;
 
+	if (h->btf_obj_fd || hook_is_prog(h))
+		return 0; /* found in the running kernel's module BTF, or a program's own BTF, already */
 	if (hook_is_function(h))
 		id = btf__find_by_name_kind(kernel_btf, h->name, BTF_KIND_FUNC);
 	else {
@@ -208,6 +327,10 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 		snprintf(err, errlen, "the kernel BTF describes no tracepoint that carries an skb");
 		return -1;
 	}
+	/* Module BTF is split on the running kernel's: its ids are the running kernel's too. */
+	if ((cfg->kmods || cfg->all_kmods) && cfg->backend != BACKEND_TRACEPOINT &&
+	    kmods_open(cfg->kmods, cfg->all_kmods, kernel_btf, &s->kmods, err, errlen))
+		return -1;
 	if (cfg->backend != BACKEND_TRACEPOINT && add_functions(s, btf, err, errlen))
 		return -1;
 	if (cfg->trace_skb) {
@@ -228,6 +351,10 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 	} else {
 		t->n = 0; /* events of other kinds only: TCP, socket, netfilter */
 	}
+	if (cfg->sock.sk && cfg->backend != BACKEND_TRACEPOINT && add_sk_functions(s, cfg, btf, err, errlen))
+		return -1;
+	if ((cfg->trace_xdp || cfg->trace_tc) && add_programs(s, cfg, err, errlen))
+		return -1;
 	if (cfg->drop_stack) {
 		struct hook *drop = hooks_find(t, "kfree_skb");
 
@@ -252,7 +379,7 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->kernel_btf);
 	bool used[TMPL__COUNT] = { 0 };
-	size_t functions = 0;
+	size_t functions = 0, sk_functions = 0;
 
 	s->skel = vista_bpf__open_opts(&open_opts);
 	if (!s->skel) {
@@ -264,19 +391,23 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 		const struct hook *h = &s->hooks.v[i];
 		struct bpf_program *p = template_program(s, h->tmpl);
 
-		functions += hook_is_function(h);
+		functions += hook_is_function(h) && !hook_is_sk_function(h);
+		sk_functions += hook_is_sk_function(h);
 		if (used[h->tmpl])
 			continue;
 		used[h->tmpl] = true;
 		/* Each template is verified once, against the first hook that uses it. */
 		bpf_program__set_autoload(p, true);
-		if (bpf_program__type(p) == BPF_PROG_TYPE_TRACING && bpf_program__set_attach_target(p, 0, h->name)) {
+		if (bpf_program__type(p) == BPF_PROG_TYPE_TRACING &&
+		    bpf_program__set_attach_target(p, hook_is_prog(h) ? h->target_fd : 0,
+						   hook_is_prog(h) ? h->target_func : h->name)) {
 			snprintf(err, errlen, "cannot target %s: %s", h->name, strerror(errno));
 			return -1;
 		}
 	}
 	/* Two keys per function: see index_function(). */
 	bpf_map__set_max_entries(s->skel->maps.func_hooks, functions ? 2 * functions : 1);
+	bpf_map__set_max_entries(s->skel->maps.sk_func_hooks, sk_functions ? 2 * sk_functions : 1);
 	if (cfg->trace_netfilter && nf_trace_select(s->skel, cfg->backend, err, errlen))
 		return -1;
 	if (cfg->track_skb)
@@ -300,23 +431,31 @@ static int attach_clone(struct session *s, uint32_t id, char *err, size_t errlen
 		.name = name,
 		.hook_id = id,
 		.attach_type = hook_is_function(h) ? BPF_TRACE_FENTRY : BPF_TRACE_RAW_TP,
+		.attach_prog_fd = hook_is_prog(h) ? h->target_fd : 0,
 		.attach_btf_id = h->btf_id,
+		.attach_btf_obj_fd = h->btf_obj_fd > 0 ? h->btf_obj_fd : 0,
 	};
 
+	if (hook_is_prog(h))
+		target.attach_type =
+		    h->tmpl == TMPL_PROG_XDP_EXIT || h->tmpl == TMPL_PROG_TC_EXIT ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
 	snprintf(name, sizeof(name), "vista_%s", h->name);
 	h->prog_fd = prog_clone_load(template_program(s, h->tmpl), &target, err, errlen);
 	if (h->prog_fd < 0)
 		return -1;
 	h->link_fd = bpf_raw_tracepoint_open(NULL, h->prog_fd);
 	if (h->link_fd < 0) {
-		snprintf(err, errlen, "attaching to %s %s failed: %s", hook_is_function(h) ? "function" : "tracepoint",
+		snprintf(err, errlen, "attaching to %s %s failed: %s",
+			 hook_is_prog(h)       ? "BPF program"
+			 : hook_is_function(h) ? "function"
+					       : "tracepoint",
 			 h->name, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-/* kprobe-multi: one link per skb position, over every function of that position. */
+/* kprobe-multi: one link per function template, over every function of that template. */
 static int attach_multi(struct session *s, char *err, size_t errlen)
 {
 	const char **syms = calloc(s->hooks.n ? s->hooks.n : 1, sizeof(*syms));
@@ -325,17 +464,17 @@ static int attach_multi(struct session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (int pos = 0; pos < MAX_FUNC_POSITIONS; pos++) {
+	for (int i = 0; i < N_FUNC_TEMPLATES; i++) {
 		LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms);
 
-		for (size_t i = 0; i < s->hooks.n; i++)
-			if ((int)s->hooks.v[i].tmpl == TMPL_FUNC_SKB_ARG0 + pos)
-				syms[opts.cnt++] = s->hooks.v[i].name;
+		for (size_t h = 0; h < s->hooks.n; h++)
+			if ((int)s->hooks.v[h].tmpl == TMPL_FUNC_SKB_ARG0 + i)
+				syms[opts.cnt++] = s->hooks.v[h].name;
 		if (!opts.cnt)
 			continue;
-		s->multi_links[pos] = bpf_program__attach_kprobe_multi_opts(
-		    function_template(s->skel, BACKEND_KPROBE_MULTI, pos), NULL, &opts);
-		if (!s->multi_links[pos]) {
+		s->multi_links[i] = bpf_program__attach_kprobe_multi_opts(
+		    function_template(s->skel, BACKEND_KPROBE_MULTI, i), NULL, &opts);
+		if (!s->multi_links[i]) {
 			snprintf(err, errlen, "attaching kprobe-multi to %zu functions failed: %s", opts.cnt,
 				 strerror(errno));
 			free(syms);
@@ -361,41 +500,77 @@ static int index_function(int map, uint64_t addr, uint32_t hook_id)
 	return bpf_map_update_elem(map, &after_endbr, &hook_id, BPF_ANY);
 }
 
+/* What the attach workers share: the hooks are attached concurrently, a batch at a time. */
+struct attach_run {
+	struct session *s;
+	struct progress *bar;
+	size_t attached, skipped; /* atomic */
+	bool failed;              /* atomic: a tracepoint failed, the others stop */
+	pthread_mutex_t lock;     /* err */
+	char err[256];
+};
+
+/* Attaches one hook: a clone (tracepoints, fentry) or a kprobe; a function the kernel refuses is skipped. */
+static void attach_one(void *ctx, size_t i)
+{
+	struct attach_run *r = ctx;
+	struct session *s = r->s;
+	struct hook *h = &s->hooks.v[i];
+	char why[256];
+	bool ok;
+
+	if (__atomic_load_n(&r->failed, __ATOMIC_RELAXED))
+		return;
+	if (!hook_is_function(h) || s->backend == BACKEND_FENTRY) {
+		ok = attach_clone(s, (uint32_t)i, why, sizeof(why)) == 0;
+		/* A tracepoint must attach. */
+		if (!ok && !hook_is_function(h)) {
+			pthread_mutex_lock(&r->lock);
+			if (!r->failed)
+				snprintf(r->err, sizeof(r->err), "%s", why);
+			__atomic_store_n(&r->failed, true, __ATOMIC_RELAXED);
+			pthread_mutex_unlock(&r->lock);
+			return;
+		}
+	} else if (s->backend == BACKEND_KPROBE) {
+		h->link = bpf_program__attach_kprobe(template_program(s, h->tmpl), false, h->name);
+		ok = h->link != NULL;
+	} else {
+		return; /* kprobe-multi: attach_multi() attaches every function at once */
+	}
+	__atomic_add_fetch(ok ? &r->attached : &r->skipped, 1, __ATOMIC_RELAXED);
+	progress_step(r->bar);
+}
+
 static int attach_hooks(struct session *s, char *err, size_t errlen)
 {
-	int map = bpf_map__fd(s->skel->maps.func_hooks);
-	size_t attached = 0;
+	int map = bpf_map__fd(s->skel->maps.func_hooks), sk_map = bpf_map__fd(s->skel->maps.sk_func_hooks);
+	struct attach_run run = { .s = s };
+	size_t attached;
 
 	for (uint32_t i = 0; i < s->hooks.n; i++) {
 		struct hook *h = &s->hooks.v[i];
 
-		if (!hook_is_function(h) || s->backend == BACKEND_FENTRY) {
-			char why[256];
-
-			if (attach_clone(s, i, why, sizeof(why)) == 0) {
-				attached++;
-				continue;
-			}
-			/* A tracepoint must attach; a function the kernel refuses is skipped and counted. */
-			if (!hook_is_function(h)) {
-				snprintf(err, errlen, "%s", why);
-				return -1;
-			}
-			s->skipped++;
+		if (!hook_is_function(h) || s->backend == BACKEND_FENTRY)
 			continue;
-		}
-		if (index_function(map, h->addr, i)) {
+		if (index_function(hook_is_sk_function(h) ? sk_map : map, h->addr, i)) {
 			snprintf(err, errlen, "cannot index function %s: %s", h->name, strerror(errno));
 			return -1;
 		}
-		if (s->backend == BACKEND_KPROBE) {
-			h->link = bpf_program__attach_kprobe(template_program(s, h->tmpl), false, h->name);
-			if (h->link)
-				attached++;
-			else
-				s->skipped++;
-		}
 	}
+	pthread_mutex_init(&run.lock, NULL);
+	run.bar = s->progress
+		      ? progress_start(stderr, false, "Attaching", s->backend == BACKEND_KPROBE_MULTI ? 0 : s->hooks.n)
+		      : NULL;
+	workers_run(s->hooks.n, s->batch, attach_one, &run);
+	progress_done(run.bar);
+	pthread_mutex_destroy(&run.lock);
+	if (run.failed) {
+		snprintf(err, errlen, "%s", run.err);
+		return -1;
+	}
+	attached = run.attached;
+	s->skipped += run.skipped;
 	if (s->backend == BACKEND_KPROBE_MULTI) {
 		if (attach_multi(s, err, errlen))
 			return -1;
@@ -496,6 +671,7 @@ static int publish(struct session *s, const struct filter_set *fs, uint32_t coll
 int session_open(const struct session_config *cfg, struct session **out, char *err, size_t errlen)
 {
 	struct session *s = calloc(1, sizeof(*s));
+	struct sock_trace_config sock_cfg = cfg->sock;
 	struct btf *btf = NULL, *kernel_btf = NULL;
 	int rc = -1;
 
@@ -507,6 +683,8 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 	s->ctx = cfg->ctx;
 	s->ncpus = libbpf_num_possible_cpus();
 	s->backend = cfg->backend;
+	s->batch = cfg->attach_batch ? cfg->attach_batch : 1;
+	s->progress = cfg->progress;
 	raise_fd_limit();
 	btf = load_btf(cfg->kernel_btf, err, errlen);
 	if (!btf)
@@ -522,6 +700,8 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 
 	if (publish(s, &cfg->filters, cfg->filters.kernel.collect, err, errlen))
 		goto out;
+	/* The socket functions' events, like the socket tracepoints', leave out vista's own sockets. */
+	s->skel->bss->sock_trace_self = (uint32_t)getpid();
 	if (attach_hooks(s, err, errlen))
 		goto out;
 	if (cfg->track_skb && skb_track_open(s->skel, cfg->backend, &s->track, err, errlen))
@@ -532,7 +712,9 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 			  errlen))
 		goto out;
 	s->attached = true;
-	if (sock_trace_open(s->skel, &cfg->sock, btf, cfg->kernel_btf, &s->sock, err, errlen))
+	/* On a function backend the socket functions replace the socket tracepoints (add_sk_functions). */
+	sock_cfg.sk = cfg->sock.sk && cfg->backend == BACKEND_TRACEPOINT;
+	if (sock_trace_open(s->skel, &sock_cfg, btf, cfg->kernel_btf, &s->sock, err, errlen))
 		goto out;
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_event, s, NULL);
 	if (!s->rb) {
@@ -552,19 +734,41 @@ out:
 	return 0;
 }
 
+struct detach_run {
+	struct hook_table *hooks;
+	struct progress *bar;
+};
+
+static void detach_one(void *ctx, size_t i)
+{
+	struct detach_run *r = ctx;
+	struct hook *h = &r->hooks->v[i];
+
+	if (h->link_fd < 0 && !h->link)
+		return;
+	if (h->link_fd >= 0)
+		close(h->link_fd);
+	h->link_fd = -1;
+	bpf_link__destroy(h->link);
+	h->link = NULL;
+	progress_step(r->bar);
+}
+
 void session_detach(struct session *s)
 {
+	struct detach_run run = { .hooks = &s->hooks };
+	size_t linked = 0;
+
 	sock_trace_detach(s->sock);
-	for (size_t i = 0; i < s->hooks.n; i++) {
-		if (s->hooks.v[i].link_fd >= 0)
-			close(s->hooks.v[i].link_fd);
-		s->hooks.v[i].link_fd = -1;
-		bpf_link__destroy(s->hooks.v[i].link);
-		s->hooks.v[i].link = NULL;
-	}
-	for (int pos = 0; pos < MAX_FUNC_POSITIONS; pos++) {
-		bpf_link__destroy(s->multi_links[pos]);
-		s->multi_links[pos] = NULL;
+	for (size_t i = 0; i < s->hooks.n; i++)
+		linked += s->hooks.v[i].link_fd >= 0 || s->hooks.v[i].link;
+	/* Each detach waits for the kernel (an RCU grace period per kprobe): a batch at a time overlaps the waits. */
+	run.bar = s->progress ? progress_start(stderr, false, "Detaching", linked) : NULL;
+	workers_run(s->hooks.n, s->batch, detach_one, &run);
+	progress_done(run.bar);
+	for (int i = 0; i < N_FUNC_TEMPLATES; i++) {
+		bpf_link__destroy(s->multi_links[i]);
+		s->multi_links[i] = NULL;
 	}
 	nf_trace_detach(s->nf);
 	skb_track_close(s->track);
@@ -583,7 +787,9 @@ void session_close(struct session *s)
 		if (s->hooks.v[i].prog_fd >= 0)
 			close(s->hooks.v[i].prog_fd);
 	}
+	prog_trace_close_targets(&s->hooks);
 	hooks_free(&s->hooks);
+	kmods_close(&s->kmods);
 	nf_trace_close(s->nf);
 	btf_enum_names_free(s->drop_reasons);
 	vista_bpf__destroy(s->skel);

@@ -22,17 +22,31 @@ struct session;
 typedef int (*session_event_fn)(void *ctx, const struct vista_event *e);
 
 struct session_config {
-	const char *kernel_btf;        /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
-	enum backend backend;          /* resolved by backend_choose() */
-	bool trace_skb;                /* the skb hooks (all, or those matching skb_func_regex) */
-	const char *skb_func_regex;    /* hooks attached; NULL: every skb hook */
-	bool drop_stack;               /* kfree_skb with a kernel stack for every drop */
-	bool track_skb;                /* --filter-track-skb: follow copies too (core/skb_track.h) */
-	struct sock_trace_config sock; /* TCP connections and socket events (core/sock_trace.h) */
-	bool trace_netfilter;          /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
+	const char *kernel_btf;     /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
+	enum backend backend;       /* resolved by backend_choose() */
+	bool trace_skb;             /* the skb hooks (all, or those matching skb_func_regex) */
+	const char *skb_func_regex; /* hooks attached; NULL: every skb hook */
+	bool drop_stack;            /* kfree_skb with a kernel stack for every drop */
+	/*
+	 * TCP connections and socket events (core/sock_trace.h). On the kprobe,
+	 * kprobe-multi and fentry backends sock.sk traces every kernel function
+	 * taking a struct sock * (or those matching sk_func_regex) instead of
+	 * the socket tracepoints: VISTA_SK_FUNC events named by their hook.
+	 */
+	struct sock_trace_config sock;
+	const char *sk_func_regex; /* NULL: every socket function */
+	/* Function backends: the functions of these kernel modules too (NULL-terminated), or of all of them. */
+	const char *const *kmods;
+	bool all_kmods;
+	bool track_skb;       /* --filter-track-skb: follow copies too (core/skb_track.h) */
+	bool trace_netfilter; /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
+	bool trace_xdp;       /* --filter-trace-xdp: entry and exit of the loaded XDP programs (needs fentry) */
+	bool trace_tc;        /* --filter-trace-tc: the same for TC programs */
 	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */
 	struct filter_set filters;
-	size_t ringbuf_bytes; /* 0: the default (16 MiB) */
+	size_t ringbuf_bytes;      /* 0: the default (16 MiB) */
+	unsigned int attach_batch; /* hooks attached and detached at a time, in threads (0 or 1: one by one) */
+	bool progress;             /* a progress bar on stderr for attach and detach, when it is a terminal */
 	session_event_fn on_event;
 	void *ctx;
 };

@@ -320,7 +320,7 @@ CASES=(
 	"--filter-sk-mark 7                               => vista: --filter-sk-mark has no effect without --filter-trace-sk or --filter-trace-tcp"
 	"--filter-trace-tcp --filter-tcp-lifetime 5x      => vista: invalid argument \"5x\" for \"--filter-tcp-lifetime\" flag: unknown unit \"x\" in duration \"5x\""
 	"--filter-trace-tcp --filter-sk-mark 0x1/0xff     => vista: invalid argument \"0x1/0xff\" for \"--filter-sk-mark\" flag: invalid syntax"
-	"--filter-trace-tcp --filter-sk-func tcp_sendmsg  => vista: --filter-sk-func is not available yet in this version of vista"
+	"--filter-trace-tcp --filter-sk-func tcp_sendmsg  => vista: --filter-sk-func has no effect without --filter-trace-sk"
 	"--filter-trace-tcp --kernel-btf $tmpdir/no-rst.btf  => vista: --filter-trace-tcp needs the tracepoint tcp:tcp_receive_reset, which the kernel described by --kernel-btf does not have"
 	"--filter-trace-tcp --kernel-btf $tmpdir/no-iter.btf => vista: --filter-trace-tcp needs BPF iterators over TCP sockets (iter/tcp), which the kernel described by --kernel-btf does not have"
 )

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/format.h"
+#include "core/prog_trace.h"
 #include "core/kallsyms.h"
 #include "tap.h"
 
@@ -24,6 +25,12 @@ static const char *drop_reason(const void *ctx, uint32_t reason)
 }
 
 static const struct format_names names = { hook_name, drop_reason, NULL, NULL };
+
+static const char *prog_hook_name(const void *ctx, uint32_t id)
+{
+	(void)ctx;
+	return id == 0 ? "dummy(xdp)" : "dummy(tc)";
+}
 
 static struct vista_event icmp_event(void)
 {
@@ -99,6 +106,50 @@ static void test_icmp_line(struct format_state *st)
 	o.tuple = false;
 	format_event(buf, sizeof(buf), &e, NULL, 0, &names, &o, st);
 	is_str(buf, "0xffff990282314000      2     [ping(1234)]             net_dev_xmit\n", "bare line");
+}
+
+/* XDP and TC programs' entry and exit (--filter-trace-xdp, --filter-trace-tc): the exit names the action. */
+static void test_prog_lines(struct format_state *st)
+{
+	static const struct format_names prog_names = { prog_hook_name, NULL, NULL, NULL };
+	struct format_opts o = { .meta = true, .tuple = true };
+	struct vista_event e = icmp_event();
+	char buf[1024];
+
+	memcpy(e.comm, "<empty>", 8);
+	e.pid = 0;
+	e.hook_id = 0;
+	e.meta.protocol = 0x0800;
+	e.flags |= VISTA_EVF_XDP;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &prog_names, &o, st);
+	is_str(buf,
+	       "0xffff990282314000      2     [<empty>(0)]               dummy(xdp) netns=4026531840 mark=0x0 "
+	       "iface=2(ens33) proto=0x0800 mtu=1500 len=98 pkt_type=HOST "
+	       "192.168.241.1->192.168.241.133(icmp request id=23089 seq=0)\n",
+	       "an XDP program's entry: the seed's line");
+	e.flags |= VISTA_EVF_PROG_EXIT;
+	e.reason = 1;
+	o.meta = false;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &prog_names, &o, st);
+	ok(strstr(buf, " dummy(xdp) 192.168.241.1->192.168.241.133(icmp request id=23089 seq=0) action=XDP_DROP\n") !=
+	       NULL,
+	   "its exit ends with the action: %s", buf);
+	e.reason = 9;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &prog_names, &o, st);
+	ok(strstr(buf, ") action=9\n") != NULL, "an unknown action as a number: %s", buf);
+	e.flags &= ~VISTA_EVF_XDP;
+	e.hook_id = 1;
+	e.reason = 2;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &prog_names, &o, st);
+	ok(strstr(buf, " dummy(tc) 192.168.241.1->192.168.241.133(icmp request id=23089 seq=0) action=TC_ACT_SHOT\n") !=
+	       NULL,
+	   "a TC program's exit: %s", buf);
+	e.reason = (uint32_t)-1;
+	format_event(buf, sizeof(buf), &e, NULL, 0, &prog_names, &o, st);
+	ok(strstr(buf, " action=TC_ACT_UNSPEC\n") != NULL, "TC_ACT_UNSPEC is -1: %s", buf);
+	is_str(prog_trace_action(true, 4), "XDP_REDIRECT", "XDP actions by name");
+	is_str(prog_trace_action(false, 7), "TC_ACT_REDIRECT", "TC actions by name");
+	ok(prog_trace_action(true, -1) == NULL && prog_trace_action(false, 99) == NULL, "no name for others");
 }
 
 static void test_tuples(void)
@@ -490,6 +541,38 @@ static struct vista_event sk_event(struct vista_sk *s)
 	return e;
 }
 
+static const char *sk_func_name(const void *ctx, uint32_t id)
+{
+	(void)ctx;
+	return id == 7 ? "tcp_sendmsg" : NULL;
+}
+
+/* A socket function's event (function backends) is named by its hook, like an skb function's. */
+static void test_sk_func_line(struct format_state *st)
+{
+	struct format_opts o = { .tuple = true, .sk = true };
+	struct format_names sk_names = { .hook_name = sk_func_name };
+	struct vista_sk s;
+	struct vista_event e = sk_event(&s);
+	char buf[1024];
+
+	s.what = VISTA_SK_FUNC;
+	e.hook_id = 7;
+	format_sk_named(buf, sizeof(buf), &e, &s, &sk_names, &o, st);
+	is_str(buf,
+	       "0xffff8c1f06683200      4     [sshd(1407)]              tcp_sendmsg "
+	       "192.168.241.133:22->192.168.241.1:60271(tcp) family=AF_INET "
+	       "protocol=IPPROTO_TCP skc_state=ESTABLISHED skc_reuseport=false skc_bound_ifindex=0 sk_backlog=0 "
+	       "sk_rcv_buff=614849 sk_snd_buff=87040 sk_priority=6 sk_mark=0x0 sk_type=SOCK_STREAM "
+	       "socket_state=CONNECTED socket_file_inode=15100 socket_flags=32\n",
+	       "a socket function: its name, the socket's tuple and fields, no values of its own");
+	e.hook_id = 8;
+	format_sk_named(buf, sizeof(buf), &e, &s, &sk_names, &o, st);
+	ok(strstr(buf, "]               sock_func? 192.168.241.133:22") != NULL, "an unknown hook: %s", buf);
+	format_sk(buf, sizeof(buf), &e, &s, &o, st);
+	ok(strstr(buf, " sock_func? 192.168.241.133:22") != NULL, "format_sk, without names: %s", buf);
+}
+
 static void test_sk_line(struct format_state *st)
 {
 	struct format_opts o = { .meta = true, .tuple = true, .sk = true };
@@ -670,6 +753,8 @@ int main(void)
 	test_byte_counts();
 	test_tcp_line(&st);
 	test_sk_line(&st);
+	test_sk_func_line(&st);
+	test_prog_lines(&st);
 	test_netfilter(&st);
 	format_state_free(&st);
 	return tap_done();

@@ -42,6 +42,28 @@ static void test_functions(const struct btf *btf)
 	hooks_free(&t);
 }
 
+static void test_sk_functions(const struct btf *btf)
+{
+	struct hook_table t = { 0 };
+	const struct hook *h;
+	char err[256];
+	int n = hooks_discover_sk_functions(btf, &t, err, sizeof(err));
+
+	ok(n > 300, "hundreds of kernel functions take a struct sock (%d)", n);
+	h = find(&t, "tcp_sendmsg", true);
+	ok(h && h->tmpl == TMPL_FUNC_SK_ARG0 && hook_is_sk_function(h), "tcp_sendmsg: the socket is argument 0");
+	/* int ip_local_out(struct net *net, struct sock *sk, struct sk_buff *skb) */
+	h = find(&t, "ip_local_out", true);
+	ok(h && h->tmpl == TMPL_FUNC_SK_ARG1, "ip_local_out: the socket is argument 1");
+	/* void sk_free(struct sock *sk), a const-free pointer; bool sk_fullsock(const struct sock *) is inline */
+	h = find(&t, "tcp_v4_do_rcv", true);
+	ok(h && h->tmpl == TMPL_FUNC_SK_ARG0 && h->btf_id > 0 && btf_is_func(btf__type_by_id(btf, h->btf_id)),
+	   "tcp_v4_do_rcv (socket and skb) is a socket function too, with its BTF id");
+	ok(!find(&t, "tcp_v4_rcv", true), "tcp_v4_rcv (only an skb) is not a socket function");
+	ok(!find(&t, "kfree_skb", false), "no tracepoint among them");
+	hooks_free(&t);
+}
+
 static void test_attachable(const struct btf *btf)
 {
 	char list[] = "/tmp/vista-ftrace-XXXXXX", syms[] = "/tmp/vista-kallsyms-XXXXXX";
@@ -106,6 +128,7 @@ int main(void)
 		return 0;
 	}
 	test_functions(btf);
+	test_sk_functions(btf);
 	test_attachable(btf);
 	test_regex();
 	btf__free(btf);

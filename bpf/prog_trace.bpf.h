@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * XDP and TC BPF programs as hooks (--filter-trace-xdp, --filter-trace-tc):
+ * fentry and fexit programs attached to the main function of each loaded
+ * program, one clone per program and direction, the hook id patched in.
+ *
+ * Attached to a BPF program, a tracing program sees its context as the
+ * kernel's type: struct xdp_buff for XDP (struct xdp_md to the program),
+ * struct sk_buff for TC (struct __sk_buff). ctx[0] is that pointer; at
+ * fexit, ctx[1] is the returned action.
+ *
+ * A TC event is an skb event like any other. An XDP event has no skb: its
+ * addr is the xdp_buff, its meta and tuple are read from the frame, and it
+ * carries VISTA_EVF_XDP. An exit carries VISTA_EVF_PROG_EXIT and the action
+ * in reason. A packet capture can find the frame from addr (the xdp_buff's
+ * data and data_end, or the skb) at entry and at exit.
+ */
+#ifndef VISTA_PROG_TRACE_BPF_H
+#define VISTA_PROG_TRACE_BPF_H
+
+/* The frame of an XDP program: from data to data_end, its Ethernet header first. */
+static __always_inline void xdp_frame_read(struct xdp_buff *xdp, struct vista_meta *m, struct vista_tuple *t, bool meta,
+					   bool tuple)
+{
+	unsigned char *data = BPF_CORE_READ(xdp, data);
+	unsigned char *end = BPF_CORE_READ(xdp, data_end);
+	struct net_device *dev = BPF_CORE_READ(xdp, rxq, dev);
+	__u16 proto = 0;
+	__u8 eth_type[2];
+
+	if (!bpf_probe_read_kernel(eth_type, sizeof(eth_type), data + 12))
+		proto = (eth_type[0] << 8) | eth_type[1];
+	if (meta) {
+		m->len = end > data ? end - data : 0;
+		m->protocol = proto;
+		if (dev) {
+			m->ifindex = BPF_CORE_READ(dev, ifindex);
+			m->mtu = BPF_CORE_READ(dev, mtu);
+			m->netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+			bpf_probe_read_kernel_str(m->ifname, sizeof(m->ifname), dev->name);
+		}
+	}
+	if (!tuple)
+		return;
+	if (proto == ETH_P_IP_ || proto == ETH_P_IPV6_)
+		parse_l3(data + ETH_HLEN_, t);
+}
+
+static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hook, __u32 event_flags, __u32 action)
+{
+	const struct vista_filter *f;
+	struct vista_tuple tuple = {};
+	struct vista_meta meta = {};
+	struct vista_event *e;
+	__u64 pid_tgid;
+	__u32 flags, collect, slot;
+	bool need_tuple;
+	__u8 hook_bits;
+
+	if (!xdp)
+		return 0;
+	hook &= VISTA_MAX_HOOKS - 1;
+	slot = active_filter & 1;
+	hook_bits = hook_flags[slot][hook];
+	if (!(hook_bits & VISTA_HOOK_ENABLED))
+		return 0;
+	f = &filters[slot];
+	flags = f->flags;
+	collect = f->collect;
+	pid_tgid = bpf_get_current_pid_tgid();
+	/* A frame has no mark yet: an skb mark filter leaves XDP out. */
+	if (flags & VISTA_F_MARK)
+		return 0;
+	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
+		return 0;
+	need_tuple =
+	    (collect & VISTA_COLLECT_TUPLE) || (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO));
+	xdp_frame_read(xdp, &meta, &tuple, true, need_tuple);
+	if ((flags & VISTA_F_IFINDEX) && meta.ifindex != f->ifindex)
+		return 0;
+	if ((flags & VISTA_F_NETNS) && meta.netns != f->netns)
+		return 0;
+	if (need_tuple && !tuple_matches(f, &tuple))
+		return 0;
+	if (flags & VISTA_F_PCAP) {
+		const struct vista_pcap *pcap = &pcap_progs[slot];
+		struct cbpf_view view = {};
+
+		view.data = (__u64)BPF_CORE_READ(xdp, data);
+		view.caplen = view.wirelen = meta.len;
+		view.l2 = true;
+		if (!cbpf_run(&pcap->l2, &view))
+			return 0;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->addr = (__u64)xdp;
+	e->location = 0;
+	e->hook_id = hook;
+	e->kind = VISTA_EV_SKB;
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->cpu = bpf_get_smp_processor_id();
+	e->reason = action;
+	e->flags = VISTA_EVF_XDP | event_flags;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	__builtin_memset(&e->meta, 0, sizeof(e->meta));
+	if (collect & VISTA_COLLECT_META) {
+		e->meta = meta;
+		e->flags |= VISTA_EVF_HAS_META;
+	}
+	e->tuple = tuple;
+	if (collect & VISTA_COLLECT_TUPLE)
+		e->flags |= VISTA_EVF_HAS_TUPLE;
+	e->stack_id =
+	    ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
+	bpf_ringbuf_submit(e, wakeup_flags());
+	return 0;
+}
+
+SEC("?fentry/vista_template")
+int fentry_xdp(__u64 *ctx)
+{
+	return handle_xdp(ctx, (struct xdp_buff *)ctx[0], patched_hook_id(), 0, 0);
+}
+
+SEC("?fexit/vista_template")
+int fexit_xdp(__u64 *ctx)
+{
+	return handle_xdp(ctx, (struct xdp_buff *)ctx[0], patched_hook_id(), VISTA_EVF_PROG_EXIT, (__u32)ctx[1]);
+}
+
+SEC("?fentry/vista_template")
+int fentry_tc(__u64 *ctx)
+{
+	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), 0, 0, 0, false);
+}
+
+SEC("?fexit/vista_template")
+int fexit_tc(__u64 *ctx)
+{
+	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), 0, (__u32)ctx[1], VISTA_EVF_PROG_EXIT,
+			  false);
+}
+
+#endif /* VISTA_PROG_TRACE_BPF_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Finding the loaded XDP and TC BPF programs to trace (--filter-trace-xdp,
+ * --filter-trace-tc): each becomes two hooks, the fentry and the fexit of
+ * its main function, named "NAME(xdp)" or "NAME(tc)" as the seed prints
+ * them. The BPF side is bpf/prog_trace.bpf.h.
+ */
+#ifndef VISTA_PROG_TRACE_H
+#define VISTA_PROG_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct hook_table;
+
+/*
+ * Appends the entry and exit hooks of every loaded XDP program (xdp) and TC
+ * program (tc: sched_cls) that has BTF, holding an fd of each program in
+ * the hook (target_fd, closed by prog_trace_close_targets). A program
+ * without BTF cannot be traced: it is counted in *skipped. Returns the
+ * number of programs found, or -1 with one sentence in err.
+ */
+int prog_trace_discover(bool xdp, bool tc, struct hook_table *t, size_t *skipped, char *err, size_t errlen);
+
+/* Closes the program fds prog_trace_discover left in the hooks. */
+void prog_trace_close_targets(struct hook_table *t);
+
+/* The name of an action returned by an XDP ("XDP_PASS") or TC ("TC_ACT_SHOT") program, or NULL. */
+const char *prog_trace_action(bool xdp, int action);
+
+#endif
