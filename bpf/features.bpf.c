@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Minimal programs that tell whether this kernel can run each tracing
- * backend: user space tries to load and attach them, which is the only
+ * Minimal programs that tell whether this kernel can run the kprobe
+ * backends: user space tries to load and attach them, which is the only
  * reliable test (loading a kprobe-multi program succeeds even where
- * attaching one cannot).
+ * attaching one cannot). fentry and tp_btf are probed without an object
+ * (src/core/features.c: probe_tracing).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -19,18 +20,6 @@ int probe_kprobe(struct pt_regs *ctx)
 
 SEC("?kprobe.multi")
 int probe_kprobe_multi(struct pt_regs *ctx)
-{
-	return 0;
-}
-
-SEC("?fentry/ip_rcv")
-int BPF_PROG(probe_fentry)
-{
-	return 0;
-}
-
-SEC("?tp_btf/kfree_skb")
-int BPF_PROG(probe_tp_btf)
 {
 	return 0;
 }

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "core/features.h"
 
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/btf_cache.h"
 #include "features.skel.h"
 
 /* A function every kernel vista supports has, and that takes an skb. */
 #define PROBE_FUNC "ip_rcv"
+/* A tracepoint every kernel vista supports has. */
+#define PROBE_TRACEPOINT "kfree_skb"
 
 static const char *const names[] = {
 	[BACKEND_AUTO] = "auto",     [BACKEND_KPROBE] = "kprobe",         [BACKEND_KPROBE_MULTI] = "kprobe-multi",
@@ -80,10 +85,6 @@ static struct bpf_program *probe_program(struct features_bpf *skel, enum backend
 		return skel->progs.probe_kprobe;
 	case BACKEND_KPROBE_MULTI:
 		return skel->progs.probe_kprobe_multi;
-	case BACKEND_FENTRY:
-		return skel->progs.probe_fentry;
-	case BACKEND_TRACEPOINT:
-		return skel->progs.probe_tp_btf;
 	default:
 		return NULL;
 	}
@@ -101,13 +102,58 @@ static struct bpf_link *probe_attach(struct bpf_program *prog, enum backend b)
 	}
 }
 
+/*
+ * Loads and attaches "return 0" as an fentry or tp_btf program. Done by
+ * hand rather than through the skeleton: libbpf would parse the kernel's
+ * BTF again for each probe, the shared parse (btf_cache.h) serves the
+ * session too. Returns 0 or an errno.
+ */
+static int probe_tracing(enum backend b)
+{
+	const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	bool fentry = b == BACKEND_FENTRY;
+	struct btf *btf = btf_cache_vmlinux();
+	int id, prog, link, err = 0;
+
+	if (!btf)
+		return errno;
+	id = fentry ? btf__find_by_name_kind(btf, PROBE_FUNC, BTF_KIND_FUNC)
+		    : btf__find_by_name_kind(btf, "btf_trace_" PROBE_TRACEPOINT, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return ENOENT;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = fentry ? BPF_TRACE_FENTRY : BPF_TRACE_RAW_TP,
+		    .attach_btf_id = (unsigned int)id);
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vista_probe", "GPL", ret0, 2, &opts);
+	if (prog < 0)
+		return errno;
+	link = bpf_raw_tracepoint_open(NULL, prog);
+	if (link < 0)
+		err = errno;
+	else
+		close(link);
+	close(prog);
+	return err;
+}
+
 int backend_probe(enum backend b, char *why, size_t len)
 {
-	struct features_bpf *skel = features_bpf__open();
+	struct features_bpf *skel;
 	struct bpf_program *prog;
 	struct bpf_link *link;
 	int err = 0;
 
+	if (b == BACKEND_FENTRY || b == BACKEND_TRACEPOINT) {
+		err = probe_tracing(b);
+		if (err) {
+			explain(b, err, why, len);
+			return -1;
+		}
+		return 0;
+	}
+	skel = features_bpf__open();
 	if (!skel) {
 		snprintf(why, len, "cannot open the feature probes: %s", strerror(errno));
 		return -1;

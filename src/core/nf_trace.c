@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/btf_cache.h"
 #include "core/errmsg.h"
 #include "core/format.h"
 #include "core/log.h"
@@ -125,7 +126,7 @@ static bool on_functions(enum backend backend)
  */
 static int select_functions(struct vista_bpf *skel, enum backend backend, char *err, size_t errlen)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct btf *vmlinux = btf_cache_vmlinux();
 	struct nf_func f[NF_FUNCS];
 	int kind = backend == BACKEND_FENTRY, found = 0, rc = 0;
 
@@ -156,7 +157,6 @@ static int select_functions(struct vista_bpf *skel, enum backend backend, char *
 		}
 		btf__free(mod);
 	}
-	btf__free(vmlinux);
 	/* nf_tables drops by freeing the skb itself: the free tells a DROP from a STOLEN. */
 	bpf_program__set_autoload(skel->progs.vista_nf_kfree_fn, true);
 	if (rc == 0 && !found)

@@ -23,6 +23,7 @@
 #include "core/log.h"
 #include "core/nf_trace.h"
 #include "core/prog_clone.h"
+#include "core/btf_cache.h"
 #include "core/prog_trace.h"
 #include "core/progress.h"
 #include "core/skb_track.h"
@@ -134,9 +135,10 @@ static struct bpf_program *template_program(const struct session *s, enum hook_t
 	}
 }
 
+/* The BTF of path, or the running kernel's (the shared one: see btf_cache.h; the caller frees only a path's). */
 static struct btf *load_btf(const char *path, char *err, size_t errlen)
 {
-	struct btf *btf = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+	struct btf *btf = path ? btf__parse(path, NULL) : btf_cache_vmlinux();
 
 	if (!btf) {
 		if (path)
@@ -723,9 +725,8 @@ int session_open(const struct session_config *cfg, struct session **out, char *e
 	}
 	rc = 0;
 out:
-	if (kernel_btf != btf)
-		btf__free(kernel_btf);
-	btf__free(btf);
+	if (cfg->kernel_btf)
+		btf__free(btf); /* the kernel's own is the shared one (btf_cache.h) */
 	if (rc) {
 		session_close(s);
 		return -1;
