@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
+ * What an skb event carries after itself: its packet for --pcap-file, its
+ * skb's text for --output-skb (skb_dump.bpf.h).
+ *
  * Packet capture for --pcap-file: an skb event reserved with room for the
  * packet's first bytes, which follow it as a struct vista_packet and the
  * bytes themselves (bpf/vista.h).
@@ -17,6 +20,8 @@
  */
 #ifndef VISTA_PACKET_BPF_H
 #define VISTA_PACKET_BPF_H
+
+#include "skb_dump.bpf.h"
 
 #define PACKET_ROOM(room) (sizeof(struct vista_event) + sizeof(struct vista_packet) + (room))
 
@@ -49,23 +54,66 @@ static __always_inline __u32 packet_copy(struct vista_event *e, struct sk_buff *
 }
 
 /*
- * Reserves an skb event with room for its packet and copies the packet in;
- * *flags receives VISTA_EVF_HAS_PACKET when it did. event_fill leaves
- * what follows the event alone. direct: see skb_parse.h.
+ * The packet and, with dump, the skb's text after it, in a reservation of
+ * PACKET_ROOM(room) (+ SKB_ROOM with dump) bytes.
  */
-static __always_inline struct vista_event *packet_reserve(struct sk_buff *skb, __u32 snaplen, __u32 *flags, bool direct)
+static __always_inline __u32 packet_fill(struct vista_event *e, struct sk_buff *skb, __u32 snaplen, const __u32 room,
+					 bool dump, bool direct)
 {
+	__u32 flags = packet_copy(e, skb, snaplen, room, direct), off = 0;
+
+	if (!dump)
+		return flags;
+	if (flags) {
+		off = sizeof(struct vista_packet) + ((((struct vista_packet *)(e + 1))->caplen + 7u) & ~7u);
+		/* The verifier must see the dump's room end within the reservation. */
+		asm volatile("" : "+r"(off));
+		if (off > sizeof(struct vista_packet) + room)
+			return flags;
+	}
+	return flags | skb_dump((struct vista_skb_dump *)((char *)(e + 1) + off), skb);
+}
+
+#define RESERVE_FILL(size, room, dump)                                                 \
+	do {                                                                           \
+		e = bpf_ringbuf_reserve(&events, (size), 0);                           \
+		if (e)                                                                 \
+			*flags = packet_fill(e, skb, snaplen, (room), (dump), direct); \
+	} while (0)
+
+/*
+ * Reserves an skb event with room for what collect asks it to carry (its
+ * packet, its skb's text) and fills that in; *flags receives
+ * VISTA_EVF_HAS_PACKET and VISTA_EVF_HAS_SKB for what it did. event_fill
+ * leaves what follows the event alone. direct: see skb_parse.h.
+ */
+static __always_inline struct vista_event *event_reserve(struct sk_buff *skb, __u32 collect, __u32 snaplen,
+							 __u32 *flags, bool direct)
+{
+	bool dump = collect & VISTA_COLLECT_SKB;
 	struct vista_event *e;
 
-	if (snaplen <= VISTA_PACKET_SMALL) {
-		e = bpf_ringbuf_reserve(&events, PACKET_ROOM(VISTA_PACKET_SMALL), 0);
+	if (!(collect & VISTA_COLLECT_PACKET)) {
+		if (!dump)
+			return bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		e = bpf_ringbuf_reserve(&events, sizeof(*e) + SKB_ROOM, 0);
 		if (e)
-			*flags = packet_copy(e, skb, snaplen, VISTA_PACKET_SMALL, direct);
-	} else {
-		e = bpf_ringbuf_reserve(&events, PACKET_ROOM(VISTA_PACKET_MAX), 0);
-		if (e)
-			*flags = packet_copy(e, skb, snaplen, VISTA_PACKET_MAX, direct);
+			*flags = skb_dump((struct vista_skb_dump *)(e + 1), skb);
+		return e;
 	}
+	/*
+	 * One call per size, each followed by its own fill: a size chosen by
+	 * a conditional expression reaches the helper as a value the verifier
+	 * refuses (a reservation's size must be a known constant).
+	 */
+	if (snaplen <= VISTA_PACKET_SMALL && dump)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL) + SKB_ROOM, VISTA_PACKET_SMALL, true);
+	else if (snaplen <= VISTA_PACKET_SMALL)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL), VISTA_PACKET_SMALL, false);
+	else if (dump)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX) + SKB_ROOM, VISTA_PACKET_MAX, true);
+	else
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX), VISTA_PACKET_MAX, false);
 	return e;
 }
 

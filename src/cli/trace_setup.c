@@ -26,7 +26,6 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 	} flags[] = {
 		{ o->filter_trace_xdp, "--filter-trace-xdp" },
 		{ o->filter_trace_tc, "--filter-trace-tc" },
-		{ o->output_skb, "--output-skb" },
 		{ o->n_kmods > 0, "--kmods" },
 		{ o->all_kmods, "--all-kmods" },
 		/* Functions taking a struct sock * need kprobes or fentry; --filter-trace-sk uses tracepoints. */
@@ -92,6 +91,7 @@ static int check_top_outputs(const struct vista_options *o, char *err, size_t le
 	} flags[] = {
 		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->output_json, "--output-json" },
+		{ o->output_skb, "--output-skb" },
 		{ o->output_file_max_size != 0, "--output-file-max-size" },
 	};
 
@@ -153,7 +153,6 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 		{ o->kprobe_backend != NULL, "--kprobe-backend" },
 		{ o->ring_buffer_size != 16u << 20, "--ring-buffer-size" },
 		{ o->ready_file != NULL, "--ready-file" },
-		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->pcap_mode_set, "--pcap-mode" },
 		{ o->pcap_snaplen_set, "--pcap-snaplen" },
 		{ o->pcap_filter != NULL, "a pcap-filter expression" },
@@ -167,7 +166,11 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 			return -1;
 		}
 	}
-	/* A replay's --output-tcp, -sk and -iptables need no tracing option: the recording has the events. */
+	/*
+	 * A replay's --output-tcp, -sk and -iptables need no tracing option:
+	 * the recording has the events; its --pcap-file writes the packets
+	 * recorded, cut as they were (so --pcap-snaplen is live-only).
+	 */
 	return check_available(o, err, len);
 }
 
@@ -177,7 +180,7 @@ int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, ch
 
 	filter_set_init(fs);
 	f->collect = (o->output_meta ? VISTA_COLLECT_META : 0) | (o->output_tuple ? VISTA_COLLECT_TUPLE : 0) |
-		     (o->output_stack ? VISTA_COLLECT_STACK : 0);
+		     (o->output_stack ? VISTA_COLLECT_STACK : 0) | (o->output_skb ? VISTA_COLLECT_SKB : 0);
 	/* A flow summary names the devices, namespaces and rewrites: it needs both, printed or not. */
 	if (o->output_flows)
 		f->collect |= VISTA_COLLECT_META | VISTA_COLLECT_TUPLE;
