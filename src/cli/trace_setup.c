@@ -74,6 +74,10 @@ static int check_combinations(const struct vista_options *o, char *err, size_t l
 		snprintf(err, len, "--output-flows cannot be combined with --output-json: flow summaries are text");
 		return -1;
 	}
+	if (o->output_flows && o->output_skb) {
+		snprintf(err, len, "--output-flows cannot be combined with --output-skb: a flow summary shows no skb");
+		return -1;
+	}
 	if (o->pcap_file && o->pcap_snaplen > VISTA_PACKET_MAX) {
 		snprintf(err, len, "--pcap-snaplen %llu is more than vista captures: at most %u bytes of each packet",
 			 (unsigned long long)o->pcap_snaplen, VISTA_PACKET_MAX);

@@ -503,8 +503,7 @@ static int open_pcap(struct printer *p, const struct vista_options *o, uint32_t 
 
 	if (!o->pcap_file)
 		return 0;
-	if (pcap_writer_open(o->pcap_file, snaplen, "vista " PACKAGE_VERSION, &p->pcap, err, len))
-		return -1;
+	/* Checked before the file is created: opening it truncates it, and a replay's recording must survive. */
 	if (stat(o->pcap_file, &pcap) == 0 &&
 	    ((fstat(output_file_fd(p->out), &other) == 0 && same_regular_file(&pcap, &other)) ||
 	     (o->record_file && stat(o->record_file, &other) == 0 && same_regular_file(&pcap, &other)) ||
@@ -513,7 +512,7 @@ static int open_pcap(struct printer *p, const struct vista_options *o, uint32_t 
 			 o->pcap_file);
 		return -1;
 	}
-	return 0;
+	return pcap_writer_open(o->pcap_file, snaplen, "vista " PACKAGE_VERSION, &p->pcap, err, len);
 }
 
 /* Ends the capture; a failure not reported yet is, when report is set. */
