@@ -28,10 +28,10 @@ if vista_start "$out" --output-skb --output-meta --output-tuple --filter-netns "
 	dump=$(dump_after "$out" net_dev_start_xmit)
 	is "$(head -1 <<<"$dump")" "(struct sk_buff){" "the line is followed by the skb's struct"
 	is "$(tail -1 <<<"$dump")" "}" "  which ends with its closing brace"
-	like "$dump" $'\n \\.len = \\(unsigned int\\)98,' "  .len is the packet's 98 bytes"
-	like "$dump" $'\n *\\.protocol = \\(__be16\\)8,' "  .protocol is ETH_P_IP in network order, printed as 8"
-	like "$dump" $'\n *\\.dev = \\(struct net_device \\*\\)0x[0-9a-f]+,' "  .dev is a (hashed) pointer"
-	like "$dump" $'\n *\\.network_header = \\(__u16\\)[0-9]+,' "  with the header offsets"
+	like "$dump" '^ \.len = \(unsigned int\)98,$' "  .len is the packet's 98 bytes"
+	like "$dump" '^ +\.protocol = \(__be16\)8,$' "  .protocol is ETH_P_IP in network order, printed as 8"
+	like "$dump" '^ +\.dev = \(struct net_device \*\)0x[0-9a-f]+,$' "  .dev is a (hashed) pointer"
+	like "$dump" '^ +\.network_header = \(__u16\)[0-9]+,$' "  with the header offsets"
 	cmp_ok "$(grep -c '^(struct sk_buff){$' "$out")" -ge "$(grep -c '^0x' "$out")" "every event has its dump"
 
 	# A replay with --output-skb prints the recorded dumps as live; without it, the lines alone.
@@ -45,7 +45,7 @@ fi
 
 # JSON: the dump is the string field skb_dump.
 out=$tmpdir/json
-if vista_start "$out" --output-skb --output-json --filter-netns "/run/netns/$NS_A" icmp and host "$IP_B"; then
+if vista_start "$out" --output-skb --output-json --output-tuple --filter-netns "/run/netns/$NS_A" icmp and host "$IP_B"; then
 	in_a ping -c 1 -W 2 -e "$PING_ID" "$IP_B" >/dev/null
 	sleep 0.5
 	vista_stop
@@ -53,7 +53,7 @@ if vista_start "$out" --output-skb --output-json --filter-netns "/run/netns/$NS_
 	ok "json: every line parses" jq -e . "$out"
 	dump=$(jq -r "select(.func == \"net_dev_start_xmit\" and .icmp_id == $PING_ID) | .skb_dump" "$out" | head -40)
 	is "$(head -1 <<<"$dump")" "(struct sk_buff){" "json: skb_dump holds the struct"
-	like "$dump" $'\n \\.len = \\(unsigned int\\)98,' "json: with .len 98"
+	like "$dump" '^ \.len = \(unsigned int\)98,$' "json: with .len 98"
 	is "$(jq -r 'select(.skb_dump == null) | .func' "$out" | wc -l)" 0 "json: every skb event has skb_dump"
 fi
 
