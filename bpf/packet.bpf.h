@@ -74,47 +74,56 @@ static __always_inline __u32 packet_fill(struct vista_event *e, struct sk_buff *
 	return flags | skb_dump((struct vista_skb_dump *)((char *)(e + 1) + off), skb);
 }
 
-#define RESERVE_FILL(size, room, dump)                                                 \
-	do {                                                                           \
-		e = bpf_ringbuf_reserve(&events, (size), 0);                           \
-		if (e)                                                                 \
-			*flags = packet_fill(e, skb, snaplen, (room), (dump), direct); \
+/*
+ * The caller learns whether the reservation succeeded from the value
+ * returned, not by testing the event pointer again: a verifier before
+ * Linux 6.2 does not know that a reservation tested once is not NULL, and
+ * on a second test it follows a path where the event is neither submitted
+ * nor discarded, and refuses the program. Constants returned are threaded
+ * into the caller's branch by the compiler; a pointer tested twice is not
+ * always.
+ */
+#define RESERVE_FILL(size, fill)                                                 \
+	do {                                                                     \
+		struct vista_event *r = bpf_ringbuf_reserve(&events, (size), 0); \
+		if (!r)                                                          \
+			return false;                                            \
+		*tail = (fill);                                                  \
+		*out = r;                                                        \
+		return true;                                                     \
 	} while (0)
 
 /*
  * Reserves an skb event with room for what collect asks it to carry (its
- * packet, its skb's text) and fills that in; *flags receives
- * VISTA_EVF_HAS_PACKET and VISTA_EVF_HAS_SKB for what it did. event_fill
- * leaves what follows the event alone. direct: see skb_parse.h.
+ * packet, its skb's text) and fills that in; *tail receives
+ * VISTA_EVF_HAS_PACKET and VISTA_EVF_HAS_SKB for what it did. Returns
+ * false when the ring buffer is full. event_fill leaves what follows the
+ * event alone. direct: see skb_parse.h.
  */
-static __always_inline struct vista_event *event_reserve(struct sk_buff *skb, __u32 collect, __u32 snaplen,
-							 __u32 *flags, bool direct)
+static __always_inline bool event_reserve(struct sk_buff *skb, __u32 collect, __u32 snaplen, bool direct,
+					  struct vista_event **out, __u32 *tail)
 {
 	bool dump = collect & VISTA_COLLECT_SKB;
-	struct vista_event *e;
 
-	if (!(collect & VISTA_COLLECT_PACKET)) {
-		if (!dump)
-			return bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-		e = bpf_ringbuf_reserve(&events, sizeof(*e) + SKB_ROOM, 0);
-		if (e)
-			*flags = skb_dump((struct vista_skb_dump *)(e + 1), skb);
-		return e;
-	}
 	/*
 	 * One call per size, each followed by its own fill: a size chosen by
 	 * a conditional expression reaches the helper as a value the verifier
 	 * refuses (a reservation's size must be a known constant).
 	 */
+	if (!(collect & VISTA_COLLECT_PACKET) && !dump)
+		RESERVE_FILL(sizeof(struct vista_event), 0);
+	if (!(collect & VISTA_COLLECT_PACKET))
+		RESERVE_FILL(sizeof(struct vista_event) + SKB_ROOM, skb_dump((struct vista_skb_dump *)(r + 1), skb));
 	if (snaplen <= VISTA_PACKET_SMALL && dump)
-		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL) + SKB_ROOM, VISTA_PACKET_SMALL, true);
-	else if (snaplen <= VISTA_PACKET_SMALL)
-		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL), VISTA_PACKET_SMALL, false);
-	else if (dump)
-		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX) + SKB_ROOM, VISTA_PACKET_MAX, true);
-	else
-		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX), VISTA_PACKET_MAX, false);
-	return e;
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL) + SKB_ROOM,
+			     packet_fill(r, skb, snaplen, VISTA_PACKET_SMALL, true, direct));
+	if (snaplen <= VISTA_PACKET_SMALL)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL),
+			     packet_fill(r, skb, snaplen, VISTA_PACKET_SMALL, false, direct));
+	if (dump)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX) + SKB_ROOM,
+			     packet_fill(r, skb, snaplen, VISTA_PACKET_MAX, true, direct));
+	RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX), packet_fill(r, skb, snaplen, VISTA_PACKET_MAX, false, direct));
 }
 
 #endif /* VISTA_PACKET_BPF_H */

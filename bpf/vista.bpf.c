@@ -248,8 +248,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	if (!track_skb(skb, f, skb_matches_by(skb, f, slot, pid_tgid, &tuple, direct), &tuple))
 		return 0;
 
-	e = event_reserve(skb, collect, f->snaplen, &tail, direct);
-	if (!e) {
+	if (!event_reserve(skb, collect, f->snaplen, direct, &e, &tail)) {
 		count_lost();
 		return 0;
 	}
