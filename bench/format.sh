@@ -12,11 +12,17 @@
 # mixed events in the same run: the very events the recording cases write
 # and read. A figure that needs code vista does not have yet (JSON) comes
 # from a function, fig_NAME, which calls not_measured REASON and returns 1.
+#
+# Then bench/bench_reserve (bench/bench_reserve.c, bpf/bench_reserve.bpf.c)
+# compares the two ways an event can carry its packet through the ring
+# buffer (--pcap-file): the fixed-room reservation vista uses against a
+# per-CPU scratch record sent with bpf_ringbuf_output, BPF side and reader.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ -x "${BENCH_FORMAT:-}" ] || die "BENCH_FORMAT='${BENCH_FORMAT:-}' is not an executable"
+[ -x "${BENCH_RESERVE:-}" ] || die "BENCH_RESERVE='${BENCH_RESERVE:-}' is not an executable"
 if grep -qaE '__asan_init|__ubsan_handle' "$BENCH_FORMAT"; then
 	die "$BENCH_FORMAT is built with sanitizers"
 fi
@@ -102,3 +108,40 @@ else
 	verdict="missed by $(fmt "$(calc "$w - 300")" 0) ns ($(fmt "$(calc "($w / 300 - 1) * 100")" 0)% over)"
 fi
 goal "text formatting under 300 ns per event" "< 300 ns" "$(fmt "$w" 1) ns (${LABEL[$worst]})" "$verdict"
+
+# ================================================================ packet reservation strategy
+RES_ITER=100000
+RES_RUNS=$(pick 5 11)
+"$BENCH_RESERVE" "$RES_ITER" "$RES_RUNS" 98 >"$bench_tmp/reserve.tsv" || die "bench_reserve failed"
+raw "bench_reserve $RES_ITER x $RES_RUNS" "$(tr '\n\t' '; ' <"$bench_tmp/reserve.tsv")"
+declare -A RES_MED=() RES_MIN=() RES_MAX=() RES_BYTES=()
+while IFS=$'\t' read -r name med min max _ _ bytes; do
+	RES_MED[$name]=$med
+	RES_MIN[$name]=$min
+	RES_MAX[$name]=$max
+	RES_BYTES[$name]=$bytes
+done <"$bench_tmp/reserve.tsv"
+for row in reserve_bpf output_bpf reserve_read output_read; do
+	[ -n "${RES_MED[$row]:-}" ] || die "bench_reserve printed no '$row' case"
+done
+
+md "### Packet capture: how an event carries its packet" ""
+md "bench/bench_reserve test-runs two BPF programs (syscall programs looping with bpf_loop)" \
+	"that each send $(fmt_si "$RES_ITER") skb events carrying a 98-byte packet (an ICMP echo on" \
+	"Ethernet) through a ring buffer, the packet read with bpf_probe_read_kernel as from an skb:" \
+	"**reserve** (what vista does, bpf/packet.bpf.h): bpf_ringbuf_reserve of a fixed room," \
+	"the event + 8 + 256 bytes, the packet copied into it; **output**: the same record built" \
+	"in a per-CPU scratch buffer, then bpf_ringbuf_output of the bytes used (a second copy)." \
+	"Then the reader drains the ring (sizing each record with vista_record_size and reading" \
+	"its packet). $RES_RUNS runs, the strategies taking turns. ns per event: median (min–max)." \
+	"Ring bytes: the ring space one event takes, its 8-byte header included." ""
+md_header "strategy" "BPF side, ns per event" "reader, ns per event" "ring bytes per event"
+for s in reserve output; do
+	md_row "$s" "$(fmt "${RES_MED[${s}_bpf]}" 1) ($(fmt_spread "${RES_MIN[${s}_bpf]}" "${RES_MAX[${s}_bpf]}" 1))" \
+		"$(fmt "${RES_MED[${s}_read]}" 1) ($(fmt_spread "${RES_MIN[${s}_read]}" "${RES_MAX[${s}_read]}" 1))" \
+		"${RES_BYTES[${s}_bpf]}"
+done
+md ""
+md "On the traced path (the BPF side) the reservation costs $(fmt "$(calc "${RES_MED[reserve_bpf]} / ${RES_MED[output_bpf]}")" 2)x" \
+	"what the scratch copy does; in ring space it takes $(fmt "$(calc "${RES_BYTES[reserve_bpf]} / ${RES_BYTES[output_bpf]}")" 2)x" \
+	"as much for this packet size, so a ring holds fewer such events before the reader must catch up." ""

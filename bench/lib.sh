@@ -7,8 +7,9 @@
 #
 #   VISTA            the vista binary to measure (a build without sanitizers)
 #   VISTA_TOP        vista-top, built with it
-#   BENCH_FORMAT     bench/bench_format, BENCH_UDPFLOOD bench/udpflood and
-#                    BENCH_TUI bench/bench_tui, built next to it
+#   BENCH_FORMAT     bench/bench_format, BENCH_UDPFLOOD bench/udpflood,
+#                    BENCH_TUI bench/bench_tui and BENCH_RESERVE
+#                    bench/bench_reserve, built next to it
 #   BENCH_QUICK      1 for the short CI run (fewer, shorter repetitions)
 #   BENCH_FRAGMENT   the Markdown the section writes (its part of BENCHMARKS.md)
 #   BENCH_GOALS      goal rows the section appends (goal, target, measured, verdict)

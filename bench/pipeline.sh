@@ -13,13 +13,14 @@
 # events it received gives the CPU seconds per million events.
 #
 # Then, by output: at 0.5 M events/s, each round runs vista with text to a
-# file, vista with --record, and vista-top (in a tmux pane) once each, in a
-# rotated order; the CPU per million events of each is also given as a ratio
-# to the text run of the same round.
+# file, with JSON to a file, with --record, with --pcap-file (every event
+# carries its packet), with --output-skb (every event carries its struct
+# sk_buff text) and vista-top (in a tmux pane) once each, in a rotated
+# order; the CPU per million events of each is also given as a ratio to the
+# text run of the same round.
 #
-# Adding an output mode (JSON): write mode_NAME_args (prints vista's
-# arguments, or calls not_measured REASON and returns 1) and add NAME to
-# MODES.
+# Adding an output mode: write mode_NAME_args (prints vista's arguments, or
+# calls not_measured REASON and returns 1) and add NAME to MODES.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -45,21 +46,23 @@ NCPU=$(nproc)
 
 # ================================================================ output modes
 
-MODES=(text json record tui)
+MODES=(text json record pcap skb tui)
 declare -A MODE_LABEL=(
 	[text]="text (--output-meta --output-tuple) to a file"
-	[json]="JSON to a file"
+	[json]="JSON (--output-json --output-meta --output-tuple) to a file"
 	[record]="--record binary to a file (text to /dev/null)"
+	[pcap]="--pcap-file classic pcap (snaplen 256) to a file (text to /dev/null)"
+	[skb]="text with --output-skb (the struct sk_buff of each event) to a file"
 	[tui]="vista-top ingestion (every skb hook, 120x40 tmux pane)"
 )
 # The file a mode writes is $bench_tmp/trace.out: measure waits for it to stop growing.
 mode_text_args() { echo "--output-meta --output-tuple --output-file $bench_tmp/trace.out"; }
-mode_json_args() {
-	not_measured "JSON output does not exist yet (issue 10)"
-	return 1
-}
+mode_json_args() { echo "--output-json --output-meta --output-tuple --output-file $bench_tmp/trace.out"; }
 # vista prints its text lines whatever else it does: here they go to /dev/null.
 mode_record_args() { echo "--output-meta --output-tuple --record $bench_tmp/trace.out --output-file /dev/null"; }
+# Classic pcap: the name must be trace.out, and the per-packet work is the same as pcapng's but the comment.
+mode_pcap_args() { echo "--output-meta --output-tuple --pcap-file $bench_tmp/trace.out --output-file /dev/null"; }
+mode_skb_args() { echo "--output-meta --output-tuple --output-skb --output-file $bench_tmp/trace.out"; }
 # vista-top collects the metadata and the tuple whatever its options.
 mode_tui_args() { echo ""; }
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
+ * What an skb event carries after itself: its packet for --pcap-file, its
+ * skb's text for --output-skb (skb_dump.bpf.h).
+ *
  * Packet capture for --pcap-file: an skb event reserved with room for the
  * packet's first bytes, which follow it as a struct vista_packet and the
  * bytes themselves (bpf/vista.h).
@@ -17,6 +20,8 @@
  */
 #ifndef VISTA_PACKET_BPF_H
 #define VISTA_PACKET_BPF_H
+
+#include "skb_dump.bpf.h"
 
 #define PACKET_ROOM(room) (sizeof(struct vista_event) + sizeof(struct vista_packet) + (room))
 
@@ -49,24 +54,76 @@ static __always_inline __u32 packet_copy(struct vista_event *e, struct sk_buff *
 }
 
 /*
- * Reserves an skb event with room for its packet and copies the packet in;
- * *flags receives VISTA_EVF_HAS_PACKET when it did. event_fill leaves
- * what follows the event alone. direct: see skb_parse.h.
+ * The packet and, with dump, the skb's text after it, in a reservation of
+ * PACKET_ROOM(room) (+ SKB_ROOM with dump) bytes.
  */
-static __always_inline struct vista_event *packet_reserve(struct sk_buff *skb, __u32 snaplen, __u32 *flags, bool direct)
+static __always_inline __u32 packet_fill(struct vista_event *e, struct sk_buff *skb, __u32 snaplen, const __u32 room,
+					 bool dump, bool direct)
 {
-	struct vista_event *e;
+	__u32 flags = packet_copy(e, skb, snaplen, room, direct), off = 0;
 
-	if (snaplen <= VISTA_PACKET_SMALL) {
-		e = bpf_ringbuf_reserve(&events, PACKET_ROOM(VISTA_PACKET_SMALL), 0);
-		if (e)
-			*flags = packet_copy(e, skb, snaplen, VISTA_PACKET_SMALL, direct);
-	} else {
-		e = bpf_ringbuf_reserve(&events, PACKET_ROOM(VISTA_PACKET_MAX), 0);
-		if (e)
-			*flags = packet_copy(e, skb, snaplen, VISTA_PACKET_MAX, direct);
+	if (!dump)
+		return flags;
+	if (flags) {
+		off = sizeof(struct vista_packet) + ((((struct vista_packet *)(e + 1))->caplen + 7u) & ~7u);
+		/* The verifier must see the dump's room end within the reservation. */
+		asm volatile("" : "+r"(off));
+		if (off > sizeof(struct vista_packet) + room)
+			return flags;
 	}
-	return e;
+	return flags | skb_dump((struct vista_skb_dump *)((char *)(e + 1) + off), skb);
+}
+
+/*
+ * The caller learns whether the reservation succeeded from the value
+ * returned, not by testing the event pointer again: a verifier before
+ * Linux 6.2 does not know that a reservation tested once is not NULL, and
+ * on a second test it follows a path where the event is neither submitted
+ * nor discarded, and refuses the program. Constants returned are threaded
+ * into the caller's branch by the compiler; a pointer tested twice is not
+ * always.
+ */
+#define RESERVE_FILL(size, fill)                                                 \
+	do {                                                                     \
+		struct vista_event *r = bpf_ringbuf_reserve(&events, (size), 0); \
+		if (!r)                                                          \
+			return false;                                            \
+		*tail = (fill);                                                  \
+		*out = r;                                                        \
+		return true;                                                     \
+	} while (0)
+
+/*
+ * Reserves an skb event with room for what collect asks it to carry (its
+ * packet, its skb's text) and fills that in; *tail receives
+ * VISTA_EVF_HAS_PACKET and VISTA_EVF_HAS_SKB for what it did. Returns
+ * false when the ring buffer is full. event_fill leaves what follows the
+ * event alone. direct: see skb_parse.h.
+ */
+static __always_inline bool event_reserve(struct sk_buff *skb, __u32 collect, __u32 snaplen, bool direct,
+					  struct vista_event **out, __u32 *tail)
+{
+	bool dump = collect & VISTA_COLLECT_SKB;
+
+	/*
+	 * One call per size, each followed by its own fill: a size chosen by
+	 * a conditional expression reaches the helper as a value the verifier
+	 * refuses (a reservation's size must be a known constant).
+	 */
+	if (!(collect & VISTA_COLLECT_PACKET) && !dump)
+		RESERVE_FILL(sizeof(struct vista_event), 0);
+	if (!(collect & VISTA_COLLECT_PACKET))
+		RESERVE_FILL(sizeof(struct vista_event) + SKB_ROOM, skb_dump((struct vista_skb_dump *)(r + 1), skb));
+	if (snaplen <= VISTA_PACKET_SMALL && dump)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL) + SKB_ROOM,
+			     packet_fill(r, skb, snaplen, VISTA_PACKET_SMALL, true, direct));
+	if (snaplen <= VISTA_PACKET_SMALL)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL),
+			     packet_fill(r, skb, snaplen, VISTA_PACKET_SMALL, false, direct));
+	if (dump)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX) + SKB_ROOM,
+			     packet_fill(r, skb, snaplen, VISTA_PACKET_MAX, true, direct));
+	RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX), packet_fill(r, skb, snaplen, VISTA_PACKET_MAX, false, direct));
 }
 
 #endif /* VISTA_PACKET_BPF_H */

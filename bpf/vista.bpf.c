@@ -227,7 +227,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	struct vista_tuple tuple = {};
 	struct vista_event *e;
 	__u64 pid_tgid;
-	__u32 collect, slot, packet = 0;
+	__u32 collect, slot, tail = 0;
 	__u8 hook_bits;
 
 	if (!skb)
@@ -248,9 +248,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	if (!track_skb(skb, f, skb_matches_by(skb, f, slot, pid_tgid, &tuple, direct), &tuple))
 		return 0;
 
-	e = (collect & VISTA_COLLECT_PACKET) ? packet_reserve(skb, f->snaplen, &packet, direct)
-					     : bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
+	if (!event_reserve(skb, collect, f->snaplen, direct, &e, &tail)) {
 		count_lost();
 		return 0;
 	}
@@ -258,7 +256,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	e->location = location;
 	e->hook_id = hook;
 	e->reason = reason;
-	e->flags |= event_flags | packet;
+	e->flags |= event_flags | tail;
 	e->stack_id =
 	    ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
 	bpf_ringbuf_submit(e, wakeup_flags());

@@ -46,6 +46,7 @@ enum vista_event_flags {
 	VISTA_EVF_HAS_REASON = 1 << 2,
 	VISTA_EVF_SKB_FREED = 1 << 3,  /* the skb's life ends here (kfree_skb, consume_skb) */
 	VISTA_EVF_HAS_PACKET = 1 << 4, /* a struct vista_packet and its bytes follow (vista_record_size) */
+	VISTA_EVF_HAS_SKB = 1 << 5,    /* a struct vista_skb_dump and its text follow (vista_record_size) */
 	VISTA_EVF_PROG_EXIT = 1 << 6,  /* an XDP or TC program returned: reason is its action */
 	VISTA_EVF_XDP = 1 << 7,        /* an XDP program's frame: addr is its struct xdp_buff, not an skb */
 };
@@ -56,6 +57,7 @@ enum vista_collect {
 	VISTA_COLLECT_TUPLE = 1 << 1,
 	VISTA_COLLECT_STACK = 1 << 2,
 	VISTA_COLLECT_PACKET = 1 << 3, /* skb events carry the packet's first snaplen bytes (--pcap-file) */
+	VISTA_COLLECT_SKB = 1 << 4,    /* skb events carry their struct sk_buff as text (--output-skb) */
 };
 
 /* Which structured filters are active. */
@@ -321,18 +323,67 @@ static inline const struct vista_packet *vista_event_packet(const struct vista_e
 }
 
 /*
- * Bytes of the whole record e starts: the event, its kind's struct and its
- * packet. Every reader of ring buffer or replayed records sizes them with
- * this; the caller has checked that vista_event_size(e->kind) bytes, and
- * with VISTA_EVF_HAS_PACKET a struct vista_packet after them, are there.
+ * --output-skb: the skb's struct sk_buff as the kernel's bpf_snprintf_btf()
+ * prints it ("(struct sk_buff){ .len = (unsigned int)84, ... }", fields
+ * that are zero left out), carried by an skb event with VISTA_EVF_HAS_SKB:
+ * this struct after the event's packet (or after the event when it has
+ * none), then len bytes of text, a NUL, and zeros up to a multiple of 8
+ * bytes. A longer dump is cut at VISTA_SKB_DUMP_TEXT - 1 bytes.
+ */
+#define VISTA_SKB_DUMP_TEXT 4088 /* the text and its NUL at most: the struct and its text fill 4 KiB */
+
+struct vista_skb_dump {
+	__u16 len; /* bytes of text, its NUL excluded */
+	__u16 pad[3];
+};
+
+/* Bytes of the packet part of a record: 0 without VISTA_EVF_HAS_PACKET. */
+static inline __u32 vista_packet_bytes(const struct vista_event *e)
+{
+	if (!(e->flags & VISTA_EVF_HAS_PACKET))
+		return 0;
+	return sizeof(struct vista_packet) + ((vista_event_packet(e)->caplen + 7u) & ~7u);
+}
+
+/* The dump of an event with VISTA_EVF_HAS_SKB (skb events only). */
+static inline const struct vista_skb_dump *vista_event_skb(const struct vista_event *e)
+{
+	return (const struct vista_skb_dump *)((const char *)e + vista_event_size(e->kind) + vista_packet_bytes(e));
+}
+
+/*
+ * Bytes of the whole record e starts: the event, its kind's struct, its
+ * packet and its skb dump. Every reader of replayed records sizes them with
+ * this; a reader of ring buffer records checks them with vista_record_fits
+ * first.
  */
 static inline __u32 vista_record_size(const struct vista_event *e)
 {
-	__u32 size = vista_event_size(e->kind);
+	__u32 size = vista_event_size(e->kind) + vista_packet_bytes(e);
 
-	if (e->flags & VISTA_EVF_HAS_PACKET)
-		size += sizeof(struct vista_packet) + ((vista_event_packet(e)->caplen + 7u) & ~7u);
+	if (e->flags & VISTA_EVF_HAS_SKB)
+		size += sizeof(struct vista_skb_dump) + ((vista_event_skb(e)->len + 1u + 7u) & ~7u);
 	return size;
+}
+
+/* Whether a record of size bytes holds all that e says follows it: each header is read only once it is there. */
+static inline int vista_record_fits(const struct vista_event *e, __u32 size)
+{
+	__u32 need;
+
+	if (size < sizeof(*e))
+		return 0;
+	need = vista_event_size(e->kind);
+	if (size < need)
+		return 0;
+	if (e->flags & VISTA_EVF_HAS_PACKET) {
+		if (size < need + sizeof(struct vista_packet))
+			return 0;
+		need += vista_packet_bytes(e);
+	}
+	if ((e->flags & VISTA_EVF_HAS_SKB) && size < need + sizeof(struct vista_skb_dump))
+		return 0;
+	return size >= vista_record_size(e);
 }
 
 /*

@@ -27,7 +27,7 @@ static int check_available(const struct vista_options *o, char *err, size_t len)
 		bool given;
 		const char *flag;
 	} flags[] = {
-		{ o->output_skb, "--output-skb" },
+		{ o->pcap_mode_set, "--pcap-mode" },
 	};
 
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -68,14 +68,13 @@ static int check_combinations(const struct vista_options *o, char *err, size_t l
 			return -1;
 		}
 	}
-	/* Well-formed, but the capture around XDP and TC programs is not there yet: say so rather than ignore it. */
-	if (o->pcap_mode_set) {
-		snprintf(err, len, "--pcap-mode is not available yet in this version of vista");
-		return -1;
-	}
 	/* A flow summary is a block of text: JSON lines would be broken by it. */
 	if (o->output_flows && o->output_json) {
 		snprintf(err, len, "--output-flows cannot be combined with --output-json: flow summaries are text");
+		return -1;
+	}
+	if (o->output_flows && o->output_skb) {
+		snprintf(err, len, "--output-flows cannot be combined with --output-skb: a flow summary shows no skb");
 		return -1;
 	}
 	if (o->pcap_file && o->pcap_snaplen > VISTA_PACKET_MAX) {
@@ -95,6 +94,7 @@ static int check_top_outputs(const struct vista_options *o, char *err, size_t le
 	} flags[] = {
 		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->output_json, "--output-json" },
+		{ o->output_skb, "--output-skb" },
 		{ o->output_file_max_size != 0, "--output-file-max-size" },
 	};
 
@@ -115,7 +115,8 @@ static int check_top_outputs(const struct vista_options *o, char *err, size_t le
 
 int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len)
 {
-	return check_available(o, err, len) || check_combinations(o, err, len) ? -1 : 0;
+	/* Combinations first: an option missing its partner says so even when the pair is not available yet. */
+	return check_combinations(o, err, len) || check_available(o, err, len) ? -1 : 0;
 }
 
 int trace_setup_check(const struct vista_options *o, char *err, size_t len)
@@ -156,7 +157,6 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 		{ o->kprobe_backend != NULL, "--kprobe-backend" },
 		{ o->ring_buffer_size != 16u << 20, "--ring-buffer-size" },
 		{ o->ready_file != NULL, "--ready-file" },
-		{ o->pcap_file != NULL, "--pcap-file" },
 		{ o->pcap_mode_set, "--pcap-mode" },
 		{ o->pcap_snaplen_set, "--pcap-snaplen" },
 		{ o->pcap_filter != NULL, "a pcap-filter expression" },
@@ -170,7 +170,11 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 			return -1;
 		}
 	}
-	/* A replay's --output-tcp, -sk and -iptables need no tracing option: the recording has the events. */
+	/*
+	 * A replay's --output-tcp, -sk and -iptables need no tracing option:
+	 * the recording has the events; its --pcap-file writes the packets
+	 * recorded, cut as they were (so --pcap-snaplen is live-only).
+	 */
 	return check_available(o, err, len);
 }
 
@@ -180,7 +184,7 @@ int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, ch
 
 	filter_set_init(fs);
 	f->collect = (o->output_meta ? VISTA_COLLECT_META : 0) | (o->output_tuple ? VISTA_COLLECT_TUPLE : 0) |
-		     (o->output_stack ? VISTA_COLLECT_STACK : 0);
+		     (o->output_stack ? VISTA_COLLECT_STACK : 0) | (o->output_skb ? VISTA_COLLECT_SKB : 0);
 	/* A flow summary names the devices, namespaces and rewrites: it needs both, printed or not. */
 	if (o->output_flows)
 		f->collect |= VISTA_COLLECT_META | VISTA_COLLECT_TUPLE;

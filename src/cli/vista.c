@@ -30,10 +30,13 @@
 #include "core/skb_flow.h"
 #include "filter/command.h"
 
-#define ERR_LEN          512
-#define LINE_MAX_BYTES   8192
+#define ERR_LEN 512
+/* An event's line, its stack and its skb's text (--output-skb, at most VISTA_SKB_DUMP_TEXT). */
+#define LINE_MAX_BYTES   16384
 #define POLL_INTERVAL_MS 100
 #define FLOW_TEXT_BYTES  (256 * 1024)
+/* The exit status of a run whose reader closed the output (vista | head), as vista(8) says. */
+#define EXIT_OUTPUT_CLOSED 2
 /* A replay hands on the flows that ended every this many events (see skb_flows_drain). */
 #define REPLAY_DRAIN_EVERY 1024
 
@@ -172,6 +175,8 @@ static int print_event(struct printer *p, const struct vista_event *e, const uin
 	switch (e->kind) {
 	case VISTA_EV_SKB:
 		n = format_event(p->line, sizeof(p->line), e, stack, nstack, &p->names, &p->fmt, &p->state);
+		if (p->fmt.skb && n < sizeof(p->line))
+			n += format_skb_dump(p->line + n, sizeof(p->line) - n, e);
 		break;
 	case VISTA_EV_NETFILTER:
 		n = format_nf(p->line, sizeof(p->line), e, &p->names, &p->fmt, &p->state);
@@ -196,14 +201,14 @@ print:
 	return p->limit && p->printed >= p->limit;
 }
 
-/* --pcap-file: the packet an skb event carries, named by its hook and drop reason. */
+/* --pcap-file: the packet an skb event carries, live or replayed, named by its hook and drop reason. */
 static int write_packet(struct printer *p, const struct vista_event *e)
 {
 	struct pcap_packet pkt = {
 		.event = e,
 		.wall_ns = (int64_t)e->ts_ns + p->state.realtime_offset_ns,
-		.hook = session_hook_name(p->session, e->hook_id),
-		.drop_reason = (e->flags & VISTA_EVF_HAS_REASON) ? session_drop_reason(p->session, e->reason) : NULL,
+		.hook = p->names.hook_name(p->names.ctx, e->hook_id),
+		.drop_reason = (e->flags & VISTA_EVF_HAS_REASON) ? p->names.drop_reason(p->names.ctx, e->reason) : NULL,
 	};
 
 	if (pcap_writer_write(p->pcap, &pkt, p->pcap_err, sizeof(p->pcap_err))) {
@@ -261,8 +266,17 @@ static int finish_output(struct printer *p)
 	}
 	if (p->limit && p->printed >= p->limit)
 		log_info("Printed %llu events, exiting program..", (unsigned long long)p->printed);
-	/* EPIPE is the reader going away (vista | head): a normal end. */
-	if (p->output_failed && !output_file_reader_gone(p->out)) {
+	/*
+	 * EPIPE is the reader going away (vista | head): not a failure of
+	 * vista, but the events after it were not seen by anyone, and a
+	 * script must be able to tell that from a run that ended by itself.
+	 */
+	if (p->output_failed && output_file_reader_gone(p->out)) {
+		log_error("the output was closed (broken pipe): stopped after %llu events",
+			  (unsigned long long)p->printed);
+		return EXIT_OUTPUT_CLOSED;
+	}
+	if (p->output_failed) {
 		log_error("%s", p->out_err);
 		return 1;
 	}
@@ -345,6 +359,7 @@ static int setup_printer(struct printer *p, const struct vista_options *o, char 
 	p->fmt.tcp = o->output_tcp;
 	p->fmt.sk = o->output_sk;
 	p->fmt.iptables = o->output_iptables;
+	p->fmt.skb = o->output_skb;
 	p->fmt.timestamp = o->timestamp;
 	p->limit = o->output_limit_lines;
 	/* Flow summaries name the locations of drops and frees. */
@@ -402,7 +417,7 @@ static int open_recording(struct printer *p, const struct vista_options *o, enum
 	snprintf(info.backend, sizeof(info.backend), "%s", backend_name(backend));
 	info.options = (o->output_meta ? RECORD_OPT_META : 0) | (o->output_tuple ? RECORD_OPT_TUPLE : 0) |
 		       (o->output_stack ? RECORD_OPT_STACK : 0) |
-		       (o->filter_skb_drop_stack ? RECORD_OPT_DROP_STACK : 0);
+		       (o->filter_skb_drop_stack ? RECORD_OPT_DROP_STACK : 0) | (o->output_skb ? RECORD_OPT_SKB : 0);
 	info.timestamp = o->timestamp;
 	if (record_writer_open(o->record_file, &info, &p->rec, err, len))
 		return -1;
@@ -484,22 +499,22 @@ static int open_output(struct printer *p, const struct vista_options *o, char *e
  * --pcap-file: opened before anything is attached, so that a bad path costs
  * nothing; it must not be the traces' or the recording's file.
  */
-static int open_pcap(struct printer *p, const struct vista_options *o, char *err, size_t len)
+static int open_pcap(struct printer *p, const struct vista_options *o, uint32_t snaplen, char *err, size_t len)
 {
 	struct stat pcap, other;
 
 	if (!o->pcap_file)
 		return 0;
-	if (pcap_writer_open(o->pcap_file, (uint32_t)o->pcap_snaplen, "vista " PACKAGE_VERSION, &p->pcap, err, len))
-		return -1;
+	/* Checked before the file is created: opening it truncates it, and a replay's recording must survive. */
 	if (stat(o->pcap_file, &pcap) == 0 &&
 	    ((fstat(output_file_fd(p->out), &other) == 0 && same_regular_file(&pcap, &other)) ||
-	     (o->record_file && stat(o->record_file, &other) == 0 && same_regular_file(&pcap, &other)))) {
+	     (o->record_file && stat(o->record_file, &other) == 0 && same_regular_file(&pcap, &other)) ||
+	     (o->replay_file && stat(o->replay_file, &other) == 0 && same_regular_file(&pcap, &other)))) {
 		snprintf(err, len, "the packets (--pcap-file %s) cannot go to the file of the traces or the recording",
 			 o->pcap_file);
 		return -1;
 	}
-	return 0;
+	return pcap_writer_open(o->pcap_file, snaplen, "vista " PACKAGE_VERSION, &p->pcap, err, len);
 }
 
 /* Ends the capture; a failure not reported yet is, when report is set. */
@@ -532,6 +547,8 @@ static void note_missing_parts(const struct vista_options *o, const struct recor
 		strcat(missing, " --output-tuple");
 	if (o->output_stack && !(info->options & RECORD_OPT_STACK))
 		strcat(missing, " --output-stack");
+	if (o->output_skb && !(info->options & RECORD_OPT_SKB))
+		strcat(missing, " --output-skb");
 	if (*missing)
 		log_info("The recording was made without%s: its events do not have those parts", missing);
 }
@@ -558,7 +575,8 @@ static int replay(struct printer *p, const struct vista_options *o, char *err, s
 		snprintf(err, len, "--output-file %s would overwrite the recording being replayed", o->output_file);
 		goto out;
 	}
-	if (open_output(p, o, err, len) || setup_printer(p, o, err, len))
+	/* The packets were cut to the recording run's snaplen: at most VISTA_PACKET_MAX. */
+	if (open_output(p, o, err, len) || setup_printer(p, o, err, len) || open_pcap(p, o, VISTA_PACKET_MAX, err, len))
 		goto out;
 	replay_set_format(r, &p->names, &p->state);
 	info = replay_info(r);
@@ -571,6 +589,8 @@ static int replay(struct printer *p, const struct vista_options *o, char *err, s
 	install_signals();
 	emit_header(p);
 	for (uint64_t k = 1; !stop_requested && (rc = replay_next(r, &ev, err, len)) == 1; k++) {
+		if (p->pcap && (ev.event.flags & VISTA_EVF_HAS_PACKET) && write_packet(p, &ev.event))
+			break;
 		if (print_event(p, &ev.event, ev.stack, with_stack ? ev.nstack : 0))
 			break;
 		if (p->flows && k % REPLAY_DRAIN_EVERY == 0 && skb_flows_drain(p->flows, print_flow, p))
@@ -582,6 +602,10 @@ static int replay(struct printer *p, const struct vista_options *o, char *err, s
 		log_error("%s", err);
 		status = 1;
 	}
+	if (p->pcap && pcap_writer_count(p->pcap) == 0)
+		log_info("The recording has no packets: it was made without --pcap-file");
+	if (close_pcap(p, status != 1, o->pcap_file))
+		status = 1;
 	if (replay_lost(r, &lost))
 		log_info("%llu events replayed, %llu lost while recording", (unsigned long long)p->printed,
 			 (unsigned long long)lost);
@@ -645,7 +669,7 @@ int main(int argc, char **argv)
 	if (setup_printer(p, &opts, err, sizeof(err)))
 		goto fail;
 	if (open_recording(p, &opts, cfg.backend, argc, argv, err, sizeof(err)) ||
-	    open_pcap(p, &opts, err, sizeof(err)))
+	    open_pcap(p, &opts, (uint32_t)opts.pcap_snaplen, err, sizeof(err)))
 		goto fail;
 	cfg.on_event = on_event;
 	cfg.ctx = p;
@@ -679,7 +703,7 @@ int main(int argc, char **argv)
 	print_counts(p);
 	if (close_recording(p, true))
 		status = 1;
-	if (close_pcap(p, status == 0, opts.pcap_file))
+	if (close_pcap(p, status != 1, opts.pcap_file))
 		status = 1;
 	goto out;
 fail:

@@ -389,6 +389,32 @@ size_t format_stack(char *buf, size_t len, const uint64_t *ips, int n, const str
 	return o.need;
 }
 
+size_t format_skb_dump(char *buf, size_t len, const struct vista_event *e)
+{
+	struct out o = out_init(buf, len);
+	const struct vista_skb_dump *d;
+	const char *text;
+	size_t n;
+
+	if (!(e->flags & VISTA_EVF_HAS_SKB)) {
+		finish(&o, buf, len);
+		return o.need;
+	}
+	d = vista_event_skb(e);
+	text = (const char *)(d + 1);
+	n = d->len < VISTA_SKB_DUMP_TEXT ? d->len : VISTA_SKB_DUMP_TEXT - 1;
+	/* The kernel's text is printable, but a damaged recording must not put escapes on a terminal. */
+	n = strnlen(text, n);
+	/* The kernel ends its text with a newline: the dump ends with exactly one. */
+	while (n && text[n - 1] == '\n')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		put_ch(&o, text[i] == '\n' || (text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?');
+	put_ch(&o, '\n');
+	finish(&o, buf, len);
+	return o.need;
+}
+
 int format_state_init(struct format_state *st)
 {
 	struct timespec mono, real;

@@ -32,6 +32,7 @@ struct format_opts {
 	bool tcp;      /* --output-tcp: a TCP event's numbers */
 	bool sk;       /* --output-sk: a socket event's socket fields */
 	bool iptables; /* --output-iptables: a netfilter event's pf, table, chain, hook, verdict, cost */
+	bool skb;      /* --output-skb: an skb event's struct sk_buff text (VISTA_EVF_HAS_SKB) */
 	enum timestamp_mode timestamp;
 };
 
@@ -98,6 +99,12 @@ size_t format_tuple(char *buf, size_t len, const struct vista_tuple *t);
 size_t format_meta(char *buf, size_t len, const struct vista_meta *m);
 size_t format_func(char *buf, size_t len, const struct vista_event *e, const struct format_names *names);
 size_t format_stack(char *buf, size_t len, const uint64_t *ips, int n, const struct kallsyms *ksyms);
+/*
+ * --output-skb: the struct sk_buff text an skb event carries
+ * (VISTA_EVF_HAS_SKB), as the kernel printed it, and a newline; nothing
+ * for an event without one. Printed after the event's line, as pwru does.
+ */
+size_t format_skb_dump(char *buf, size_t len, const struct vista_event *e);
 const char *format_pkt_type(uint8_t pkt_type);
 /* Go's time.Duration text, as the seed prints lifetimes and costs: "930ns", "5.932µs", "1m30.5s", "0s". */
 size_t format_duration(char *buf, size_t len, uint64_t ns);

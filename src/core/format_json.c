@@ -285,6 +285,12 @@ static void put_skb(struct jout *o, const struct vista_event *e, const uint64_t 
 		put_reason(o, e, names);
 	if (nstack > 0)
 		put_stack(o, stack, nstack, names->ksyms);
+	if (opts->skb && (e->flags & VISTA_EVF_HAS_SKB)) {
+		const struct vista_skb_dump *d = vista_event_skb(e);
+
+		member_strn(o, "skb_dump", (const char *)(d + 1),
+			    d->len < VISTA_SKB_DUMP_TEXT ? d->len : VISTA_SKB_DUMP_TEXT - 1);
+	}
 }
 
 static void put_nf(struct jout *o, const struct vista_event *e, const struct format_names *names,

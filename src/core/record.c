@@ -269,7 +269,7 @@ static uint16_t header_check(uint16_t type, uint32_t len)
 static const char *type_name(uint16_t type)
 {
 	static const char *const names[] = { NULL,    "information", "hook",  "drop reason", "symbol",
-					     "event", "end",         "event", "packet" };
+					     "event", "end",         "event", "packet",      "skb dump" };
 
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";
 }
@@ -647,6 +647,21 @@ static int put_packet(struct record_writer *w, const struct vista_packet *p)
 	return 0;
 }
 
+/* RECORD_SKB_DUMP: the struct sk_buff text of the skb event recorded next. */
+static int put_skb_dump(struct record_writer *w, const struct vista_skb_dump *d)
+{
+	const char *text = (const char *)(d + 1);
+	uint16_t n = (uint16_t)strnlen(text, d->len < VISTA_SKB_DUMP_TEXT ? d->len : VISTA_SKB_DUMP_TEXT - 1);
+
+	if (rec_begin(w))
+		return -1;
+	put_le(w, 2, n);
+	put_le(w, 2, 0);
+	put_bytes(w, text, n);
+	rec_end(w, RECORD_SKB_DUMP);
+	return 0;
+}
+
 int record_write_event(struct record_writer *w, const struct vista_event *e, const uint64_t *stack, int nstack,
 		       const struct format_names *names, char *err, size_t errlen)
 {
@@ -662,6 +677,8 @@ int record_write_event(struct record_writer *w, const struct vista_event *e, con
 	if (names)
 		put_event_names(w, e, stack, nstack, names);
 	if ((e->flags & VISTA_EVF_HAS_PACKET) && put_packet(w, vista_event_packet(e)))
+		return writer_fail(w, err, errlen);
+	if ((e->flags & VISTA_EVF_HAS_SKB) && put_skb_dump(w, vista_event_skb(e)))
 		return writer_fail(w, err, errlen);
 	if (rec_begin(w))
 		return writer_fail(w, err, errlen);
@@ -740,6 +757,9 @@ struct replay {
 	uint64_t lost;
 	bool has_end;
 	bool has_packet; /* a RECORD_PACKET read, for the next RECORD_EVENT */
+	bool has_skb;    /* a RECORD_SKB_DUMP read into skb, for the next RECORD_EVENT */
+	struct vista_skb_dump skb;
+	char skb_text[VISTA_SKB_DUMP_TEXT];
 	char warning[512];
 	uint8_t *payload;
 	size_t payload_cap;
@@ -1061,6 +1081,25 @@ static int check_packet(struct cursor *c, struct vista_packet *p, uint8_t *data)
 	return 0;
 }
 
+/* RECORD_SKB_DUMP: "u16 len, u16 0", then len bytes of text; decoded into *d and text when d is not NULL. */
+static int check_skb_dump(struct cursor *c, struct vista_skb_dump *d, char *text)
+{
+	uint16_t len = (uint16_t)get_le(c, 2);
+	const uint8_t *bytes;
+
+	get_le(c, 2);
+	if (c->bad || c->left != len || len > VISTA_SKB_DUMP_TEXT - 1)
+		return -1;
+	bytes = take(c, len);
+	if (d) {
+		memset(d, 0, sizeof(*d));
+		d->len = len;
+		memcpy(text, bytes, len);
+		text[len] = '\0';
+	}
+	return 0;
+}
+
 /* The kinds' counts after END's first 16 bytes: "u32 kind, u64 records" until the payload ends. */
 static int check_end_kinds(struct replay *r, struct cursor *c)
 {
@@ -1171,6 +1210,9 @@ static int scan(struct replay *r, struct sym_list *syms, char *err, size_t errle
 		case RECORD_PACKET:
 			rc = check_packet(&c, NULL, NULL);
 			break;
+		case RECORD_SKB_DUMP:
+			rc = check_skb_dump(&c, NULL, NULL);
+			break;
 		case RECORD_END:
 			r->has_end = true;
 			/* Fewer events than the writer counted: records went missing. */
@@ -1276,6 +1318,13 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 			r->has_packet = true;
 			continue;
 		}
+		if (type == RECORD_SKB_DUMP) {
+			if (check_skb_dump(&c, &r->skb, r->skb_text))
+				return errmsg_set(err, errlen,
+						  "cannot read the recording %s: it changed while being read", r->path);
+			r->has_skb = true;
+			continue;
+		}
 		if (type == RECORD_KIND_EVENT) {
 			const struct kind_layout *k;
 			const uint8_t *body;
@@ -1287,8 +1336,8 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 			if (!k)
 				continue; /* a kind of a later vista */
 			fields_decode(&ev->body, sizeof(ev->body), body, mbytes, k->fields, k->nfields);
-			ev->event.flags &= ~VISTA_EVF_HAS_PACKET;
-			r->has_packet = false;
+			ev->event.flags &= ~(VISTA_EVF_HAS_PACKET | VISTA_EVF_HAS_SKB);
+			r->has_packet = r->has_skb = false;
 			ev->nstack = 0;
 			return 1;
 		}
@@ -1304,6 +1353,16 @@ int replay_next(struct replay *r, struct replay_event *ev, char *err, size_t err
 			memset(&ev->body, 0, sizeof(ev->body.nf));
 		}
 		r->has_packet = false;
+		/* The dump goes after the packet, when the event has one, as in the ring buffer. */
+		if (r->has_skb && (ev->event.flags & VISTA_EVF_HAS_SKB)) {
+			struct vista_skb_dump *d = (struct vista_skb_dump *)vista_event_skb(&ev->event);
+
+			*d = r->skb;
+			memcpy(d + 1, r->skb_text, r->skb.len + 1u);
+		} else {
+			ev->event.flags &= ~VISTA_EVF_HAS_SKB;
+		}
+		r->has_skb = false;
 		ev->nstack = 0;
 		/* Deeper stacks than this vista collects keep their innermost frames. */
 		for (size_t i = 0; i < frames; i++) {

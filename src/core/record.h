@@ -4,16 +4,16 @@
  * (--record) and read back later, without root or BPF, possibly on another
  * machine (--replay). Both front ends use this; nothing here prints.
  *
- * File format, version 1.2. Every integer is little-endian, whatever the
+ * File format, version 1.3. Every integer is little-endian, whatever the
  * host. A "str" is a u16 byte count followed by that many bytes (no NUL,
  * no control characters).
  *
  *   File header, 16 bytes:
  *     0   char[8] magic "VISTAREC"
  *     8   u16     major version (1): readers refuse any other major version
- *     10  u16     minor version (2): newer minors only add what old readers skip
+ *     10  u16     minor version (3): newer minors only add what old readers skip
  *                 (1.1 added RECORD_KIND_EVENT and the kind counts of RECORD_END,
- *                 1.2 RECORD_PACKET)
+ *                 1.2 RECORD_PACKET, 1.3 RECORD_SKB_DUMP)
  *     12  u32     reserved, written as 0, ignored
  *
  *   Then records until the end of the file, each an 8-byte header and a payload:
@@ -89,6 +89,15 @@
  *     Readers of 1.0 and 1.1 skip it and replay the event without its packet;
  *     an event with VISTA_EVF_HAS_PACKET and no RECORD_PACKET before it is
  *     replayed without the flag.
+ *   RECORD_SKB_DUMP (9): the struct sk_buff text of the skb event in the
+ *     next RECORD_EVENT (--output-skb: VISTA_EVF_HAS_SKB in its flags), after
+ *     its RECORD_PACKET when it has one:
+ *     0   u16     len: bytes of text that follow, less than VISTA_SKB_DUMP_TEXT
+ *     2   u16     zero
+ *     4   len bytes of text, no NUL
+ *     Readers of 1.0 to 1.2 skip it and replay the event without it; an
+ *     event with VISTA_EVF_HAS_SKB and no RECORD_SKB_DUMP before it is
+ *     replayed without the flag.
  *   RECORD_END (6), written when the recording is closed:
  *     0   u64     RECORD_EVENT records written
  *     8   u64     events the kernel lost while recording
@@ -108,7 +117,7 @@
 
 #define RECORD_MAGIC         "VISTAREC"
 #define RECORD_VERSION_MAJOR 1
-#define RECORD_VERSION_MINOR 2
+#define RECORD_VERSION_MINOR 3
 #define RECORD_MAX_PAYLOAD   (1u << 20)
 #define RECORD_EVENT_BYTES   156
 #define RECORD_NF_BYTES      152
@@ -124,6 +133,7 @@ enum record_type {
 	RECORD_END = 6,
 	RECORD_KIND_EVENT = 7,
 	RECORD_PACKET = 8,
+	RECORD_SKB_DUMP = 9,
 };
 
 /* The output options of the recording run that decide what its events carry. */
@@ -132,6 +142,7 @@ enum record_options {
 	RECORD_OPT_TUPLE = 1 << 1,      /* --output-tuple */
 	RECORD_OPT_STACK = 1 << 2,      /* --output-stack */
 	RECORD_OPT_DROP_STACK = 1 << 3, /* --filter-skb-drop-stack */
+	RECORD_OPT_SKB = 1 << 4,        /* --output-skb */
 };
 
 struct record_info {
@@ -202,7 +213,8 @@ struct replay_event {
 	struct vista_event event;
 	/*
 	 * The struct of the event's kind, or an skb event's packet
-	 * (VISTA_EVF_HAS_PACKET), right after it as in the ring buffer.
+	 * (VISTA_EVF_HAS_PACKET) and its skb's text (VISTA_EVF_HAS_SKB) after
+	 * the packet, right after it as in the ring buffer.
 	 */
 	union {
 		struct vista_nf nf;
@@ -212,6 +224,8 @@ struct replay_event {
 			struct vista_packet hdr;
 			uint8_t data[VISTA_PACKET_MAX];
 		} packet;
+		uint8_t tail[sizeof(struct vista_packet) + VISTA_PACKET_MAX + sizeof(struct vista_skb_dump) +
+			     VISTA_SKB_DUMP_TEXT];
 	} body;
 	uint64_t stack[VISTA_MAX_STACK_DEPTH];
 	int nstack;

@@ -592,10 +592,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const struct vista_event *e = data;
 
 	/* Never produced by our programs; ignored rather than misread. */
-	if (size < sizeof(*e) || size < vista_event_size(e->kind))
-		return 0;
-	if ((e->flags & VISTA_EVF_HAS_PACKET) &&
-	    (size < vista_event_size(e->kind) + sizeof(struct vista_packet) || size < vista_record_size(e)))
+	if (!vista_record_fits(e, (__u32)size))
 		return 0;
 	if (e->kind == VISTA_EV_NETFILTER)
 		return nf_trace_deliver(s->nf, data, size, s->on_event, s->ctx) ? -ECANCELED : 0;

@@ -42,7 +42,7 @@ tshark_fields() {
 
 # ---------------------------------------------------------------- pcapng
 out=$tmpdir/ng
-if vista_start "$out" --filter-addr "$IP_B" --pcap-file "$tmpdir/cap.pcapng"; then
+if vista_start "$out" --filter-addr "$IP_B" --pcap-file "$tmpdir/cap.pcapng" --record "$tmpdir/cap.vrec"; then
 	traffic 40123
 	vista_stop
 	is "$VISTA_STATUS" 0 "pcapng: vista exits 0"
@@ -74,6 +74,31 @@ if vista_start "$out" --filter-addr "$IP_B" --pcap-file "$tmpdir/cap.pcapng"; th
 	like "$ifaces" "$VETH_B	netns=$NETNS_INODE_B ifindex=$IFINDEX_B from the MAC header" \
 		"pcapng: an interface block for B's device in B's netns"
 	unlike "$(tshark -n -r "$tmpdir/cap.pcapng" -V 2>&1)" "Malformed|Bogus" "pcapng: tshark finds nothing malformed"
+
+	# The recording made alongside carries the packets: a replay writes the same capture again.
+	decoded() { tshark -n -r "$1" -T fields -e frame.comment -e frame.len -e ip.src -e ip.dst -e icmp.ident \
+		-e icmp.seq -e tcp.srcport -e tcp.dstport -e tcp.len 2>/dev/null; }
+	run_capture "$VISTA" --replay "$tmpdir/cap.vrec" --pcap-file "$tmpdir/replayed.pcapng" \
+		--output-file "$tmpdir/replayed.txt"
+	is "$RUN_STATUS" 0 "replay --pcap-file: exit 0"
+	like "$RUN_ERR" "[0-9]+ packets written to $tmpdir/replayed.pcapng" "replay --pcap-file: the count is logged"
+	is "$(sed -nE 's/.* ([0-9]+) packets written to .*/\1/p' "$out.err")" \
+		"$(sed -nE 's/.* ([0-9]+) packets written to .*/\1/p' <<<"$RUN_ERR")" \
+		"replay --pcap-file: as many packets as the live capture"
+	cmp_ok "$(decoded "$tmpdir/cap.pcapng" | wc -l)" -gt 10 "replay --pcap-file: the live capture has packets to compare"
+	is "$(decoded "$tmpdir/replayed.pcapng" | md5sum)" "$(decoded "$tmpdir/cap.pcapng" | md5sum)" \
+		"replay --pcap-file: tshark decodes the same packets, hooks, ids, seqs and ports as live"
+	is "$(stat -c %a "$tmpdir/replayed.pcapng")" 600 "replay --pcap-file: the file is mode 0600"
+	run_capture "$VISTA" --replay "$tmpdir/cap.vrec" --pcap-file "$tmpdir/replayed.pcap" --output-file /dev/null
+	is "$(tshark_fields "$tmpdir/replayed.pcap" "icmp.type == 8" icmp.ident icmp.seq | sort -u | tr '\n' ' ')" \
+		"$PING_ID 1 $PING_ID 2 " "replay --pcap-file: classic pcap decodes the echo requests too"
+	run_capture "$VISTA" --replay "$tmpdir/cap.vrec" --pcap-file "$tmpdir/cap.vrec"
+	isnt "$RUN_STATUS" 0 "replay --pcap-file onto the recording itself: refused"
+	like "$RUN_ERR" "^vista: the packets \(--pcap-file $tmpdir/cap.vrec\) cannot go to the file of the traces or the recording$" \
+		"  with one line"
+	cmp_ok "$(stat -c %s "$tmpdir/cap.vrec")" -gt 1000 "  and the recording is intact"
+	run_capture "$VISTA" --replay "$tmpdir/cap.vrec" --pcap-file "$tmpdir/x.pcap" --pcap-snaplen 64
+	like "$RUN_ERR" "^vista: --pcap-snaplen cannot be used with --replay" "replay: --pcap-snaplen is refused"
 fi
 
 # ---------------------------------------------------------------- classic pcap, a smaller snaplen
@@ -224,15 +249,18 @@ else
 	skip "cannot mount a tmpfs" 10
 fi
 
-# A closed pipe with JSON: vista ends cleanly and says nothing is wrong (exit status 0, as vista(8) says).
+# A closed pipe with JSON: vista stops at its next write, says so in one line and exits 2 (vista(8)), detached.
 ( while :; do in_a ping -c 1 -W 1 "$IP_B" >/dev/null 2>&1; done ) &
 pinger=$!
 track_pid $pinger
 env --default-signal timeout 30 bash -c "'$VISTA' --output-json --filter-addr $IP_B 2>'$tmpdir/pipe.err' | head -1 \
 	>'$tmpdir/pipe.out'; echo \${PIPESTATUS[0]} >'$tmpdir/pipe.status'"
 kill "$pinger" 2>/dev/null
-is "$(cat "$tmpdir/pipe.status")" 0 "json | head -1: vista exits 0"
+is "$(cat "$tmpdir/pipe.status")" 2 "json | head -1: vista exits 2"
 is "$(jq -r .kind "$tmpdir/pipe.out")" skb "json | head -1: head got a whole JSON line"
-unlike "$(cat "$tmpdir/pipe.err")" "vista: " "json | head -1: no error message for a closed pipe"
+is "$(grep -c '^vista: ' "$tmpdir/pipe.err")" 1 "json | head -1: one error line"
+like "$(grep '^vista: ' "$tmpdir/pipe.err")" \
+	'^vista: the output was closed \(broken pipe\): stopped after [1-9][0-9]* events$' \
+	"json | head -1: it says the output was closed and after how many events"
 is "$(leftovers)" 0 "json | head -1: nothing left attached"
 done_testing

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# SIGINT, SIGTERM, SIGHUP and a closed stdout end a run cleanly: exit 0, counts
-# on stderr, every link detached. SIGUSR1 prints the counts on demand.
+# SIGINT, SIGTERM and SIGHUP end a run cleanly: exit 0, counts on stderr, every
+# link detached; a closed stdout too, but with one line saying so and exit 2.
+# SIGUSR1 prints the counts on demand.
 . "$E2E_LIB"
 require_root
 require_cmd ping ip
@@ -46,15 +47,17 @@ if vista_start "$out" --filter-netns "/run/netns/$NS_B" --output-tuple; then
 		"drain: received equals lines printed, nothing lost"
 fi
 
-# A closed stdout (vista | head -3): vista notices on its next write and ends cleanly.
+# A closed stdout (vista | head -3): vista notices on its next write, says so and ends cleanly, detached.
 ( while :; do in_a ping -c 1 -W 1 "$IP_B" >/dev/null 2>&1; done ) &
 pinger=$!
 track_pid $pinger
 env --default-signal timeout 30 bash -c "'$VISTA' --filter-netns /run/netns/$NS_B 2>'$tmpdir/pipe.err' | head -3 >'$tmpdir/pipe.out'; echo \${PIPESTATUS[0]} >'$tmpdir/pipe.status'"
 kill "$pinger" 2>/dev/null
-is "$(cat "$tmpdir/pipe.status")" 0 "vista | head -3: vista exits 0"
+is "$(cat "$tmpdir/pipe.status")" 2 "vista | head -3: vista exits 2, the status of a closed output"
 is "$(wc -l <"$tmpdir/pipe.out")" 3 "head got its 3 lines"
-unlike "$(cat "$tmpdir/pipe.err")" "vista: " "no error message for a closed pipe"
+is "$(grep -c '^vista: ' "$tmpdir/pipe.err")" 1 "one error line for the closed pipe"
+like "$(grep '^vista: ' "$tmpdir/pipe.err")" \
+	'^vista: the output was closed \(broken pipe\): stopped after [0-9]+ events$' "which says what happened"
 like "$(cat "$tmpdir/pipe.err")" "events received" "counts on stderr"
 is "$(bpf_vista_objects_settle 0)" 0 "vista | head: nothing left attached"
 done_testing

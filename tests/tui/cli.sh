@@ -47,6 +47,7 @@ CASES=(
 	"--filter-port 70000                => ^vista-top: invalid argument \"70000\" for \"--filter-port\" flag"
 	"--timestamp sometimes              => \"--timestamp\" flag: want none, relative or absolute$"
 	"--output-file /tmp/x.txt           => ^vista-top: --output-file is not supported by vista-top"
+	"--output-skb                       => ^vista-top: --output-skb is not supported by vista-top, which shows events on the screen; use vista$"
 	"--output-tcp                       => ^vista-top: --output-tcp has no effect without --filter-trace-tcp$"
 	"--filter-trace-tcp --filter-tcp-lifetime soon => ^vista-top: invalid argument \"soon\" for \"--filter-tcp-lifetime\" flag"
 	"--output-flows                     => ^vista-top: --output-flows is an option of vista: vista-top shows the flow of an skb on Enter$"

@@ -317,6 +317,46 @@ static void test_json(void)
 	   "json netfilter: the verdict and how it was found: %s", buf);
 }
 
+/* --output-skb: the kernel's text after the event's line, and as a JSON string. */
+static void test_skb_dump(void)
+{
+	static const char text[] = "(struct sk_buff){\n .len = (unsigned int)98,\n .protocol = (__be16)8,\n}\n";
+	struct format_names names = { hook_name, reason_name, NULL, NULL };
+	struct format_opts opts = { .skb = true };
+	struct format_state st = { .realtime_offset_ns = 1000 };
+	struct {
+		struct vista_event e;
+		struct vista_skb_dump d;
+		char text[96];
+	} ev;
+	char buf[1024];
+	size_t n;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.e.kind = VISTA_EV_SKB;
+	ev.e.hook_id = 7;
+	ev.e.flags = VISTA_EVF_HAS_SKB;
+	ev.d.len = sizeof(text) - 1;
+	memcpy(ev.text, text, sizeof(text));
+	n = format_skb_dump(buf, sizeof(buf), &ev.e);
+	is_str(buf, "(struct sk_buff){\n .len = (unsigned int)98,\n .protocol = (__be16)8,\n}\n",
+	       "skb text: the kernel's text, one newline at its end");
+	is_int(n, strlen(buf), "  the length returned is the text's");
+	ev.text[5] = '\033';
+	format_skb_dump(buf, sizeof(buf), &ev.e);
+	ok(strncmp(buf, "(stru?t sk_buff)", 16) == 0, "  a control character shows as '?': %.16s", buf);
+	ev.text[5] = 'c';
+	format_json_event(buf, sizeof(buf), &ev.e, NULL, 0, &names, &opts, &st);
+	ok(strstr(buf, ",\"skb_dump\":\"(struct sk_buff){\\u000a .len = (unsigned int)98,\\u000a .protocol = "
+		       "(__be16)8,\\u000a}\\u000a\"}\n") != NULL,
+	   "json: skb_dump carries the text, escaped: %s", buf);
+	opts.skb = false;
+	format_json_event(buf, sizeof(buf), &ev.e, NULL, 0, &names, &opts, &st);
+	ok(!strstr(buf, "skb_dump"), "json: without --output-skb no skb_dump");
+	ev.e.flags = 0;
+	is_int(format_skb_dump(buf, sizeof(buf), &ev.e), 0, "skb text: an event without a dump prints nothing");
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -330,6 +370,7 @@ int main(void)
 	test_pcapng();
 	test_pcap_errors();
 	test_json();
+	test_skb_dump();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);

@@ -283,7 +283,7 @@ static void test_round_trip(void)
 	is_int(info->utc_offset_s, 9 * 3600, "info: zone offset");
 	is_int(info->options, RECORD_OPT_META | RECORD_OPT_TUPLE | RECORD_OPT_STACK, "info: output options");
 	is_int(info->timestamp, TIMESTAMP_RELATIVE, "info: timestamp mode");
-	ok(info->version_major == 1 && info->version_minor == 2, "info: format version 1.2");
+	ok(info->version_major == 1 && info->version_minor == 3, "info: format version 1.3");
 
 	is_str(replay_hook_name(r, 0), "net_dev_queue", "hook 0 named");
 	is_str(replay_hook_name(r, 2), "netif_receive_skb", "hook 2 named (written upfront, no event used it)");
@@ -387,7 +387,7 @@ static void test_layout(void)
 		return;
 	}
 	ok(memcmp(buf, "VISTAREC", 8) == 0, "magic VISTAREC");
-	ok(le(buf + 8, 2) == 1 && le(buf + 10, 2) == 2 && le(buf + 12, 4) == 0, "version 1.2, reserved 0");
+	ok(le(buf + 8, 2) == 1 && le(buf + 10, 2) == 3 && le(buf + 12, 4) == 0, "version 1.3, reserved 0");
 	is_int(le(buf + 16, 2), RECORD_INFO, "INFO is the first record");
 	ok(le(buf + 18, 2) == doc_check(RECORD_INFO, (uint32_t)le(buf + 20, 4)), "its check is the documented hash");
 	ok(le(buf + 24 + 16, 4) == 9 * 3600 && le(buf + 24 + 20, 4) == 7 && buf[24 + 24] == 1,
@@ -1482,6 +1482,100 @@ static void test_packet(void)
 	replay_close(r);
 }
 
+/*
+ * An skb event's struct sk_buff text (--output-skb) goes in a
+ * RECORD_SKB_DUMP before it, after its RECORD_PACKET, and comes back after
+ * the packet, as in the ring buffer.
+ */
+static void test_skb_dump(void)
+{
+	static const char text[] = "(struct sk_buff){\n .len = (unsigned int)98,\n}\n";
+	struct record_info info = test_info();
+	struct {
+		struct vista_event e;
+		struct vista_packet p;
+		uint8_t data[16];
+		struct vista_skb_dump d;
+		char text[64];
+	} rec;
+	struct {
+		struct vista_event e;
+		struct vista_skb_dump d;
+		char text[64];
+	} alone;
+	struct record_writer *w;
+	struct replay_event ev;
+	struct replay *r;
+	const struct vista_skb_dump *d;
+	uint8_t *buf;
+	size_t len, at;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.e = plain_event(1000, 0);
+	rec.e.flags |= VISTA_EVF_HAS_PACKET | VISTA_EVF_HAS_SKB;
+	rec.p = (struct vista_packet){ .len = 98, .caplen = 11, .layer = VISTA_PKT_L3 };
+	memcpy(rec.data, "\x45packet-10", 11);
+	rec.d.len = sizeof(text) - 1;
+	memcpy(rec.text, text, sizeof(text));
+	is_int(vista_record_size(&rec.e), sizeof(struct vista_event) + 8 + 16 + 8 + 48,
+	       "skb dump: vista_record_size: event, packet, dump header, 47 bytes and a NUL rounded up to 48");
+	ok(vista_record_fits(&rec.e, vista_record_size(&rec.e)), "skb dump: a record of that size fits");
+	ok(!vista_record_fits(&rec.e, vista_record_size(&rec.e) - 8), "  8 bytes less does not");
+	ok(!vista_record_fits(&rec.e, sizeof(struct vista_event) + 8 + 16 + 4),
+	   "  nor one cut inside the dump's header");
+	memset(&alone, 0, sizeof(alone));
+	alone.e = plain_event(2000, 0);
+	alone.e.flags |= VISTA_EVF_HAS_SKB;
+	alone.d.len = 5;
+	memcpy(alone.text, "(x){}", 6);
+	ok(vista_event_skb(&alone.e) == &alone.d, "skb dump: without a packet it follows the event");
+
+	set_path("skb.vrec");
+	is_int(record_writer_open(path, &info, &w, err, sizeof(err)), 0, "skb dump: a recording opened");
+	is_int(record_write_event(w, &rec.e, NULL, 0, NULL, err, sizeof(err)), 0, "skb dump: an event with a packet");
+	is_int(record_write_event(w, &alone.e, NULL, 0, NULL, err, sizeof(err)), 0, "skb dump: an event without one");
+	is_int(record_writer_close(w, 0, err, sizeof(err)), 0, "skb dump: closed");
+	if (!ok(replay_open(path, &r, err, sizeof(err)) == 0, "skb dump: the recording opens")) {
+		diag_err();
+		return;
+	}
+	is_int(replay_event_count(r), 2, "skb dump: 2 events (the dump records are no events)");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 1, "skb dump: event 1");
+	ok((ev.event.flags & (VISTA_EVF_HAS_PACKET | VISTA_EVF_HAS_SKB)) == (VISTA_EVF_HAS_PACKET | VISTA_EVF_HAS_SKB),
+	   "  has its packet and its dump");
+	d = vista_event_skb(&ev.event);
+	ok((const uint8_t *)d == (const uint8_t *)&ev.body + 8 + 16, "  the dump right after the packet");
+	ok(d->len == sizeof(text) - 1 && strcmp((const char *)(d + 1), text) == 0, "  its text, NUL-terminated");
+	is_int(replay_next(r, &ev, err, sizeof(err)), 1, "skb dump: event 2");
+	d = vista_event_skb(&ev.event);
+	ok(ev.event.ts_ns == 2000 && ev.event.flags == alone.e.flags &&
+	       (const uint8_t *)d == (const uint8_t *)&ev.body && strcmp((const char *)(d + 1), "(x){}") == 0,
+	   "  its dump right after the event");
+	replay_close(r);
+
+	/* A damaged dump (its length past its record) is an error, not a misread. */
+	buf = slurp(&len);
+	if (!buf) {
+		fail_err("skb dump: the recording reads back");
+		return;
+	}
+	for (at = 16; at + 8 <= len; at += 8 + le(buf + at + 4, 4))
+		if (le(buf + at, 2) == RECORD_SKB_DUMP)
+			break;
+	if (!ok(at + 8 <= len, "skb dump: the RECORD_SKB_DUMP record is found")) {
+		free(buf);
+		return;
+	}
+	ok(le(buf + at + 4, 4) == 4 + sizeof(text) - 1 && le(buf + at + 8, 2) == sizeof(text) - 1 &&
+	       memcmp(buf + at + 12, text, sizeof(text) - 1) == 0,
+	   "  u16 len, u16 0, then the text without its NUL");
+	put_le(buf + at + 8, 2, le(buf + at + 8, 2) + 1);
+	spill("skb-bad.vrec", buf, len);
+	free(buf);
+	ok(replay_open(path, &r, err, sizeof(err)) < 0, "skb dump: a length past its record does not open");
+	ok(strstr(err, "is corrupted: malformed skb dump record at byte") != NULL, "  message: %s", err);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -1498,6 +1592,7 @@ int main(void)
 	test_kinds_layout();
 	test_kinds_compatibility();
 	test_kinds_damaged();
+	test_skb_dump();
 	test_kinds_rendering();
 	test_truncated();
 	test_bad_files();
