@@ -315,7 +315,8 @@ void record_info_init(struct record_info *info, int argc, char *const *argv)
 
 int64_t record_info_clock_offset(const struct record_info *info)
 {
-	return info->start_realtime_ns - info->start_monotonic_ns;
+	/* Wrapping: a recording's clocks are whatever its file says, and must not overflow. */
+	return (int64_t)((uint64_t)info->start_realtime_ns - (uint64_t)info->start_monotonic_ns);
 }
 
 /* ---------------------------------------------------------------- a set of ids */
