@@ -1059,7 +1059,8 @@ static int read_head(struct replay *r, char *err, size_t errlen)
 	if (st == READ_ERROR)
 		return -1;
 	if (st != READ_OK)
-		return errmsg_set(err, errlen, "%s is cut short: it ends before its information record", r->path);
+		return errmsg_set(err, errlen, "%s is cut short: it ends at byte %llu, inside its information record",
+				  r->path, (unsigned long long)r->size);
 	if (type != RECORD_INFO)
 		return errmsg_set(err, errlen, "%s is corrupted: it does not start with its information record",
 				  r->path);
