@@ -454,9 +454,15 @@ static uint64_t relative_ns(struct format_state *st, const struct vista_event *e
 
 size_t format_clock(char *buf, size_t len, const struct format_state *st, uint64_t ts_ns)
 {
-	int64_t wall = (int64_t)ts_ns + st->realtime_offset_ns;
-	time_t sec = (time_t)(wall / 1000000000LL);
-	int ms = (int)((wall / 1000000LL) % 1000);
+	/*
+	 * Wrapping sum: a replayed recording's clocks can be anything, and an
+	 * overflow must not be undefined. Times before 1970 round down, so
+	 * that the milliseconds stay within 0..999.
+	 */
+	int64_t wall = (int64_t)(ts_ns + (uint64_t)st->realtime_offset_ns);
+	int64_t rem = wall % 1000000000LL;
+	time_t sec = (time_t)(wall / 1000000000LL - (rem < 0));
+	int ms = (int)((rem < 0 ? rem + 1000000000LL : rem) / 1000000LL);
 	struct out o = out_init(buf, len);
 	struct tm tm;
 	char b[FORMAT_CLOCK_LEN];

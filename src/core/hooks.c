@@ -203,6 +203,7 @@ static char **read_ftrace_list(const char *path, size_t *count)
 	char **v = NULL, line[512];
 	size_t n = 0, cap = 0;
 
+	*count = 0;
 	if (!f)
 		return NULL;
 	while (fgets(line, sizeof(line), f)) {
@@ -225,6 +226,8 @@ static char **read_ftrace_list(const char *path, size_t *count)
 		return NULL;
 	}
 	fclose(f);
+	if (!v)
+		return NULL; /* an empty list: qsort() must not be given NULL, even for 0 entries */
 	qsort(v, n, sizeof(*v), cmp_str);
 	*count = n;
 	return v;
@@ -250,7 +253,7 @@ size_t hooks_keep_attachable(struct hook_table *t, const struct kallsyms *ks, co
 		t->v[kept++] = *h;
 	}
 	t->n = kept;
-	for (size_t i = 0; i < nlist; i++)
+	for (size_t i = 0; list && i < nlist; i++)
 		free(list[i]);
 	free(list);
 	return dropped;

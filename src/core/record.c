@@ -315,7 +315,8 @@ void record_info_init(struct record_info *info, int argc, char *const *argv)
 
 int64_t record_info_clock_offset(const struct record_info *info)
 {
-	return info->start_realtime_ns - info->start_monotonic_ns;
+	/* Wrapping: a recording's clocks are whatever its file says, and must not overflow. */
+	return (int64_t)((uint64_t)info->start_realtime_ns - (uint64_t)info->start_monotonic_ns);
 }
 
 /* ---------------------------------------------------------------- a set of ids */
@@ -1141,7 +1142,8 @@ static int read_head(struct replay *r, char *err, size_t errlen)
 	if (st == READ_ERROR)
 		return -1;
 	if (st != READ_OK)
-		return errmsg_set(err, errlen, "%s is cut short: it ends before its information record", r->path);
+		return errmsg_set(err, errlen, "%s is cut short: it ends at byte %llu, inside its information record",
+				  r->path, (unsigned long long)r->size);
 	if (type != RECORD_INFO)
 		return errmsg_set(err, errlen, "%s is corrupted: it does not start with its information record",
 				  r->path);

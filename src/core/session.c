@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -141,13 +142,27 @@ static struct btf *load_btf(const char *path, char *err, size_t errlen)
 	struct btf *btf = path ? btf__parse(path, NULL) : btf_cache_vmlinux();
 
 	if (!btf) {
-		if (path)
-			snprintf(err, errlen, "cannot read kernel BTF from %s: %s", path, strerror(errno));
+		int e = errno;
+		struct stat st;
+
+		/*
+		 * A file libbpf opens but cannot parse fails with EIO or one of its
+		 * own error numbers, which strerror() knows nothing of: name the
+		 * cause instead.
+		 */
+		if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			snprintf(err, errlen, "cannot read kernel BTF from %s: it is a directory", path);
+		else if (path && (e == EIO || e == EINVAL || e == ENODATA || e >= __LIBBPF_ERRNO__START))
+			snprintf(err, errlen,
+				 "cannot read kernel BTF from %s: not a BTF file (raw BTF, or ELF with a .BTF section)",
+				 path);
+		else if (path)
+			snprintf(err, errlen, "cannot read kernel BTF from %s: %s", path, strerror(e));
 		else
 			snprintf(err, errlen,
 				 "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s; the kernel needs "
 				 "CONFIG_DEBUG_INFO_BTF=y, or pass --kernel-btf FILE",
-				 strerror(errno));
+				 strerror(e));
 	}
 	return btf;
 }

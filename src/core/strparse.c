@@ -274,7 +274,7 @@ int parse_bool(const char *s, int *out, char *err, size_t errlen)
 int parse_mark(const char *s, uint32_t *mark, uint32_t *mask, char *err, size_t errlen)
 {
 	const char *slash = s ? strchr(s, '/') : NULL;
-	uint64_t v, m = UINT32_MAX;
+	uint64_t v = 0, m = UINT32_MAX;
 	char why[64], head[32];
 
 	if (!s)

@@ -47,6 +47,9 @@ static int read_text(const char *path, char **text, size_t *size, char *err, siz
 	char *buf;
 	int fd;
 
+	/* Empty until read, so that a caller never walks what a failure left unset. */
+	*text = NULL;
+	*size = 0;
 	if (!*path)
 		return errmsg_set(err, errlen, "empty filter file name");
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer; the checks below refuse it anyway. */

@@ -308,7 +308,7 @@ int live_source_open(const struct session_config *cfg, const struct live_record 
 	ls->origin_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	/* Read after attaching, so that the JIT symbols of vista's own programs are known too. */
 	ls->ksyms = kallsyms_load("/proc/kallsyms");
-	if (ls->rec) {
+	if (rec) {
 		/* Times count from the start of the recording, in the live view as in its replay. */
 		ls->origin_ns = (uint64_t)rec->info->start_monotonic_ns;
 		ls->names.hook_name = hook_name_cb;

@@ -33,6 +33,10 @@
 #             | bpf_vista_objects_settle MAX
 # Cleanup:    $tmpdir (removed at exit) | track_pid PID | at_exit 'COMMAND'
 #
+# VISTA_WRAPPER, when set, is a command line that vista_start and
+# vista_run_expect_error run vista under ("valgrind --error-exitcode=126 ...":
+# make check-valgrind sets it).
+#
 # Everything started here (vista, namespaces and what runs in them, tracked
 # pids, $tmpdir) is cleaned up by an EXIT trap: do not replace it, register
 # extra cleanup with at_exit instead.
@@ -327,7 +331,8 @@ vista_start() {
 	VISTA_OUT=$out
 	VISTA_ERR=$out.err
 	# Background jobs of a script ignore SIGINT: give vista the default back.
-	env --default-signal "$VISTA" --ready-file "$ready" "$@" >"$VISTA_OUT" 2>"$VISTA_ERR" </dev/null &
+	# shellcheck disable=SC2086 # VISTA_WRAPPER is a command line
+	env --default-signal ${VISTA_WRAPPER:-} "$VISTA" --ready-file "$ready" "$@" >"$VISTA_OUT" 2>"$VISTA_ERR" </dev/null &
 	VISTA_PID=$!
 	_E2E_VISTA_PIDS+=("$VISTA_PID")
 	for ((i = 0; i < E2E_READY_TIMEOUT * 10; i++)); do
@@ -406,7 +411,8 @@ run_capture() {
 # vista_run_expect_error ARGS...: runs vista ARGS in the foreground; see run_capture.
 vista_run_expect_error() {
 	require_vista
-	run_capture "$VISTA" "$@"
+	# shellcheck disable=SC2086 # VISTA_WRAPPER is a command line
+	run_capture ${VISTA_WRAPPER:-} "$VISTA" "$@"
 }
 
 # ================================================================ BPF objects

@@ -735,6 +735,24 @@ static void test_netfilter(struct format_state *st)
 	   "no names past the known values");
 }
 
+/* A replayed file's clocks can be anything: the sum wraps (no overflow), times before 1970 round down. */
+static void test_clock_extremes(void)
+{
+	struct format_state st = { .fixed_zone = true };
+	char buf[FORMAT_CLOCK_LEN + 1];
+
+	st.realtime_offset_ns = -1;
+	format_clock(buf, sizeof(buf), &st, 0);
+	is_str(buf, "23:59:59.999", "a clock 1 ns before 1970 shows the last millisecond of 1969");
+	st.realtime_offset_ns = INT64_MAX;
+	format_clock(buf, sizeof(buf), &st, (uint64_t)INT64_MAX);
+	is_str(buf, "23:59:59.999", "a sum beyond INT64_MAX wraps (to -2 ns) instead of overflowing");
+	st.realtime_offset_ns = 3723004000000LL; /* 1h 2m 3.004s */
+	st.utc_offset_s = -3600;
+	format_clock(buf, sizeof(buf), &st, 0);
+	is_str(buf, "00:02:03.004", "the recording's zone applies");
+}
+
 int main(void)
 {
 	struct format_state st;
@@ -747,6 +765,7 @@ int main(void)
 	test_drop_reason(&st);
 	test_relative();
 	test_absolute();
+	test_clock_extremes();
 	test_truncation(&st);
 	test_stack(&st);
 	test_durations();

@@ -589,7 +589,7 @@ static void test_truncated(void)
 	}
 	cut("no-info.vrec", 30);
 	is_int(count_events(NULL), -1, "a file cut inside its INFO record does not open");
-	snprintf(want, sizeof(want), "%s is cut short: it ends before its information record", path);
+	snprintf(want, sizeof(want), "%s is cut short: it ends at byte 30, inside its information record", path);
 	is_str(err, want, "  message");
 }
 
