@@ -79,9 +79,10 @@ CASES=(
 	'vista --help=yes => ^vista: invalid argument "yes" for "--help" flag: invalid syntax$'
 	'vista --timestamp= => ^vista: invalid argument "" for "--timestamp" flag: want none, relative or absolute$'
 	'vista --filter-trace-skb --replay $F/good.vrec => ^vista: --filter-trace-skb cannot be used with --replay: a replay traces nothing, it prints a recording$'
-	'vista --filter-trace-xdp => ^vista: --filter-trace-xdp is not available yet in this version of vista$'
-	'vista --kmods foo => ^vista: --kmods is not available yet in this version of vista$'
-	'vista --output-skb => ^vista: --output-skb is not available yet in this version of vista$'
+	'vista --filter-trace-xdp => ^vista: --filter-trace-xdp needs fentry programs on BPF programs: this kernel refuses fentry programs \(Operation not permitted\)$'
+	'vista --kmods foo => ^vista: --kmods: no loaded kernel module "foo" has BTF \(/sys/kernel/btf/foo: No such file or directory\)$'
+	'vista --pcap-file $F/x.pcap --pcap-mode entry --filter-trace-xdp => ^vista: --pcap-mode is not available yet in this version of vista$'
+	'vista --output-skb --output-flows => ^vista: --output-flows cannot be combined with --output-skb: a flow summary shows no skb$'
 	'vista --output-tcp => ^vista: --output-tcp has no effect without --filter-trace-tcp$'
 	# Durations.
 	'vista --filter-trace-tcp --filter-tcp-lifetime -1s => ^vista: invalid argument "-1s" for "--filter-tcp-lifetime" flag: negative duration "-1s"$'
@@ -114,7 +115,7 @@ CASES=(
 	'vista-top --filter-port 70000 => ^vista-top: invalid argument "70000" for "--filter-port" flag: value out of range \(max 65535\)$'
 	'vista-top --timestamp sometimes => ^vista-top: invalid argument "sometimes" for "--timestamp" flag: want none, relative or absolute$'
 	'vista-top --output-file $F/out => ^vista-top: --output-file is not supported by vista-top, which shows events on the screen; use vista to write them to a file$'
-	'vista-top --filter-trace-iptables => ^vista-top: --filter-trace-iptables is not available yet in vista-top: vista prints these events$'
+	'vista-top --output-flows => ^vista-top: --output-flows is an option of vista: vista-top shows the flow of an skb on Enter$'
 	'vista-top => ^vista-top: vista-top needs a terminal: its standard input and output must be a terminal$'
 	# pcap-filter expressions.
 	'vista "ether host zz:zz" => ^vista: invalid pcap-filter expression "ether host zz:zz": unknown ether host '"'"'zz'"'"'$'
@@ -123,7 +124,7 @@ CASES=(
 	'vista tcp extra => ^vista: invalid pcap-filter expression "tcp extra": can'"'"'t parse filter expression: syntax error$'
 	'vista-top "tcp port" => ^vista-top: invalid pcap-filter expression "tcp port": can'"'"'t parse filter expression: syntax error$'
 	# The filter command language, through --filter-file.
-	'vista --filter-file $F/unknown-command.f => ^vista: .*/unknown-command\.f:2: column 1: unknown command "prot" \(commands: pcap addr port proto netns ifname mark pid func clear show\)$'
+	'vista --filter-file $F/unknown-command.f => ^vista: .*/unknown-command\.f:2: column 1: unknown command "prot" \(commands: pcap addr port proto netns ifname mark pid func sk-mark tcp-lifetime track clear show\)$'
 	'vista --filter-file $F/unterminated.f => ^vista: .*/unterminated\.f:2: column 6: unterminated quote$'
 	'vista --filter-file $F/bad-port.f => ^vista: .*/bad-port\.f:2: column 6: invalid port "99999": value out of range \(max 65535\)$'
 	'vista --filter-file $F/nul.f => ^vista: .*/nul\.f:2: NUL byte: a filter file must be text$'
