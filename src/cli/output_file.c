@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/errmsg.h"
+#include "core/fdio.h"
 
 #define BUF_BYTES (64u << 10)
 
@@ -81,18 +82,8 @@ int output_file_open(const char *path, uint64_t max_size, uint64_t max_backups, 
 
 static int flush_buf(struct output_file *f)
 {
-	size_t done = 0;
-
-	while (!f->error && done < f->len) {
-		ssize_t n = write(f->fd, f->buf + done, f->len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			f->error = n < 0 ? errno : EIO;
-		else
-			done += (size_t)n;
-	}
+	if (!f->error)
+		f->error = fd_write_all(f->fd, f->buf, f->len, NULL);
 	f->len = 0;
 	return f->error ? -1 : 0;
 }
@@ -157,19 +148,10 @@ int output_file_write(struct output_file *f, const char *text, size_t n, char *e
 		return fail(f, err, errlen);
 	if (n > BUF_BYTES) {
 		/* Longer than the buffer (a huge stack): written at once. */
-		while (!f->error && n) {
-			ssize_t k = write(f->fd, text, n);
+		size_t written;
 
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				f->error = k < 0 ? errno : EIO;
-			else {
-				text += k;
-				n -= (size_t)k;
-				f->size += (uint64_t)k;
-			}
-		}
+		f->error = fd_write_all(f->fd, text, n, &written);
+		f->size += written;
 		return f->error ? fail(f, err, errlen) : 0;
 	}
 	memcpy(f->buf + f->len, text, n);

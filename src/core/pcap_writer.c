@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/errmsg.h"
+#include "core/fdio.h"
 #include "core/format.h"
 
 #define BUF_BYTES (256u << 10)
@@ -118,18 +119,8 @@ static int fail(const struct pcap_writer *w, char *err, size_t errlen)
 
 static int flush_buf(struct pcap_writer *w)
 {
-	size_t done = 0;
-
-	while (!w->error && done < w->len) {
-		ssize_t n = write(w->fd, w->buf + done, w->len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			w->error = n < 0 ? errno : EIO;
-		else
-			done += (size_t)n;
-	}
+	if (!w->error)
+		w->error = fd_write_all(w->fd, w->buf, w->len, NULL);
 	w->len = 0;
 	return w->error ? -1 : 0;
 }

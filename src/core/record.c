@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/errmsg.h"
+#include "core/fdio.h"
 #include "core/kallsyms.h"
 
 #define FILE_HEADER_BYTES   16
@@ -403,18 +404,8 @@ static int writer_fail(const struct record_writer *w, char *err, size_t errlen)
 
 static int flush_buf(struct record_writer *w)
 {
-	size_t done = 0;
-
-	while (!w->error && done < w->len) {
-		ssize_t n = write(w->fd, w->buf + done, w->len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			w->error = n < 0 ? errno : EIO;
-		else
-			done += (size_t)n;
-	}
+	if (!w->error)
+		w->error = fd_write_all(w->fd, w->buf, w->len, NULL);
 	w->len = 0;
 	return w->error ? -1 : 0;
 }
