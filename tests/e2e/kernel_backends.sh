@@ -9,7 +9,8 @@
 #
 # A scenario file NAME.sh appends its check names to SCENARIO_CHECKS and
 # defines scenario_NAME BACKEND, which runs vista with `trace OUT ARGS...`
-# (vista with ARGS while A pings B twice; stderr in OUT.err) or on its own,
+# (vista with ARGS while A pings B twice; stderr in OUT.err) or with
+# `trace_with WORKLOAD OUT ARGS...` (the function WORKLOAD OUT makes the traffic),
 # and reports each check with `check "BACKEND CHECK" CONDITION [DETAIL]`.
 # The host asserts every declared check of every backend, so a scenario
 # that stops early fails rather than passing by silence.
@@ -34,10 +35,11 @@ if [ "${1:-}" = --guest ]; then
 	netns_pair_create vista-kb echo >/dev/null || exit 1
 	work=$(mktemp -d)
 
-	# trace OUT ARGS...: vista with ARGS while A pings B twice.
-	trace() {
-		local out=$1 pid i
-		shift
+	# trace_with WORKLOAD OUT ARGS...: vista with ARGS (stdout in OUT, stderr and its
+	# exit status in OUT.err) while the function WORKLOAD OUT makes the traffic.
+	trace_with() {
+		local workload=$1 out=$2 pid i
+		shift 2
 		rm -f "$work/ready"
 		"$vista" --ready-file "$work/ready" --output-tuple "$@" >"$out" 2>"$out.err" </dev/null &
 		pid=$!
@@ -46,12 +48,16 @@ if [ "${1:-}" = --guest ]; then
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
-		in_a ping -c 2 -i 0.3 -W 1 "$IP_B" >/dev/null 2>&1
+		"$workload" "$out"
 		sleep 1
 		kill -INT "$pid" 2>/dev/null
 		wait "$pid"
 		echo "status=$?" >>"$out.err"
 	}
+	# shellcheck disable=SC2317 # called through trace_with
+	ping_twice() { in_a ping -c 2 -i 0.3 -W 1 "$IP_B" >/dev/null 2>&1; }
+	# trace OUT ARGS...: vista with ARGS while A pings B twice.
+	trace() { trace_with ping_twice "$@"; }
 	# shellcheck disable=SC2317 # called by the scenario files
 	check() { if eval "$2"; then echo "$1 ok"; else echo "$1 fail ${3:-}"; fi; }
 

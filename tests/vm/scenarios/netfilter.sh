@@ -60,26 +60,13 @@ NFT
 	done
 }
 
-# nf_trace OUT ARGS...: vista with ARGS while A sends one datagram to each port of B, over IPv4 and IPv6.
-nf_trace() {
-	local out=$1 pid i p
-	shift
-	rm -f "$work/ready"
-	"$vista" --ready-file "$work/ready" --output-tuple "$@" >"$out" 2>"$out.err" </dev/null &
-	pid=$!
-	for ((i = 0; i < 900; i++)); do
-		[ -e "$work/ready" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+# nf_send: A sends one datagram to each port of B, over IPv4 and IPv6 (a trace_with workload).
+nf_send() {
+	local p
 	for p in 7001 7004 7005; do
 		in_a socat -u - "UDP4:$IP_B:$p,sourceport=4$p" <<<x 2>/dev/null
 		in_a socat -u - "UDP6:[$IP6_B]:$p,sourceport=4$p" <<<x 2>/dev/null
 	done
-	sleep 1
-	kill -INT "$pid" 2>/dev/null
-	wait "$pid"
-	echo "status=$?" >>"$out.err"
 }
 
 scenario_netfilter() {
@@ -87,7 +74,7 @@ scenario_netfilter() {
 	for kind in legacy nft native; do
 		t=$work/nf-$kind
 		nf_rules "$kind" add
-		nf_trace "$t" --kprobe-backend "$b" --filter-trace-iptables --output-iptables
+		trace_with nf_send "$t" --kprobe-backend "$b" --filter-trace-iptables --output-iptables
 		nf_rules "$kind" del
 		[ "$kind" = legacy ] &&
 			check "$b nf-attach" 'grep -q "Attached [1-9][0-9]* probes to the netfilter table functions" "$t.err"' \

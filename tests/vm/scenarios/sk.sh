@@ -19,19 +19,12 @@ SCENARIO_CHECKS+=(sk-attach sk-tcp_sendmsg sk-tcp_v4_do_rcv sk-func-narrow sk-fi
 SK_FUNCS='tcp_sendmsg|tcp_v4_do_rcv|tcp_v4_connect|tcp_recvmsg'
 SK_PORT=47011
 
-# sk_trace OUT ARGS...: vista with ARGS while a TCP client in A talks to a server in B on SK_PORT.
-sk_trace() {
-	local out=$1 pid i peer
-	shift
+# sk_talk OUT: a TCP client in A talks to a server in B on SK_PORT, their output in OUT.client
+# and OUT.server (a trace_with workload).
+sk_talk() {
+	local out=$1 peer i
 	peer=$(dirname "$vista")/tests/e2e/sockpeer
-	rm -f "$work/ready" "$work/listening"
-	"$vista" --ready-file "$work/ready" --output-tuple "$@" >"$out" 2>"$out.err" </dev/null &
-	pid=$!
-	for ((i = 0; i < 900; i++)); do
-		[ -e "$work/ready" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	rm -f "$work/listening"
 	in_b "$peer" --ready "$work/listening" tcp-server "$IP_B" "$SK_PORT" 2000 >"$out.server" 2>&1 &
 	for ((i = 0; i < 100; i++)); do
 		[ -e "$work/listening" ] && break
@@ -39,25 +32,21 @@ sk_trace() {
 	done
 	in_a "$peer" tcp-client "$IP_B" "$SK_PORT" 1000 >"$out.client" 2>&1
 	wait $!
-	sleep 1
-	kill -INT "$pid" 2>/dev/null
-	wait "$pid"
-	echo "status=$?" >>"$out.err"
 }
 
 scenario_sk() {
 	local b=$1 tuple_a="$IP_A:[0-9]+->$IP_B:$SK_PORT\(tcp\)" tuple_b="$IP_B:$SK_PORT->$IP_A:[0-9]+\(tcp\)"
-	sk_trace "$work/sk" --kprobe-backend "$b" --filter-trace-sk --output-sk --filter-sk-func "$SK_FUNCS"
+	trace_with sk_talk "$work/sk" --kprobe-backend "$b" --filter-trace-sk --output-sk --filter-sk-func "$SK_FUNCS"
 	check "$b sk-attach" 'grep -q "Attached 4 hooks" "$work/sk.err" && grep -q "^received 2000" "$work/sk.client"' \
 		"$(tr '\n' '|' <"$work/sk.err") client: $(cat "$work/sk.client")"
 	check "$b sk-tcp_sendmsg" 'grep -qE "\[sockpeer\([0-9]+\)\] +tcp_sendmsg $tuple_a family=AF_INET protocol=IPPROTO_TCP skc_state=ESTABLISHED .* sk_type=SOCK_STREAM socket_state=CONNECTED " "$work/sk"' \
 		"$(grep -m3 tcp_sendmsg "$work/sk" | tr '\n' '|')"
 	check "$b sk-tcp_v4_do_rcv" 'grep -qE " tcp_v4_do_rcv $tuple_b family=AF_INET protocol=IPPROTO_TCP skc_state=" "$work/sk"' \
 		"$(grep -m3 tcp_v4_do_rcv "$work/sk" | tr '\n' '|')"
-	sk_trace "$work/narrow" --kprobe-backend "$b" --filter-trace-sk --filter-sk-func tcp_v4_connect
+	trace_with sk_talk "$work/narrow" --kprobe-backend "$b" --filter-trace-sk --filter-sk-func tcp_v4_connect
 	check "$b sk-func-narrow" 'grep -q "Attached 1 hooks" "$work/narrow.err" && grep -qE "\[sockpeer\([0-9]+\)\] +tcp_v4_connect " "$work/narrow" && ! grep -q tcp_sendmsg "$work/narrow"' \
 		"$(tr '\n' '|' <"$work/narrow.err") $(head -c 600 "$work/narrow" | tr '\n' '|')"
-	sk_trace "$work/sknone" --kprobe-backend "$b" --filter-trace-sk --filter-sk-func "$SK_FUNCS" --filter-port 47999
+	trace_with sk_talk "$work/sknone" --kprobe-backend "$b" --filter-trace-sk --filter-sk-func "$SK_FUNCS" --filter-port 47999
 	check "$b sk-filter-negative" '! grep -q "tcp_" "$work/sknone" && grep -q "status=0" "$work/sknone.err"' \
 		"$(tr '\n' '|' <"$work/sknone.err") $(head -c 300 "$work/sknone" | tr '\n' '|')"
 }

@@ -15,26 +15,13 @@
 
 SCENARIO_CHECKS+=(xdp-attach xdp-entry xdp-exit tc-entry tc-exit-ok tc-exit-shot)
 
-# prog_trace OUT ARGS...: vista with ARGS while A pings B and sends datagrams to B's ports 7777 and 7778.
-prog_trace() {
-	local out=$1 pid i p
-	shift
-	rm -f "$work/ready"
-	"$vista" --ready-file "$work/ready" --output-tuple "$@" >"$out" 2>"$out.err" </dev/null &
-	pid=$!
-	for ((i = 0; i < 900; i++)); do
-		[ -e "$work/ready" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+# prog_send: A pings B and sends datagrams to B's ports 7777 and 7778 (a trace_with workload).
+prog_send() {
+	local p
 	in_a ping -c 1 -W 1 "$IP_B" >/dev/null 2>&1
 	for p in 7777 7778; do
 		in_a socat -u - "UDP4:$IP_B:$p,sourceport=4$p" <<<x 2>/dev/null
 	done
-	sleep 1
-	kill -INT "$pid" 2>/dev/null
-	wait "$pid"
-	echo "status=$?" >>"$out.err"
 }
 
 scenario_xdp_tc() {
@@ -43,7 +30,7 @@ scenario_xdp_tc() {
 	in_b ip link set dev "$VETH_B" xdp obj "$progs/xdp_pass.bpf.o" sec xdp 2>"$t.setup"
 	in_b tc qdisc add dev "$VETH_B" clsact 2>>"$t.setup"
 	in_b tc filter add dev "$VETH_B" ingress bpf da obj "$progs/tc_drop.bpf.o" sec tc 2>>"$t.setup"
-	prog_trace "$t" --kprobe-backend "$b" --filter-trace-xdp --filter-trace-tc --output-meta --filter-addr "$IP_B"
+	trace_with prog_send "$t" --kprobe-backend "$b" --filter-trace-xdp --filter-trace-tc --output-meta --filter-addr "$IP_B"
 	in_b ip link set dev "$VETH_B" xdp off
 	in_b tc qdisc del dev "$VETH_B" clsact
 	check "$b xdp-attach" 'grep -q "Attached 4 hooks" "$t.err"' "$(tr '\n' '|' <"$t.setup") $(tr '\n' '|' <"$t.err")"
