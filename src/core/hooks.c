@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "core/hooks.h"
 #include "core/kallsyms.h"
+#include "core/regex_size.h"
 
 #include <bpf/btf.h>
 #include <errno.h>
@@ -262,9 +263,16 @@ size_t hooks_keep_attachable(struct hook_table *t, const struct kallsyms *ks, co
 int hooks_regex_compile(regex_t *re, const char *regex, char *err, size_t errlen)
 {
 	size_t len = strlen(regex) + 8;
-	char *anchored = malloc(len);
+	char *anchored;
 	int rc;
 
+	if (regex_expanded_size(regex, REGEX_SIZE_MAX) > REGEX_SIZE_MAX) {
+		snprintf(err, errlen,
+			 "invalid regular expression \"%s\": its repetitions expand to more than %d elements", regex,
+			 REGEX_SIZE_MAX);
+		return -1;
+	}
+	anchored = malloc(len);
 	if (!anchored) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

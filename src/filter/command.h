@@ -29,7 +29,7 @@
 
 enum command_effect {
 	COMMAND_CHANGED = 1, /* the set differs from what it was */
-	COMMAND_SHOW = 2,    /* a `show` ran: the caller prints filter_set_describe() */
+	COMMAND_SHOW = 2,    /* a `show` ran: the caller prints command_describe() */
 };
 
 /* The command names, for Tab completion in vista-top. NULL-terminated. */

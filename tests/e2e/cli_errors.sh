@@ -31,6 +31,7 @@ CASES=(
 	"--output-file /tmp                        => directory"
 	"--filter-skb-func '(unbalanced'           => regular expression|regex"
 	"--filter-skb-func no_such_tracepoint_xyz  => [Nn]o .*match"
+	"--filter-skb-func '((a{100}){100}){200}' => repetitions expand to more than 10000 elements"
 	"--filter-tcp-lifetime 5x                  => 5x"
 	"--filter-skb-mark 0xzz                    => 0xzz"
 	"--timestamp sometimes                     => sometimes"

@@ -21,7 +21,7 @@ static void check_rebuild(const struct filter_set *fs)
 	struct filter_set again;
 	char err[512];
 
-	filter_set_describe(fs, describe, sizeof(describe));
+	command_describe(fs, describe, sizeof(describe));
 	filter_set_init(&again);
 	again.kernel.collect = fs->kernel.collect;
 	if (command_exec(&again, strcmp(describe, "none") ? describe : "", err, sizeof(err)) < 0 ||

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "core/regex_size.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+
+/* Deeper groups than this count as too big: no function name needs them. */
+#define GROUP_DEPTH_MAX 64
+
+/* One open group: its size so far, and the size of its latest element (what a repetition repeats). */
+struct group {
+	unsigned long total;
+	unsigned long last;
+};
+
+/* After "[": the end of the bracket expression ("[]a]", "[^]a]" and "[[:alpha:]]" included). */
+static const char *bracket_end(const char *p)
+{
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (p[0] == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			char kind = p[1];
+
+			for (p += 2; *p && !(p[0] == kind && p[1] == ']'); p++)
+				;
+			if (!*p)
+				return p;
+			p += 2;
+			continue;
+		}
+		p++;
+	}
+	return *p ? p + 1 : p;
+}
+
+/*
+ * After "{": how many copies the bound asks for ("{3}" 3, "{2,5}" 5,
+ * "{2,}" 3: the operand and a starred copy), at most cap; *end after "}".
+ * 0 when it is not a bound, which then is the literal "{".
+ */
+static unsigned long bound_copies(const char *p, const char **end, unsigned long cap)
+{
+	unsigned long lo = 0, hi;
+	const char *q = p;
+
+	/* glibc also reads "{,5}" as "{0,5}". */
+	if (!isdigit((unsigned char)*q) && *q != ',')
+		return 0;
+	for (; isdigit((unsigned char)*q); q++)
+		lo = lo > cap ? lo : lo * 10 + (unsigned long)(*q - '0');
+	hi = lo;
+	if (*q == ',') {
+		q++;
+		if (isdigit((unsigned char)*q)) {
+			for (hi = 0; isdigit((unsigned char)*q); q++)
+				hi = hi > cap ? hi : hi * 10 + (unsigned long)(*q - '0');
+		} else if (q == p + 1) {
+			return 0; /* "{,}" */
+		} else {
+			hi = lo + 1;
+		}
+	}
+	if (*q != '}')
+		return 0;
+	*end = q + 1;
+	hi = hi > lo ? hi : lo;
+	return hi > cap ? cap : (hi ? hi : 1);
+}
+
+/* The latest element of g becomes `copies` copies of itself. */
+static void repeat_last(struct group *g, unsigned long copies, unsigned long limit)
+{
+	unsigned long grown = g->last * copies;
+
+	/* last <= limit and copies <= limit + 1: the product cannot overflow for any sane limit. */
+	g->total = g->total - g->last + grown;
+	g->last = grown;
+	if (g->total > limit)
+		g->total = limit + 1;
+}
+
+static void add_element(struct group *g, unsigned long size, unsigned long limit)
+{
+	g->total += size;
+	g->last = size;
+	if (g->total > limit)
+		g->total = limit + 1;
+}
+
+unsigned long regex_expanded_size(const char *regex, unsigned long limit)
+{
+	struct group stack[GROUP_DEPTH_MAX + 1] = { { 0, 0 } };
+	unsigned int depth = 0;
+	const char *p = regex;
+
+	while (*p && stack[0].total <= limit) {
+		struct group *g = &stack[depth];
+		const char *end;
+		unsigned long copies;
+
+		switch (*p) {
+		case '(':
+			if (depth == GROUP_DEPTH_MAX)
+				return limit + 1;
+			stack[++depth] = (struct group){ 0, 0 };
+			p++;
+			break;
+		case ')':
+			if (depth == 0) {
+				add_element(g, 1, limit);
+			} else {
+				unsigned long size = g->total + 1;
+
+				depth--;
+				add_element(&stack[depth], size, limit);
+			}
+			p++;
+			break;
+		case '|':
+			g->last = 0; /* a repetition right after '|' has nothing to repeat */
+			p++;
+			break;
+		case '+':
+			repeat_last(g, 2, limit); /* x+ is compiled as x x* */
+			p++;
+			break;
+		case '*':
+		case '?':
+			p++;
+			break;
+		case '{':
+			copies = bound_copies(p + 1, &end, limit + 1);
+			if (copies) {
+				repeat_last(g, copies, limit);
+				p = end;
+			} else {
+				add_element(g, 1, limit);
+				p++;
+			}
+			break;
+		case '[':
+			add_element(g, 1, limit);
+			p = bracket_end(p + 1);
+			break;
+		case '\\':
+			add_element(g, 1, limit);
+			p += p[1] ? 2 : 1;
+			break;
+		default:
+			add_element(g, 1, limit);
+			p++;
+			break;
+		}
+		/* A group's size reaches the outermost one only when it closes: check every open level. */
+		for (unsigned int i = 1; i <= depth; i++)
+			if (stack[i].total > limit)
+				return limit + 1;
+	}
+	/* Unclosed groups: regcomp() refuses them, but count what they hold. */
+	while (depth > 0) {
+		unsigned long size = stack[depth].total + 1;
+
+		depth--;
+		add_element(&stack[depth], size, limit);
+	}
+	return stack[0].total > limit ? limit + 1 : stack[0].total;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * How big a POSIX extended regular expression becomes once compiled.
+ *
+ * glibc's regcomp() copies a bounded repetition's operand once per count,
+ * so nested bounds multiply: "((a{100}){100}){200}" is two million nodes
+ * and close to a gigabyte of memory, from a 22-byte --filter-func value.
+ * vista runs as root on production machines; it measures a user's
+ * expression before handing it to regcomp().
+ */
+#ifndef VISTA_REGEX_SIZE_H
+#define VISTA_REGEX_SIZE_H
+
+#include <stddef.h>
+
+/* More than any function-name pattern needs, and a few megabytes compiled. */
+#define REGEX_SIZE_MAX 10000
+
+/*
+ * The number of elements (characters, bracket expressions, groups) the
+ * expression expands to, counting each repetition bound's copies; any
+ * value above limit is returned as limit + 1. Malformed expressions are
+ * measured as far as they go: regcomp() is the one that refuses them.
+ */
+unsigned long regex_expanded_size(const char *regex, unsigned long limit);
+
+#endif /* VISTA_REGEX_SIZE_H */

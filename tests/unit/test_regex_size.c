@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests for src/core/regex_size.c, and for the refusal that
+ * hooks_regex_compile() builds on it: a short regular expression whose
+ * nested repetitions would make regcomp() take gigabytes.
+ */
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hooks.h"
+#include "core/regex_size.h"
+#include "tap.h"
+
+static void size_is(const char *regex, unsigned long want)
+{
+	unsigned long got = regex_expanded_size(regex, REGEX_SIZE_MAX);
+
+	ok(got == want, "\"%s\" expands to %lu (got %lu)", regex, want, got);
+}
+
+static void test_sizes(void)
+{
+	size_is("", 0);
+	size_is("kfree_skb", 9);
+	size_is("ip_(rcv|output)", 13); /* 3 + group of 9 + the group itself */
+	size_is("net_dev_.*", 9);       /* '*' adds nothing */
+	size_is("a+", 2);               /* x+ is x x* */
+	size_is("a{3}", 3);
+	size_is("a{2,5}", 5);
+	size_is("a{2,}", 3);
+	size_is("a{,4}", 4);
+	size_is("(ab){10}", 30); /* (2 + 1) * 10 */
+	size_is("[a-z]{4}", 4);  /* a bracket expression is one element */
+	size_is("[]{}]{2}", 2);  /* ']' first in brackets is literal */
+	size_is("[[:alpha:]]x", 2);
+	size_is("\\{3}", 3);                /* an escaped brace starts no bound */
+	size_is("a{x}", 4);                 /* not a bound: a literal brace */
+	size_is("|{5}", 0);                 /* nothing to repeat after '|' */
+	size_is("((a{10}){10}){10}", 1110); /* ((10 + 1) * 10 + 1) * 10 */
+	size_is("a{10000}", REGEX_SIZE_MAX);
+	size_is("a{10001}", REGEX_SIZE_MAX + 1);
+	size_is("((a{100}){100}){200}", REGEX_SIZE_MAX + 1);
+	size_is("(a{32767}){32767}", REGEX_SIZE_MAX + 1);
+	size_is("a{99999999999999999999}", REGEX_SIZE_MAX + 1); /* no overflow */
+	size_is("((((a{12}){12}){12}){12})", REGEX_SIZE_MAX + 1);
+	size_is("(((a", 4); /* unclosed: counted as far as it goes */
+	size_is("a)b", 3);  /* a stray ')' is a character */
+}
+
+static void test_depth(void)
+{
+	char deep[256];
+
+	memset(deep, '(', 65);
+	deep[65] = '\0';
+	ok(regex_expanded_size(deep, REGEX_SIZE_MAX) > REGEX_SIZE_MAX, "65 nested groups count as too big");
+	memset(deep, '(', 64);
+	deep[64] = 'a';
+	memset(deep + 65, ')', 64);
+	deep[129] = '\0';
+	size_is(deep, 65);
+}
+
+static void test_compile(void)
+{
+	char err[512];
+	regex_t re;
+
+	is_int(hooks_regex_compile(&re, "((a{100}){100}){200}", err, sizeof(err)), -1,
+	       "hooks_regex_compile refuses a 22-byte expression of 2 million elements");
+	is_str(err,
+	       "invalid regular expression \"((a{100}){100}){200}\": its repetitions expand to more than 10000 "
+	       "elements",
+	       "  with the reason");
+	is_int(hooks_regex_compile(&re, "(tcp|udp)_v[46]_.{1,20}", err, sizeof(err)), 0, "an ordinary one compiles");
+	regfree(&re);
+	is_int(hooks_regex_compile(&re, "a{10000}", err, sizeof(err)), 0, "the largest allowed compiles");
+	regfree(&re);
+}
+
+int main(void)
+{
+	test_sizes();
+	test_depth();
+	test_compile();
+	return tap_done();
+}
