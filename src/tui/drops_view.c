@@ -12,7 +12,7 @@
 
 struct drops_view {
 	struct pane base; /* first: the app sees a struct pane * */
-	size_t cursor, top, list_rows;
+	struct pane_list list;
 	uint32_t *order;
 	size_t order_cap;
 	char line[512];
@@ -53,16 +53,13 @@ static void drops_draw(struct pane *p, WINDOW *w)
 	draw_text(w, 0, 0, cols, v->line, theme_attr(TH_DIM));
 	snprintf(v->line, sizeof(v->line), "%10s  %-28s %-30s %12s", "COUNT", "REASON", "LOCATION", "LAST SEEN");
 	draw_row(w, 1, v->line, strlen(v->line), 0, theme_attr(TH_HEADER), NULL, 0);
-	v->list_rows = rows > 2 ? (size_t)(rows - 2) : 1;
-	if (n && v->cursor >= n)
-		v->cursor = n - 1;
-	pane_list_scroll(v->cursor, v->list_rows, &v->top);
+	pane_list_layout(&v->list, 2, rows - 2, n);
 	if (!n) {
 		draw_centered(w, rows / 2, "No drops seen", theme_attr(TH_DIM));
 		return;
 	}
-	for (size_t i = 0; i < v->list_rows && v->top + i < n; i++) {
-		size_t k = v->top + i;
+	for (size_t i = 0; i < v->list.rows && v->list.top + i < n; i++) {
+		size_t k = v->list.top + i;
 		const struct drop_stat *st = &ds->v[v->order[k]];
 
 		reason_text(reason, sizeof(reason), a->src, st->reason);
@@ -71,8 +68,8 @@ static void drops_draw(struct pane *p, WINDOW *w)
 		ago_text(ago, sizeof(ago), a->now_ns, st->last_ts);
 		snprintf(v->line, sizeof(v->line), "%10llu  %-28s %-30s %12s", (unsigned long long)st->count, reason,
 			 where, ago);
-		draw_row(w, 2 + (int)i, v->line, strlen(v->line), 0, theme_attr(k == v->cursor ? TH_SELECTED : TH_DROP),
-			 NULL, 0);
+		draw_row(w, 2 + (int)i, v->line, strlen(v->line), 0,
+			 theme_attr(k == v->list.cursor ? TH_SELECTED : TH_DROP), NULL, 0);
 	}
 }
 
@@ -86,15 +83,14 @@ static int drops_key(struct pane *p, int key)
 
 		if (!n)
 			return PANE_HANDLED;
-		if (!event_store_get(p->app->store, ds->v[v->order[v->cursor]].last_seq))
+		if (!event_store_get(p->app->store, ds->v[v->order[v->list.cursor]].last_seq))
 			app_message(p->app, "That drop is no longer held (dropped by the UI)");
 		else
-			app_open_flow(p->app, ds->v[v->order[v->cursor]].last_seq);
+			app_open_flow(p->app, ds->v[v->order[v->list.cursor]].last_seq);
 		return PANE_HANDLED;
 	}
-	if (!pane_list_key(key, n, v->list_rows, &v->cursor))
+	if (!pane_list_move(&v->list, key, n))
 		return PANE_IGNORED;
-	pane_list_scroll(v->cursor, v->list_rows, &v->top);
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 	return PANE_HANDLED;
 }
@@ -102,12 +98,10 @@ static int drops_key(struct pane *p, int key)
 static void drops_click(struct pane *p, int y, int x)
 {
 	struct drops_view *v = dv(p);
-	size_t k = v->top + (size_t)(y - 2);
 
 	(void)x;
-	if (y < 2 || (size_t)(y - 2) >= v->list_rows || k >= event_store_drops(p->app->store)->n)
+	if (!pane_list_click(&v->list, y, event_store_drops(p->app->store)->n))
 		return;
-	v->cursor = k;
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 }
 
@@ -121,7 +115,7 @@ static void drops_position(const struct pane *p, char *buf, size_t len)
 {
 	size_t n = event_store_drops(p->app->store)->n;
 
-	snprintf(buf, len, "%zu/%zu", n ? dv(p)->cursor + 1 : 0, n);
+	pane_list_position(&dv(p)->list, n, buf, len);
 }
 
 static void drops_destroy(struct pane *p)

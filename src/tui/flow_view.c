@@ -22,7 +22,7 @@ struct flow_view {
 	struct skb_flow summary; /* the same events, for the devices, namespaces and rewrites (core/skb_flow.h) */
 	char summary_text[2048];
 	size_t func_w; /* the FUNC column fits the longest (a drop with its reason) */
-	size_t cursor, top, list_rows;
+	struct pane_list list;
 	char line[2048];
 	char stack[8192];
 };
@@ -201,17 +201,14 @@ static void flow_draw(struct pane *p, WINDOW *w)
 			     (int)v->func_w, "FUNC", "IFACE", "NETNS", "PROCESS");
 	draw_row(w, 2, v->line, n, 0, theme_attr(TH_HEADER), NULL, 0);
 
-	v->list_rows = rows - 3 - fate_h > 1 ? (size_t)(rows - 3 - fate_h) : 1;
-	if (v->cursor >= f->n)
-		v->cursor = f->n - 1;
-	pane_list_scroll(v->cursor, v->list_rows, &v->top);
-	for (size_t i = 0; i < v->list_rows && v->top + i < f->n; i++) {
-		size_t k = v->top + i;
+	pane_list_layout(&v->list, 3, rows - 3 - fate_h, f->n);
+	for (size_t i = 0; i < v->list.rows && v->list.top + i < f->n; i++) {
+		size_t k = v->list.top + i;
 		bool changed;
 		attr_t attr;
 
 		step_row(v, k, &changed);
-		if (k == v->cursor)
+		if (k == v->list.cursor)
 			attr = theme_attr(TH_SELECTED);
 		else if (f->steps[k].ev.flags & VISTA_EVF_HAS_REASON)
 			attr = theme_attr(TH_DROP);
@@ -287,9 +284,8 @@ static int flow_key(struct pane *p, int key)
 	case K_CTRL('h'):
 		return PANE_CLOSE;
 	default:
-		if (!pane_list_key(key, v->flow.n, v->list_rows, &v->cursor))
+		if (!pane_list_move(&v->list, key, v->flow.n))
 			return PANE_IGNORED;
-		pane_list_scroll(v->cursor, v->list_rows, &v->top);
 		app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 		return PANE_HANDLED;
 	}
@@ -298,12 +294,10 @@ static int flow_key(struct pane *p, int key)
 static void flow_click(struct pane *p, int y, int x)
 {
 	struct flow_view *v = fv(p);
-	size_t k = v->top + (size_t)(y - 3);
 
 	(void)x;
-	if (y < 3 || (size_t)(y - 3) >= v->list_rows || k >= v->flow.n)
+	if (!pane_list_click(&v->list, y, v->flow.n))
 		return;
-	v->cursor = k;
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 }
 
@@ -317,7 +311,7 @@ static bool flow_ingested(struct pane *p)
 
 static void flow_position(const struct pane *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "step %zu/%zu", fv(p)->cursor + 1, fv(p)->flow.n);
+	snprintf(buf, len, "step %zu/%zu", fv(p)->list.cursor + 1, fv(p)->flow.n);
 }
 
 static void flow_destroy(struct pane *p)
@@ -354,6 +348,6 @@ struct pane *flow_view_create(struct app *a, uint64_t seq)
 	/* Start on the event the user chose. */
 	for (size_t i = 0; i < v->flow.n; i++)
 		if (v->flow.steps[i].seq == seq)
-			v->cursor = i;
+			v->list.cursor = i;
 	return &v->base;
 }

@@ -13,7 +13,7 @@
 
 struct hooks_view {
 	struct pane base; /* first: the app sees a struct pane * */
-	size_t cursor, top, list_rows;
+	struct pane_list list;
 	uint32_t order[VISTA_MAX_HOOKS];
 	char line[512];
 };
@@ -47,16 +47,13 @@ static void hooks_draw(struct pane *p, WINDOW *w)
 	draw_row(w, 1, v->line, strlen(v->line), 0, theme_attr(TH_HEADER), NULL, 0);
 
 	hook_stats_order(hs, (uint32_t)n, v->order);
-	v->list_rows = rows > 2 ? (size_t)(rows - 2) : 1;
-	if (n && v->cursor >= n)
-		v->cursor = n - 1;
-	pane_list_scroll(v->cursor, v->list_rows, &v->top);
-	for (size_t i = 0; i < v->list_rows && v->top + i < n; i++) {
-		size_t k = v->top + i;
+	pane_list_layout(&v->list, 2, rows - 2, n);
+	for (size_t i = 0; i < v->list.rows && v->list.top + i < n; i++) {
+		size_t k = v->list.top + i;
 		uint32_t id = v->order[k];
 		const struct hook_stat *st = hook_stats_get(hs, id);
 		const char *hook = event_source_hook_name(a->src, id);
-		attr_t attr = k == v->cursor ? theme_attr(TH_SELECTED) : theme_attr(st->total ? TH_ROW : TH_DIM);
+		attr_t attr = k == v->list.cursor ? theme_attr(TH_SELECTED) : theme_attr(st->total ? TH_ROW : TH_DIM);
 
 		if (hook)
 			snprintf(name, sizeof(name), "%s", hook);
@@ -73,9 +70,8 @@ static int hooks_key(struct pane *p, int key)
 {
 	struct hooks_view *v = hv(p);
 
-	if (!pane_list_key(key, nhooks(p->app), v->list_rows, &v->cursor))
+	if (!pane_list_move(&v->list, key, nhooks(p->app)))
 		return PANE_IGNORED;
-	pane_list_scroll(v->cursor, v->list_rows, &v->top);
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 	return PANE_HANDLED;
 }
@@ -83,12 +79,10 @@ static int hooks_key(struct pane *p, int key)
 static void hooks_click(struct pane *p, int y, int x)
 {
 	struct hooks_view *v = hv(p);
-	size_t k = v->top + (size_t)(y - 2);
 
 	(void)x;
-	if (y < 2 || (size_t)(y - 2) >= v->list_rows || k >= nhooks(p->app))
+	if (!pane_list_click(&v->list, y, nhooks(p->app)))
 		return;
-	v->cursor = k;
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 }
 
@@ -100,7 +94,7 @@ static bool hooks_ingested(struct pane *p)
 
 static void hooks_position(const struct pane *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%zu/%zu", nhooks(p->app) ? hv(p)->cursor + 1 : 0, nhooks(p->app));
+	pane_list_position(&hv(p)->list, nhooks(p->app), buf, len);
 }
 
 static void hooks_destroy(struct pane *p)

@@ -17,7 +17,7 @@
 struct nf_view {
 	struct pane base; /* first: the app sees a struct pane * */
 	enum nf_stats_order order;
-	size_t cursor, top, list_rows;
+	struct pane_list list;
 	char line[512];
 };
 
@@ -92,19 +92,16 @@ static void nf_draw(struct pane *p, WINDOW *w)
 	snprintf(v->line, sizeof(v->line), "%-10s %-4s %-11s %-8s %-11s %-7s %6s %7s %7s", "NETNS", "PF", "HOOK",
 		 "TABLE", "CHAIN", "VERDICT", "COUNT", "AVG", "MAX");
 	draw_row(w, 1, v->line, strlen(v->line), 0, theme_attr(TH_HEADER), NULL, 0);
-	v->list_rows = rows > 2 ? (size_t)(rows - 2) : 1;
-	if (n && v->cursor >= n)
-		v->cursor = n - 1;
-	pane_list_scroll(v->cursor, v->list_rows, &v->top);
+	pane_list_layout(&v->list, 2, rows - 2, n);
 	if (!n) {
 		draw_text(w, 2, 1, cols - 1, "No netfilter verdicts (vista-top --filter-trace-iptables traces them)",
 			  theme_attr(TH_DIM));
 		return;
 	}
-	for (size_t i = 0; i < v->list_rows && v->top + i < n; i++) {
-		size_t k = v->top + i;
+	for (size_t i = 0; i < v->list.rows && v->list.top + i < n; i++) {
+		size_t k = v->list.top + i;
 		const struct nf_stats_row *r = nf_stats_row(ns, k);
-		attr_t attr = k == v->cursor              ? theme_attr(TH_SELECTED)
+		attr_t attr = k == v->list.cursor         ? theme_attr(TH_SELECTED)
 			      : r->key.verdict == NF_DROP ? theme_attr(TH_DROP)
 							  : theme_attr(TH_ROW);
 
@@ -120,15 +117,14 @@ static int nf_key(struct pane *p, int key)
 	for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
 		if (key == orders[i].key) {
 			v->order = orders[i].order;
-			v->cursor = v->top = 0;
+			v->list.cursor = v->list.top = 0;
 			app_message(p->app, "Netfilter: %s", orders[i].what);
 			app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 			return PANE_HANDLED;
 		}
 	}
-	if (!pane_list_key(key, nf_stats_count(event_store_nf_stats(p->app->store)), v->list_rows, &v->cursor))
+	if (!pane_list_move(&v->list, key, nf_stats_count(event_store_nf_stats(p->app->store))))
 		return PANE_IGNORED;
-	pane_list_scroll(v->cursor, v->list_rows, &v->top);
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 	return PANE_HANDLED;
 }
@@ -136,12 +132,10 @@ static int nf_key(struct pane *p, int key)
 static void nf_click(struct pane *p, int y, int x)
 {
 	struct nf_view *v = nv(p);
-	size_t k = v->top + (size_t)(y - 2);
 
 	(void)x;
-	if (y < 2 || (size_t)(y - 2) >= v->list_rows || k >= nf_stats_count(event_store_nf_stats(p->app->store)))
+	if (!pane_list_click(&v->list, y, nf_stats_count(event_store_nf_stats(p->app->store))))
 		return;
-	v->cursor = k;
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 }
 
@@ -155,7 +149,7 @@ static void nf_position(const struct pane *p, char *buf, size_t len)
 {
 	size_t n = nf_stats_count(event_store_nf_stats(p->app->store));
 
-	snprintf(buf, len, "%zu/%zu", n ? nv(p)->cursor + 1 : 0, n);
+	pane_list_position(&nv(p)->list, n, buf, len);
 }
 
 static void nf_destroy(struct pane *p)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "tui/pane.h"
 
+#include <stdio.h>
+
 #include "tui/keys.h"
 
 bool pane_list_key(int key, size_t n, size_t page, size_t *cursor)
@@ -55,4 +57,36 @@ void pane_list_scroll(size_t cursor, size_t visible, size_t *top)
 		*top = cursor;
 	else if (cursor >= *top + visible)
 		*top = cursor - visible + 1;
+}
+
+void pane_list_layout(struct pane_list *l, int y, int lines, size_t n)
+{
+	l->y = y;
+	l->rows = lines > 1 ? (size_t)lines : 1;
+	if (n && l->cursor >= n)
+		l->cursor = n - 1;
+	pane_list_scroll(l->cursor, l->rows, &l->top);
+}
+
+bool pane_list_move(struct pane_list *l, int key, size_t n)
+{
+	if (!pane_list_key(key, n, l->rows, &l->cursor))
+		return false;
+	pane_list_scroll(l->cursor, l->rows, &l->top);
+	return true;
+}
+
+bool pane_list_click(struct pane_list *l, int y, size_t n)
+{
+	size_t k = l->top + (size_t)(y - l->y);
+
+	if (y < l->y || (size_t)(y - l->y) >= l->rows || k >= n)
+		return false;
+	l->cursor = k;
+	return true;
+}
+
+void pane_list_position(const struct pane_list *l, size_t n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%zu/%zu", n ? l->cursor + 1 : 0, n);
 }

@@ -60,4 +60,23 @@ bool pane_list_key(int key, size_t n, size_t page, size_t *cursor);
 /* Keeps cursor inside [*top, *top + visible). */
 void pane_list_scroll(size_t cursor, size_t visible, size_t *top);
 
+/*
+ * A list of rows with a cursor, as the Hooks, Drops, Netfilter, TCP and flow
+ * panes show below their headers: the selected row, the one on top, how many
+ * fit, and the window line of the first.
+ */
+struct pane_list {
+	size_t cursor, top, rows;
+	int y;
+};
+
+/* At draw time: n rows shown from window line y on `lines` lines (at least one); the cursor stays on a row. */
+void pane_list_layout(struct pane_list *l, int y, int lines, size_t n);
+/* A movement key over n rows: moves the cursor and scrolls; false when key is not one. */
+bool pane_list_move(struct pane_list *l, int key, size_t n);
+/* A click on window line y: selects the row there; false when no row of the n is there. */
+bool pane_list_click(struct pane_list *l, int y, size_t n);
+/* "412/5000": the cursor's row among n, for pane_ops.position. */
+void pane_list_position(const struct pane_list *l, size_t n, char *buf, size_t len);
+
 #endif

@@ -20,7 +20,8 @@
 struct tcp_view {
 	struct pane base; /* first: the app sees a struct pane * */
 	enum tcp_sort sort;
-	size_t cursor, top, list_rows, hscroll;
+	struct pane_list list;
+	size_t hscroll;
 	const struct tcp_conn **conns; /* MAX_CONNS, in the order of the last draw */
 	size_t nconns;
 	const struct sk_sock **socks; /* EVENT_STORE_SOCKETS */
@@ -150,20 +151,17 @@ static void tcp_draw(struct pane *p, WINDOW *w)
 	/* Sockets take the lower third when there are any. */
 	if (socks && rows >= 12)
 		conn_rows = rows - rows / 3;
-	v->list_rows = conn_rows > 2 ? (size_t)(conn_rows - 2) : 1;
-	if (v->nconns && v->cursor >= v->nconns)
-		v->cursor = v->nconns - 1;
-	pane_list_scroll(v->cursor, v->list_rows, &v->top);
+	pane_list_layout(&v->list, 2, conn_rows - 2, v->nconns);
 	if (!v->nconns)
 		draw_text(w, 2, 1, cols - 1, "No TCP connections (vista-top --filter-trace-tcp traces them)",
 			  theme_attr(TH_DIM));
-	for (size_t i = 0; i < v->list_rows && v->top + i < v->nconns; i++) {
-		size_t k = v->top + i;
+	for (size_t i = 0; i < v->list.rows && v->list.top + i < v->nconns; i++) {
+		size_t k = v->list.top + i;
 		const struct tcp_conn *c = v->conns[k];
-		attr_t attr = k == v->cursor ? theme_attr(TH_SELECTED)
-			      : c->reset     ? theme_attr(TH_DROP)
-			      : c->open      ? theme_attr(TH_ROW)
-					     : theme_attr(TH_DIM);
+		attr_t attr = k == v->list.cursor ? theme_attr(TH_SELECTED)
+			      : c->reset          ? theme_attr(TH_DROP)
+			      : c->open           ? theme_attr(TH_ROW)
+						  : theme_attr(TH_DIM);
 
 		conn_text(v->line, sizeof(v->line), c, a->now_ns);
 		draw_row(w, 2 + (int)i, v->line, strlen(v->line), v->hscroll, attr, NULL, 0);
@@ -179,7 +177,7 @@ static int tcp_key(struct pane *p, int key)
 	for (size_t i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
 		if (key == sorts[i].key) {
 			v->sort = sorts[i].sort;
-			v->cursor = v->top = 0;
+			v->list.cursor = v->list.top = 0;
 			app_message(p->app, "TCP: %s", sorts[i].what);
 			app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 			return PANE_HANDLED;
@@ -196,9 +194,8 @@ static int tcp_key(struct pane *p, int key)
 			v->hscroll += HSCROLL_STEP;
 		break;
 	default:
-		if (!pane_list_key(key, v->nconns, v->list_rows, &v->cursor))
+		if (!pane_list_move(&v->list, key, v->nconns))
 			return PANE_IGNORED;
-		pane_list_scroll(v->cursor, v->list_rows, &v->top);
 		break;
 	}
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
@@ -208,12 +205,10 @@ static int tcp_key(struct pane *p, int key)
 static void tcp_click(struct pane *p, int y, int x)
 {
 	struct tcp_view *v = tcp_view_of(p);
-	size_t k = v->top + (size_t)(y - 2);
 
 	(void)x;
-	if (y < 2 || (size_t)(y - 2) >= v->list_rows || k >= v->nconns)
+	if (!pane_list_click(&v->list, y, v->nconns))
 		return;
-	v->cursor = k;
 	app_mark(p->app, DIRTY_BODY | DIRTY_INFO);
 }
 
@@ -227,7 +222,7 @@ static void tcp_position(const struct pane *p, char *buf, size_t len)
 {
 	const struct tcp_view *v = tcp_view_of(p);
 
-	snprintf(buf, len, "%zu/%zu", v->nconns ? v->cursor + 1 : 0, v->nconns);
+	pane_list_position(&v->list, v->nconns, buf, len);
 }
 
 static void tcp_destroy(struct pane *p)
