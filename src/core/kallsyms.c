@@ -251,6 +251,28 @@ static int build_indexes(struct kallsyms *ks, struct raw_sym *raws, size_t nraw)
 	return 0;
 }
 
+/*
+ * The end of both constructors: on success the names move into ks and its
+ * indexes are built from the nraw symbols (none: an empty table); on any
+ * error ks is freed and NULL returned with errno set.
+ */
+static struct kallsyms *finish(struct kallsyms *ks, struct arena *ar, struct raw_sym *raws, size_t nraw, int err)
+{
+	if (!err && nraw) {
+		ks->arena = ar->buf;
+		ar->buf = NULL;
+		err = build_indexes(ks, raws, nraw);
+	}
+	free(raws);
+	free(ar->buf);
+	if (err) {
+		kallsyms_free(ks);
+		errno = err;
+		return NULL;
+	}
+	return ks;
+}
+
 struct kallsyms *kallsyms_load(const char *path)
 {
 	struct arena ar = { 0 };
@@ -277,19 +299,7 @@ struct kallsyms *kallsyms_load(const char *path)
 	/* Without CAP_SYSLOG the kernel shows every address as 0: useless, and the caller says why. */
 	else if (!err && !any_addr)
 		err = EPERM;
-	if (!err) {
-		ks->arena = ar.buf;
-		ar.buf = NULL;
-		err = build_indexes(ks, raws, nraw);
-	}
-	free(raws);
-	free(ar.buf);
-	if (err) {
-		kallsyms_free(ks);
-		errno = err;
-		return NULL;
-	}
-	return ks;
+	return finish(ks, &ar, raws, nraw, err);
 }
 
 struct kallsyms *kallsyms_from_symbols(const struct ksym *syms, size_t n)
@@ -316,19 +326,7 @@ struct kallsyms *kallsyms_from_symbols(const struct ksym *syms, size_t n)
 			err = ENOMEM;
 	}
 	/* An empty table is valid here: every lookup in it fails, as for an unknown address. */
-	if (!err && n) {
-		ks->arena = ar.buf;
-		ar.buf = NULL;
-		err = build_indexes(ks, raws, n);
-	}
-	free(raws);
-	free(ar.buf);
-	if (err) {
-		kallsyms_free(ks);
-		errno = err;
-		return NULL;
-	}
-	return ks;
+	return finish(ks, &ar, raws, n, err);
 }
 
 void kallsyms_free(struct kallsyms *ks)
