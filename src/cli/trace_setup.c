@@ -78,7 +78,7 @@ static int check_combinations(const struct vista_options *o, char *err, size_t l
 		return -1;
 	}
 	if (o->pcap_file && o->pcap_snaplen > VISTA_PACKET_MAX) {
-		snprintf(err, len, "--pcap-snaplen %llu is more than vista captures: at most %u bytes of each packet",
+		snprintf(err, len, "--pcap-snaplen %llu is more than vista captures: at most %d bytes of each packet",
 			 (unsigned long long)o->pcap_snaplen, VISTA_PACKET_MAX);
 		return -1;
 	}
