@@ -263,22 +263,31 @@ size_t hooks_keep_attachable(struct hook_table *t, const struct kallsyms *ks, co
 int hooks_regex_compile(regex_t *re, const char *regex, char *err, size_t errlen)
 {
 	size_t len = strlen(regex) + 8;
-	char *anchored;
+	char *anchored = malloc(len);
+	bool stray_close;
 	int rc;
 
-	if (regex_expanded_size(regex, REGEX_SIZE_MAX) > REGEX_SIZE_MAX) {
-		snprintf(err, errlen,
-			 "invalid regular expression \"%s\": its repetitions expand to more than %d elements", regex,
-			 REGEX_SIZE_MAX);
-		return -1;
-	}
-	anchored = malloc(len);
 	if (!anchored) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	/* Full-match semantics: the whole name must match, as in the original tool. */
 	snprintf(anchored, len, "^(%s)$", regex);
+	/* Measured as compiled, and the user's text alone: a ")" of its own would close the wrapping group. */
+	if (regex_expanded_size(anchored, REGEX_SIZE_MAX, NULL) > REGEX_SIZE_MAX) {
+		snprintf(err, errlen,
+			 "invalid regular expression \"%s\": its repetitions expand to more than %d elements", regex,
+			 REGEX_SIZE_MAX);
+		free(anchored);
+		return -1;
+	}
+	regex_expanded_size(regex, REGEX_SIZE_MAX, &stray_close);
+	if (stray_close) {
+		snprintf(err, errlen, "invalid regular expression \"%s\": unmatched ) (write \\) for the character)",
+			 regex);
+		free(anchored);
+		return -1;
+	}
 	rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
 	free(anchored);
 	if (rc) {

@@ -90,12 +90,14 @@ static void add_element(struct group *g, unsigned long size, unsigned long limit
 		g->total = limit + 1;
 }
 
-unsigned long regex_expanded_size(const char *regex, unsigned long limit)
+unsigned long regex_expanded_size(const char *regex, unsigned long limit, bool *stray_close)
 {
 	struct group stack[GROUP_DEPTH_MAX + 1] = { { 0, 0 } };
 	unsigned int depth = 0;
 	const char *p = regex;
 
+	if (stray_close)
+		*stray_close = false;
 	while (*p && stack[0].total <= limit) {
 		struct group *g = &stack[depth];
 		const char *end;
@@ -110,6 +112,8 @@ unsigned long regex_expanded_size(const char *regex, unsigned long limit)
 			break;
 		case ')':
 			if (depth == 0) {
+				if (stray_close)
+					*stray_close = true;
 				add_element(g, 1, limit);
 			} else {
 				unsigned long size = g->total + 1;

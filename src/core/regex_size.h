@@ -11,6 +11,7 @@
 #ifndef VISTA_REGEX_SIZE_H
 #define VISTA_REGEX_SIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* More than any function-name pattern needs, and a few megabytes compiled. */
@@ -20,8 +21,11 @@
  * The number of elements (characters, bracket expressions, groups) the
  * expression expands to, counting each repetition bound's copies; any
  * value above limit is returned as limit + 1. Malformed expressions are
- * measured as far as they go: regcomp() is the one that refuses them.
+ * measured as far as they go: regcomp() is the one that refuses them. A ")"
+ * that closes no group is a character to glibc; *stray_close (if not NULL)
+ * says whether there was one, which in an expression wrapped in a group
+ * means the user's text closed the wrapper.
  */
-unsigned long regex_expanded_size(const char *regex, unsigned long limit);
+unsigned long regex_expanded_size(const char *regex, unsigned long limit, bool *stray_close);
 
 #endif /* VISTA_REGEX_SIZE_H */

@@ -14,13 +14,15 @@
 
 static void size_is(const char *regex, unsigned long want)
 {
-	unsigned long got = regex_expanded_size(regex, REGEX_SIZE_MAX);
+	unsigned long got = regex_expanded_size(regex, REGEX_SIZE_MAX, NULL);
 
 	ok(got == want, "\"%s\" expands to %lu (got %lu)", regex, want, got);
 }
 
 static void test_sizes(void)
 {
+	bool stray;
+
 	size_is("", 0);
 	size_is("kfree_skb", 9);
 	size_is("ip_(rcv|output)", 13); /* 3 + group of 9 + the group itself */
@@ -45,7 +47,11 @@ static void test_sizes(void)
 	size_is("a{99999999999999999999}", REGEX_SIZE_MAX + 1); /* no overflow */
 	size_is("((((a{12}){12}){12}){12})", REGEX_SIZE_MAX + 1);
 	size_is("(((a", 4); /* unclosed: counted as far as it goes */
-	size_is("a)b", 3);  /* a stray ')' is a character */
+	size_is("a)b", 3);
+	ok(regex_expanded_size("(a)", REGEX_SIZE_MAX, &stray) == 2 && !stray, "\"(a)\" has no stray )");
+	ok(regex_expanded_size("a)b", REGEX_SIZE_MAX, &stray) == 3 && stray, "\"a)b\" has one");
+	ok(regex_expanded_size("\\)[)]", REGEX_SIZE_MAX, &stray) == 2 && !stray,
+	   "escaped and bracketed ) are not"); /* a stray ')' is a character */
 }
 
 static void test_depth(void)
@@ -54,7 +60,7 @@ static void test_depth(void)
 
 	memset(deep, '(', 65);
 	deep[65] = '\0';
-	ok(regex_expanded_size(deep, REGEX_SIZE_MAX) > REGEX_SIZE_MAX, "65 nested groups count as too big");
+	ok(regex_expanded_size(deep, REGEX_SIZE_MAX, NULL) > REGEX_SIZE_MAX, "65 nested groups count as too big");
 	memset(deep, '(', 64);
 	deep[64] = 'a';
 	memset(deep + 65, ')', 64);
@@ -75,7 +81,19 @@ static void test_compile(void)
 	       "  with the reason");
 	is_int(hooks_regex_compile(&re, "(tcp|udp)_v[46]_.{1,20}", err, sizeof(err)), 0, "an ordinary one compiles");
 	regfree(&re);
-	is_int(hooks_regex_compile(&re, "a{10000}", err, sizeof(err)), 0, "the largest allowed compiles");
+	/* Anchored, "^(a{9997})$" is 9997 + the group + "^" and "$": the limit exactly. */
+	is_int(hooks_regex_compile(&re, "a{9997}", err, sizeof(err)), 0, "the largest allowed compiles");
+	regfree(&re);
+	is_int(hooks_regex_compile(&re, "a{9998}", err, sizeof(err)), -1, "one more is refused");
+	/* Wrapped as "^(a{1100}){100}){200})$", the user's ")" would repeat the wrapper: 22 million elements. */
+	is_int(hooks_regex_compile(&re, "a{1100}){100}){200}", err, sizeof(err)), -1,
+	       "a \")\" that repeats the wrapping group is measured as compiled");
+	ok(strstr(err, "repetitions expand to more than 10000 elements") != NULL, "  and refused for its size");
+	/* "^(a)|(b)$" would match any name that starts with "a". */
+	is_int(hooks_regex_compile(&re, "a)|(b", err, sizeof(err)), -1, "a \")\" that closes no group of the user's");
+	is_str(err, "invalid regular expression \"a)|(b\": unmatched ) (write \\) for the character)", "  is refused");
+	is_int(hooks_regex_compile(&re, "tcp_\\)x[)]", err, sizeof(err)), 0,
+	       "an escaped or bracketed ) is a character");
 	regfree(&re);
 }
 
