@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # vista-top under signals and terminal faults (issue 11), as man/vista-top.8
-# (SIGNALS) says: q, SIGINT, SIGTERM and SIGHUP end it with status 0 and the
-# terminal as it was (the same stty settings, the normal screen back, the
-# cursor shown); SIGPIPE is ignored; SIGWINCH (the terminal resized) redraws
-# at the new size, "Terminal too small" included; the terminal closed (tmux
+# (SIGNALS) says: q, SIGINT, SIGTERM, SIGHUP and SIGQUIT end it with status 0
+# and the terminal as it was (the same stty settings, the normal screen back,
+# the cursor shown); SIGPIPE, SIGUSR1 and SIGUSR2 are ignored; Ctrl-Z
+# (SIGTSTP) gives the terminal back until fg (SIGCONT); SIGWINCH (the terminal resized) redraws at
+# the new size, "Terminal too small" included; the terminal closed (tmux
 # kill-session: SIGHUP and a hung-up terminal) ends it; SIGKILL leaves the
 # terminal in curses' settings. Each time, every BPF program and link
 # vista-top held is gone from the kernel afterwards (bpftool prog/link show
@@ -25,15 +26,16 @@ ns_pair_setup
 in_a ping -q -i 0.1 "$IP_B" >/dev/null 2>&1 &
 track_pid $!
 
-# top_up NAME: vista-top (filtered on the ping) in a 120x40 session "top",
-# between two `stty -g` of its terminal (NAME.stty0 before, NAME.stty1 after
-# it exits), its status in NAME.status. Sets TOP_PID and HELD (the "prog ID"
-# and "link ID" lines of the BPF objects it holds). Returns 1 if it is not up.
+# top_up NAME [PRE [POST]]: vista-top (filtered on the ping) in a 120x40
+# session "top", between two `stty -g` of its terminal (NAME.stty0 before,
+# NAME.stty1 after it exits), its status in NAME.status; the pane's shell
+# runs PRE first and POST after. Sets TOP_PID and HELD (the "prog ID" and
+# "link ID" lines of the BPF objects it holds). Returns 1 if it is not up.
 top_up() {
 	local n=$1
 	rm -f "$tmpdir/$n".*
 	tm_new_session -d -s top -x 120 -y 40 \
-		"stty -g >$tmpdir/$n.stty0; env TERM=xterm-256color HOME=$tmpdir $VISTA_TOP --ready-file $tmpdir/$n.ready --filter-addr $IP_B 2>$tmpdir/$n.err; echo \$? >$tmpdir/$n.status; stty -g >$tmpdir/$n.stty1; sleep 60"
+		"${2:-}stty -g >$tmpdir/$n.stty0; env TERM=xterm-256color HOME=$tmpdir $VISTA_TOP --ready-file $tmpdir/$n.ready --filter-addr $IP_B 2>$tmpdir/$n.err; echo \$? >$tmpdir/$n.status; stty -g >$tmpdir/$n.stty1; ${3:-}sleep 60"
 	if ! wait_file "$tmpdir/$n.ready" "$E2E_READY_TIMEOUT"; then
 		fail "$n: vista-top is up" "screen:" "$(screen)" "stderr:" "$(cat "$tmpdir/$n.err" 2>/dev/null)"
 		tm kill-server 2>/dev/null
@@ -83,7 +85,7 @@ if top_up quit; then
 	ends_cleanly quit "q"
 fi
 
-for sig in INT TERM HUP; do
+for sig in INT TERM HUP QUIT; do
 	if top_up "$sig"; then
 		kill -s "$sig" "$TOP_PID"
 		ends_cleanly "$sig" "SIG$sig"
@@ -105,22 +107,58 @@ if top_up kill; then
 	tm kill-server 2>/dev/null
 fi
 
-# SIGPIPE is ignored (a terminal gives no EPIPE; a write error would end the run with its reason).
-if top_up pipe; then
+# SIGPIPE is ignored (a terminal gives no EPIPE; a write error would end the
+# run with its reason), and so are vista's SIGUSR1 and SIGUSR2.
+if top_up ignored; then
 	kill -s PIPE "$TOP_PID"
+	kill -s USR1 "$TOP_PID"
+	kill -s USR2 "$TOP_PID"
 	t0=$(total)
 	sleep 1.5
 	t1=$(total)
 	if pid_alive "$TOP_PID" && [ "${t1:-0}" -gt "${t0:-0}" ]; then
-		pass "SIGPIPE: ignored, vista-top keeps taking events"
+		pass "SIGPIPE, SIGUSR1, SIGUSR2: ignored, vista-top keeps taking events"
 	else
-		fail "SIGPIPE: ignored, vista-top keeps taking events" "total $t0 then $t1" "$(screen)"
+		fail "SIGPIPE, SIGUSR1, SIGUSR2: ignored, vista-top keeps taking events" "total $t0 then $t1" "$(screen)"
 	fi
 	tm send-keys -t top q
-	ends_cleanly pipe "SIGPIPE, then q"
+	ends_cleanly ignored "SIGPIPE, SIGUSR1, SIGUSR2, then q"
 fi
 
-# SIGWINCH: each size is drawn at once; below 80x24 the screen says so, and comes back.
+# Ctrl-Z (SIGTSTP) under a shell with job control (set -m: vista-top in a
+# process group of its own): curses gives the terminal its settings back and
+# vista-top stops, the shell goes on (status 148, NAME.stty1 taken meanwhile)
+# and waits for tstp.go; fg (SIGCONT) draws the screen again, and q then ends
+# it (NAME.status2).
+if top_up tstp "set -m; " "until [ -e $tmpdir/tstp.go ]; do sleep 0.1; done; fg; echo \$? >$tmpdir/tstp.status2; stty -g >$tmpdir/tstp.stty2; "; then
+	tm send-keys -t top C-z
+	if wait_file "$tmpdir/tstp.stty1" "$E2E_STOP_TIMEOUT"; then
+		is "$(cat "$tmpdir/tstp.status")" 148 "Ctrl-Z: vista-top is stopped (status 148 in the shell)"
+		is "$(awk '{ print $3 }' "/proc/$TOP_PID/stat")" T "Ctrl-Z: its process is stopped"
+		is "$(cat "$tmpdir/tstp.stty1")" "$(cat "$tmpdir/tstp.stty0")" "Ctrl-Z: the terminal has its own settings back meanwhile"
+	else
+		fail "Ctrl-Z: vista-top is stopped (status 148 in the shell)" "not stopped $E2E_STOP_TIMEOUT s later" "$(screen)"
+	fi
+	# The stopped screen is the shell's (curses left the alternate screen): the status bar is not on it.
+	unlike "$(screen)" '\| total [0-9]+ \|' "Ctrl-Z: the shell's screen is shown"
+	touch "$tmpdir/tstp.go"
+	expect_screen '\| total [1-9][0-9]* \|' "fg: the events are drawn again"
+	tm send-keys -t top '?'
+	expect_screen 'vista-top keys' "fg: vista-top answers keys again"
+	tm send-keys -t top Escape
+	tm send-keys -t top q
+	if wait_file "$tmpdir/tstp.stty2" "$E2E_STOP_TIMEOUT"; then
+		is "$(cat "$tmpdir/tstp.status2")" 0 "Ctrl-Z, fg, then q: vista-top exits with status 0"
+		is "$(cat "$tmpdir/tstp.stty2")" "$(cat "$tmpdir/tstp.stty0")" "Ctrl-Z, fg, then q: the terminal's settings are restored"
+	else
+		fail "Ctrl-Z, fg, then q: vista-top exits with status 0" "still running $E2E_STOP_TIMEOUT s later" "$(screen)"
+		kill -s KILL "$TOP_PID" 2>/dev/null
+	fi
+	is "$(cat "$tmpdir/tstp.err")" "" "Ctrl-Z, fg, then q: nothing on stderr"
+	released "Ctrl-Z, fg, then q"
+	tm kill-server 2>/dev/null
+fi
+
 # status_bar_at LINES: the pane has LINES lines, the last of them the status bar (polled for 5 s).
 status_bar_at() {
 	local i
@@ -141,7 +179,7 @@ if top_up winch; then
 	expect_screen 'Terminal too small' "SIGWINCH to 60x20: vista-top says the terminal is too small"
 	tm resize-window -t top -x 120 -y 40
 	expect_screen '\| total [1-9][0-9]* \|' "SIGWINCH back to 120x40: the panes come back"
-	pid_alive "$TOP_PID" && pass "SIGWINCH: vista-top is still running" || fail "SIGWINCH: vista-top is still running"
+	ok "SIGWINCH: vista-top is still running" pid_alive "$TOP_PID"
 
 	# The terminal closed: the pane's process group gets SIGHUP and its terminal hangs up.
 	tm kill-session -t top
