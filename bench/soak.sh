@@ -48,7 +48,7 @@ srcdir=$(cd "$SOAK_SELF_DIR/.." && pwd)
 builddir=
 
 usage() {
-	sed -n '3,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//' >&2
+	sed -n '/^# Usage/,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
