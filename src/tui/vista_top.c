@@ -39,6 +39,25 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
+/*
+ * vista's stop signals, plus what else would end vista-top with the
+ * terminal left in curses' settings: Ctrl-\ (SIGQUIT) quits like q, and
+ * vista's SIGUSR1 (counts) and SIGUSR2 (read the filters again), whose
+ * answers are the status bar and the command line here, are ignored.
+ * SIGWINCH and SIGTSTP stay curses' own.
+ */
+static void tui_signals_setup(void)
+{
+	struct sigaction sa = { 0 };
+
+	trace_setup_stop_signals(on_stop_signal);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+}
+
 /* Options of vista that have no meaning on a screen. */
 static int check_tui_options(const struct vista_options *o, char *err, size_t len)
 {
@@ -252,7 +271,7 @@ int main(int argc, char **argv)
 	if (open_source(&opts, &cfg, argc, argv, &src, err, sizeof(err)) ||
 	    (opts.replay_file && need_terminal(err, sizeof(err))))
 		goto out;
-	trace_setup_stop_signals(on_stop_signal);
+	tui_signals_setup();
 	stderr_capture_start(&cap);
 	if (term_start(&(struct term_opts){ .color = topts.color, .mouse = topts.mouse }, err, sizeof(err)))
 		goto out;
