@@ -248,7 +248,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	if (!track_skb(skb, f, skb_matches_by(skb, f, slot, pid_tgid, &tuple, direct), &tuple))
 		return 0;
 
-	if (!event_reserve(skb, collect, f->snaplen, direct, &e, &tail)) {
+	if (!event_reserve(skb, collect, f->snaplen, &e, &tail)) {
 		count_lost();
 		return 0;
 	}
