@@ -119,9 +119,9 @@ static __always_inline bool skb_matches_by(struct sk_buff *skb, const struct vis
 	/* Cheapest rejections first: each reads one field. */
 	if ((flags & VISTA_F_MARK) && (SKB_RD(direct, skb, mark) & f->mark_mask) != f->mark)
 		return false;
-	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb, direct) != f->ifindex)
+	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb) != f->ifindex)
 		return false;
-	if ((flags & VISTA_F_NETNS) && skb_netns_by(skb, direct) != f->netns)
+	if ((flags & VISTA_F_NETNS) && skb_netns(skb) != f->netns)
 		return false;
 	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
 		return false;
@@ -248,7 +248,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 	if (!track_skb(skb, f, skb_matches_by(skb, f, slot, pid_tgid, &tuple, direct), &tuple))
 		return 0;
 
-	if (!event_reserve(skb, collect, f->snaplen, direct, &e, &tail)) {
+	if (!event_reserve(skb, collect, f->snaplen, &e, &tail)) {
 		count_lost();
 		return 0;
 	}
