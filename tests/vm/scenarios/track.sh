@@ -40,7 +40,8 @@ TRACK_FUNCS='__dev_queue_xmit|packet_rcv|skb_copy_datagram_iter|ip_rcv|icmp_rcv|
 # track_sniffer READY: a packet socket on B's veth that reads (and so frees) what it gets, for 15 minutes at
 # most (it is killed after the traces; attaching alone took 100 s under emulation on a busy machine).
 track_sniffer() {
-	in_b python3 -c '
+	# Not through in_b: a function run in the background is a subshell, and killing it would leave python running.
+	ip netns exec "$NS_B" python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.bind((sys.argv[1], 0))
