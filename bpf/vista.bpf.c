@@ -297,6 +297,14 @@ int tp_skb_location(__u64 *ctx)
 	return track_freed((struct sk_buff *)ctx[0]);
 }
 
+/* consume_skb(skb) before Linux 6.3: no caller to keep, but the skb's life ends here all the same. */
+SEC("?tp_btf/consume_skb")
+int tp_skb_freed(__u64 *ctx)
+{
+	handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), 0, 0, VISTA_EVF_SKB_FREED, true);
+	return track_freed((struct sk_buff *)ctx[0]);
+}
+
 /*
  * Kernel functions. A kprobe or kprobe-multi program serves every function
  * whose skb sits at the same position, and finds the hook from the address

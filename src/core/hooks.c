@@ -98,6 +98,8 @@ static enum hook_template template_for(const struct btf *btf, const char *tp, co
 			return TMPL_KFREE_SKB_REASON;
 		if (nargs >= 2 && btf_is_ptr(skip_mods_and_typedefs(btf, args[1].type)))
 			return TMPL_SKB_LOCATION;
+		/* Still the end of the skb's life: flows and tracking end there. */
+		return TMPL_SKB_FREED;
 	}
 	return (enum hook_template)(TMPL_SKB_ARG0 + skb_arg);
 }

@@ -23,6 +23,7 @@ enum hook_template {
 	TMPL_SKB_ARG4,
 	TMPL_KFREE_SKB_REASON, /* kfree_skb(skb, location, reason, ...) */
 	TMPL_SKB_LOCATION,     /* consume_skb(skb, location), old kfree_skb(skb, location) */
+	TMPL_SKB_FREED,        /* consume_skb(skb) before Linux 6.3: a free without its caller */
 	/* Kernel functions (kprobe, kprobe-multi, fentry backends), by the skb's argument position. */
 	TMPL_FUNC_SKB_ARG0,
 	TMPL_FUNC_SKB_ARG1,

@@ -112,6 +112,8 @@ static struct bpf_program *template_program(const struct session *s, enum hook_t
 		return skel->progs.tp_kfree_skb_reason;
 	case TMPL_SKB_LOCATION:
 		return skel->progs.tp_skb_location;
+	case TMPL_SKB_FREED:
+		return skel->progs.tp_skb_freed;
 	case TMPL_FUNC_SKB_ARG0:
 	case TMPL_FUNC_SKB_ARG1:
 	case TMPL_FUNC_SKB_ARG2:
