@@ -118,12 +118,22 @@ static __always_inline __u32 packet_fill(struct vista_event *e, __u64 skb, __u32
 		struct vista_event *r = bpf_ringbuf_reserve(&events, (size), 0); \
 		if (!r)                                                          \
 			return false;                                            \
-		r->addr = (__u64)skb;                                            \
-		skb_addr = *(volatile __u64 *)&r->addr;                          \
 		*tail = (fill);                                                  \
 		*out = r;                                                        \
 		return true;                                                     \
 	} while (0)
+
+/*
+ * The skb's address as a number for the fills: a tp_btf or fentry skb is a
+ * typed pointer whatever it is cast to, which a global function refuses;
+ * written to the event's addr (which event_fill writes anyway) and read
+ * back, it is a number the verifier does not track.
+ */
+static __always_inline __u64 event_skb_addr(struct vista_event *r, struct sk_buff *skb)
+{
+	r->addr = (__u64)skb;
+	return *(volatile __u64 *)&r->addr;
+}
 
 /*
  * Reserves an skb event with room for what collect asks it to carry (its
@@ -131,17 +141,12 @@ static __always_inline __u32 packet_fill(struct vista_event *e, __u64 skb, __u32
  * VISTA_EVF_HAS_PACKET and VISTA_EVF_HAS_SKB for what it did. Returns
  * false when the ring buffer is full. event_fill leaves what follows the
  * event alone.
- *
- * The fills get the skb's address as a number (skb_addr): a tp_btf or
- * fentry skb is a typed pointer whatever it is cast to, which a global
- * function refuses; read back from the event's addr (which event_fill
- * writes anyway), it is a number the verifier does not track.
+ * The fills get the skb's address as a number (event_skb_addr).
  */
 static __always_inline bool event_reserve(struct sk_buff *skb, __u32 collect, __u32 snaplen, struct vista_event **out,
 					  __u32 *tail)
 {
 	bool dump = collect & VISTA_COLLECT_SKB;
-	__u64 skb_addr;
 
 	/*
 	 * One call per size, each followed by its own fill: a size chosen by
@@ -151,17 +156,19 @@ static __always_inline bool event_reserve(struct sk_buff *skb, __u32 collect, __
 	if (!(collect & VISTA_COLLECT_PACKET) && !dump)
 		RESERVE_FILL(sizeof(struct vista_event), 0);
 	if (!(collect & VISTA_COLLECT_PACKET))
-		RESERVE_FILL(sizeof(struct vista_event) + SKB_ROOM, skb_dump((struct skb_room *)(r + 1), skb_addr));
+		RESERVE_FILL(sizeof(struct vista_event) + SKB_ROOM,
+			     skb_dump((struct skb_room *)(r + 1), event_skb_addr(r, skb)));
 	if (snaplen <= VISTA_PACKET_SMALL && dump)
 		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL) + SKB_ROOM,
-			     packet_fill(r, skb_addr, snaplen, VISTA_PACKET_SMALL, true));
+			     packet_fill(r, event_skb_addr(r, skb), snaplen, VISTA_PACKET_SMALL, true));
 	if (snaplen <= VISTA_PACKET_SMALL)
 		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL),
-			     packet_fill(r, skb_addr, snaplen, VISTA_PACKET_SMALL, false));
+			     packet_fill(r, event_skb_addr(r, skb), snaplen, VISTA_PACKET_SMALL, false));
 	if (dump)
 		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX) + SKB_ROOM,
-			     packet_fill(r, skb_addr, snaplen, VISTA_PACKET_MAX, true));
-	RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX), packet_fill(r, skb_addr, snaplen, VISTA_PACKET_MAX, false));
+			     packet_fill(r, event_skb_addr(r, skb), snaplen, VISTA_PACKET_MAX, true));
+	RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX),
+		     packet_fill(r, event_skb_addr(r, skb), snaplen, VISTA_PACKET_MAX, false));
 }
 
 #endif /* VISTA_PACKET_BPF_H */

@@ -11,9 +11,13 @@
  *
  * A TC event is an skb event like any other. An XDP event has no skb: its
  * addr is the xdp_buff, its meta and tuple are read from the frame, and it
- * carries VISTA_EVF_XDP. An exit carries VISTA_EVF_PROG_EXIT and the action
- * in reason. A packet capture can find the frame from addr (the xdp_buff's
- * data and data_end, or the skb) at entry and at exit.
+ * carries VISTA_EVF_XDP. An entry carries VISTA_EVF_PROG_ENTRY, an exit
+ * VISTA_EVF_PROG_EXIT and the action in reason.
+ *
+ * With --pcap-file an event carries the packet as the program saw it at
+ * entry, or as it left it at exit (--pcap-mode leaves one out through
+ * VISTA_HOOK_NO_PACKET): for TC the skb's data as at every skb hook
+ * (packet.bpf.h), for XDP the frame from data to data_end.
  */
 #ifndef VISTA_PROG_TRACE_BPF_H
 #define VISTA_PROG_TRACE_BPF_H
@@ -46,44 +50,77 @@ static __always_inline void xdp_frame_read(struct xdp_buff *xdp, struct vista_me
 		parse_l3(data + ETH_HLEN_, t);
 }
 
+/*
+ * Copies at most room (a constant) and snaplen bytes of the frame, len
+ * bytes from data, after the event e, as packet_copy does an skb's: an XDP
+ * program sees every frame from its MAC header.
+ */
+static __always_inline __u32 xdp_packet_copy(struct vista_event *e, struct xdp_buff *xdp, __u32 len, __u32 snaplen,
+					     const __u32 room)
+{
+	struct vista_packet *p = (struct vista_packet *)(e + 1);
+	__u32 n = len < snaplen ? len : snaplen;
+
+	/* As in packet_copy: the verifier must see the bound below, whatever the compiler made of the one above. */
+	asm volatile("" : "+r"(n));
+	if (n > room)
+		n = room;
+	if (bpf_probe_read_kernel(p + 1, n, BPF_CORE_READ(xdp, data)))
+		n = 0;
+	p->len = len;
+	p->caplen = (__u16)n;
+	p->layer = VISTA_PKT_L2;
+	p->pad = 0;
+	return VISTA_EVF_HAS_PACKET;
+}
+
+/*
+ * Reserves an XDP event with room for its frame when collect asks for the
+ * packet, as event_reserve does for an skb (an XDP frame has no skb to
+ * dump); *tail receives VISTA_EVF_HAS_PACKET when the frame follows.
+ * Returns false when the ring buffer is full.
+ */
+static __always_inline bool xdp_event_reserve(struct xdp_buff *xdp, __u32 len, __u32 collect, __u32 snaplen,
+					      struct vista_event **out, __u32 *tail)
+{
+	if (!(collect & VISTA_COLLECT_PACKET))
+		RESERVE_FILL(sizeof(struct vista_event), 0);
+	if (snaplen <= VISTA_PACKET_SMALL)
+		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL),
+			     xdp_packet_copy(r, xdp, len, snaplen, VISTA_PACKET_SMALL));
+	RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX), xdp_packet_copy(r, xdp, len, snaplen, VISTA_PACKET_MAX));
+}
+
 static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hook, __u32 event_flags, __u32 action)
 {
-	const struct vista_filter *f;
 	struct vista_tuple tuple = {};
 	struct vista_meta meta = {};
 	struct vista_event *e;
+	struct hook_ctx h;
 	__u64 pid_tgid;
-	__u32 flags, collect, slot;
+	__u32 flags, tail = 0;
 	bool need_tuple;
-	__u8 hook_bits;
 
-	if (!xdp)
+	if (!xdp || !hook_begin(hook, &h))
 		return 0;
-	hook &= VISTA_MAX_HOOKS - 1;
-	slot = active_filter & 1;
-	hook_bits = hook_flags[slot][hook];
-	if (!(hook_bits & VISTA_HOOK_ENABLED))
-		return 0;
-	f = &filters[slot];
-	flags = f->flags;
-	collect = f->collect;
+	flags = h.f->flags;
 	pid_tgid = bpf_get_current_pid_tgid();
 	/* A frame has no mark yet: an skb mark filter leaves XDP out. */
 	if (flags & VISTA_F_MARK)
 		return 0;
-	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
+	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != h.f->pid)
 		return 0;
-	need_tuple =
-	    (collect & VISTA_COLLECT_TUPLE) || (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO));
+	need_tuple = (h.collect & VISTA_COLLECT_TUPLE) ||
+		     (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO));
 	xdp_frame_read(xdp, &meta, &tuple, true, need_tuple);
-	if ((flags & VISTA_F_IFINDEX) && meta.ifindex != f->ifindex)
+	if ((flags & VISTA_F_IFINDEX) && meta.ifindex != h.f->ifindex)
 		return 0;
-	if ((flags & VISTA_F_NETNS) && meta.netns != f->netns)
+	if ((flags & VISTA_F_NETNS) && meta.netns != h.f->netns)
 		return 0;
-	if (need_tuple && !tuple_matches(f, &tuple))
+	if (need_tuple && !tuple_matches(h.f, &tuple))
 		return 0;
 	if (flags & VISTA_F_PCAP) {
-		const struct vista_pcap *pcap = &pcap_progs[slot];
+		const struct vista_pcap *pcap = &pcap_progs[h.slot];
 		struct cbpf_view view = {};
 
 		view.data = (__u64)BPF_CORE_READ(xdp, data);
@@ -92,32 +129,30 @@ static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hoo
 		if (!cbpf_run(&pcap->l2, &view))
 			return 0;
 	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
+	if (!xdp_event_reserve(xdp, meta.len, h.collect, h.f->snaplen, &e, &tail)) {
 		count_lost();
 		return 0;
 	}
 	e->ts_ns = bpf_ktime_get_ns();
 	e->addr = (__u64)xdp;
 	e->location = 0;
-	e->hook_id = hook;
+	e->hook_id = h.hook;
 	e->kind = VISTA_EV_SKB;
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
 	e->cpu = bpf_get_smp_processor_id();
 	e->reason = action;
-	e->flags = VISTA_EVF_XDP | event_flags;
+	e->flags = VISTA_EVF_XDP | event_flags | tail;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	__builtin_memset(&e->meta, 0, sizeof(e->meta));
-	if (collect & VISTA_COLLECT_META) {
+	if (h.collect & VISTA_COLLECT_META) {
 		e->meta = meta;
 		e->flags |= VISTA_EVF_HAS_META;
 	}
 	e->tuple = tuple;
-	if (collect & VISTA_COLLECT_TUPLE)
+	if (h.collect & VISTA_COLLECT_TUPLE)
 		e->flags |= VISTA_EVF_HAS_TUPLE;
-	e->stack_id =
-	    ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
+	e->stack_id = hook_stack_id(ctx, &h);
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }
@@ -125,7 +160,7 @@ static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hoo
 SEC("?fentry/vista_template")
 int fentry_xdp(__u64 *ctx)
 {
-	return handle_xdp(ctx, (struct xdp_buff *)ctx[0], patched_hook_id(), 0, 0);
+	return handle_xdp(ctx, (struct xdp_buff *)ctx[0], patched_hook_id(), VISTA_EVF_PROG_ENTRY, 0);
 }
 
 SEC("?fexit/vista_template")
@@ -137,7 +172,7 @@ int fexit_xdp(__u64 *ctx)
 SEC("?fentry/vista_template")
 int fentry_tc(__u64 *ctx)
 {
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), 0, 0, 0, false);
+	return handle_skb(ctx, (struct sk_buff *)ctx[0], patched_hook_id(), 0, 0, VISTA_EVF_PROG_ENTRY, false);
 }
 
 SEC("?fexit/vista_template")

@@ -219,46 +219,72 @@ static __always_inline void event_fill(struct vista_event *e, struct sk_buff *sk
 #include "track.bpf.h"
 #include "packet.bpf.h"
 
-/* direct: skb is a typed argument (tp_btf, fentry) whose fields can be loaded directly. */
-static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
-				      __u32 event_flags, bool direct)
-{
+/*
+ * What a handler of skbs or XDP frames knows once it has found its hook
+ * enabled: the slot it reads, that slot's filter, and what the event
+ * carries at this hook.
+ */
+struct hook_ctx {
 	const struct vista_filter *f;
-	struct vista_tuple tuple = {};
-	struct vista_event *e;
-	__u64 pid_tgid;
-	__u32 collect, slot, tail = 0;
-	__u8 hook_bits;
+	__u32 slot;
+	__u32 hook;
+	__u32 collect;
+	__u8 bits; /* enum vista_hook_flags */
+};
 
-	if (!skb)
-		return 0;
+/* Whether hook is enabled in the active slot; fills h for the rest of the handler when it is. */
+static __always_inline bool hook_begin(__u32 hook, struct hook_ctx *h)
+{
 	/*
 	 * Masked rather than compared: a template is loaded with the id
 	 * placeholder, and a comparison would let the verifier drop the whole
 	 * body as dead code, and with it the function records clones need.
 	 */
-	hook &= VISTA_MAX_HOOKS - 1;
-	slot = active_filter & 1;
-	hook_bits = hook_flags[slot][hook];
-	if (!(hook_bits & VISTA_HOOK_ENABLED))
+	h->hook = hook & (VISTA_MAX_HOOKS - 1);
+	h->slot = active_filter & 1;
+	h->bits = hook_flags[h->slot][h->hook];
+	if (!(h->bits & VISTA_HOOK_ENABLED))
+		return false;
+	h->f = &filters[h->slot];
+	h->collect = h->f->collect;
+	if (h->bits & VISTA_HOOK_NO_PACKET)
+		h->collect &= ~VISTA_COLLECT_PACKET;
+	return true;
+}
+
+/* The event's stack, when --output-stack or the hook asks for one. */
+static __always_inline __s32 hook_stack_id(void *ctx, const struct hook_ctx *h)
+{
+	return ((h->collect & VISTA_COLLECT_STACK) || (h->bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0)
+										    : -1;
+}
+
+/* direct: skb is a typed argument (tp_btf, fentry) whose fields can be loaded directly. */
+static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook, __u64 location, __u32 reason,
+				      __u32 event_flags, bool direct)
+{
+	struct vista_tuple tuple = {};
+	struct vista_event *e;
+	struct hook_ctx h;
+	__u64 pid_tgid;
+	__u32 tail = 0;
+
+	if (!skb || !hook_begin(hook, &h))
 		return 0;
-	f = &filters[slot];
-	collect = f->collect;
 	pid_tgid = bpf_get_current_pid_tgid();
-	if (!track_skb(skb, f, skb_matches_by(skb, f, slot, pid_tgid, &tuple, direct), &tuple))
+	if (!track_skb(skb, h.f, skb_matches_by(skb, h.f, h.slot, pid_tgid, &tuple, direct), &tuple))
 		return 0;
 
-	if (!event_reserve(skb, collect, f->snaplen, &e, &tail)) {
+	if (!event_reserve(skb, h.collect, h.f->snaplen, &e, &tail)) {
 		count_lost();
 		return 0;
 	}
-	event_fill_by(e, skb, VISTA_EV_SKB, pid_tgid, collect, &tuple, false, direct);
+	event_fill_by(e, skb, VISTA_EV_SKB, pid_tgid, h.collect, &tuple, false, direct);
 	e->location = location;
-	e->hook_id = hook;
+	e->hook_id = h.hook;
 	e->reason = reason;
 	e->flags |= event_flags | tail;
-	e->stack_id =
-	    ((collect & VISTA_COLLECT_STACK) || (hook_bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
+	e->stack_id = hook_stack_id(ctx, &h);
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }

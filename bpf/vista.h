@@ -49,6 +49,7 @@ enum vista_event_flags {
 	VISTA_EVF_HAS_SKB = 1 << 5,    /* a struct vista_skb_dump and its text follow (vista_record_size) */
 	VISTA_EVF_PROG_EXIT = 1 << 6,  /* an XDP or TC program returned: reason is its action */
 	VISTA_EVF_XDP = 1 << 7,        /* an XDP program's frame: addr is its struct xdp_buff, not an skb */
+	VISTA_EVF_PROG_ENTRY = 1 << 8, /* an XDP or TC program is about to run (the exit's counterpart) */
 };
 
 /* What the BPF side collects for each matching event (runtime-editable). */
@@ -418,7 +419,8 @@ struct vista_pcap {
 /* Per-hook bits in hook_flags[], editable while tracing. */
 enum vista_hook_flags {
 	VISTA_HOOK_ENABLED = 1 << 0,
-	VISTA_HOOK_STACK = 1 << 1, /* collect a stack here even without VISTA_COLLECT_STACK */
+	VISTA_HOOK_STACK = 1 << 1,     /* collect a stack here even without VISTA_COLLECT_STACK */
+	VISTA_HOOK_NO_PACKET = 1 << 2, /* no packet here even with VISTA_COLLECT_PACKET (--pcap-mode) */
 };
 
 /* Per-CPU counters, summed by user space. */

@@ -12,32 +12,13 @@
 #include "cli/trace_setup.h"
 #include "core/kmods.h"
 #include "core/netns.h"
+#include "core/prog_trace.h"
 #include "core/strparse.h"
 #include "filter/command.h"
 #include "filter/filter_set.h"
 #include "filter/structured.h"
 
 #define MAX_ATTACH_BATCH 256
-
-/* Capabilities that later issues bring; until then they fail loudly rather than being ignored. */
-static int check_available(const struct vista_options *o, char *err, size_t len)
-{
-	static const char *const later = "is not available yet in this version of vista";
-	const struct {
-		bool given;
-		const char *flag;
-	} flags[] = {
-		{ o->pcap_mode_set, "--pcap-mode" },
-	};
-
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		if (flags[i].given) {
-			snprintf(err, len, "%s %s", flags[i].flag, later);
-			return -1;
-		}
-	}
-	return 0;
-}
 
 /* Options that only mean something next to another: alone they would be silently ignored. */
 static int check_combinations(const struct vista_options *o, char *err, size_t len)
@@ -115,8 +96,7 @@ static int check_top_outputs(const struct vista_options *o, char *err, size_t le
 
 int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len)
 {
-	/* Combinations first: an option missing its partner says so even when the pair is not available yet. */
-	return check_combinations(o, err, len) || check_available(o, err, len) ? -1 : 0;
+	return check_combinations(o, err, len);
 }
 
 int trace_setup_check(const struct vista_options *o, char *err, size_t len)
@@ -173,9 +153,10 @@ int trace_setup_check_replay(const struct vista_options *o, char *err, size_t le
 	/*
 	 * A replay's --output-tcp, -sk and -iptables need no tracing option:
 	 * the recording has the events; its --pcap-file writes the packets
-	 * recorded, cut as they were (so --pcap-snaplen is live-only).
+	 * recorded, cut as they were (so --pcap-snaplen and --pcap-mode are
+	 * live-only).
 	 */
-	return check_available(o, err, len);
+	return 0;
 }
 
 int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, char *err, size_t len)
@@ -311,6 +292,8 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 				     o->filter_trace_iptables || o->filter_trace_xdp || o->filter_trace_tc);
 	cfg->trace_xdp = o->filter_trace_xdp;
 	cfg->trace_tc = o->filter_trace_tc;
+	cfg->prog_pcap_skip =
+	    (o->pcap_mode_entry ? 0 : PROG_TRACE_PCAP_SKIP_ENTRY) | (o->pcap_mode_exit ? 0 : PROG_TRACE_PCAP_SKIP_EXIT);
 	cfg->sock.tcp = o->filter_trace_tcp;
 	cfg->sock.sk = o->filter_trace_sk;
 	cfg->trace_netfilter = o->filter_trace_iptables;

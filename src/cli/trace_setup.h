@@ -14,9 +14,8 @@
 #include "core/session.h"
 
 /*
- * Fails with one sentence naming the first option this version cannot
- * honour yet, or one that would have no effect without another
- * (--output-tcp without --filter-trace-tcp...). trace_setup_check is for
+ * Fails with one sentence naming the first option that would have no
+ * effect without another (--output-tcp without --filter-trace-tcp...). trace_setup_check is for
  * vista-top, trace_setup_check_cli for the vista command: both accept the
  * same options, since vista-top shows every kind of event vista prints
  * (its Netfilter and TCP panes show the TCP, socket and netfilter ones).
@@ -27,8 +26,8 @@ int trace_setup_check_cli(const struct vista_options *o, char *err, size_t len);
 /*
  * For --replay, which traces nothing: fails with one sentence naming the
  * first option that only means something to a live trace (--record, the
- * filters, the kernel and pcap options) or is not available yet. vista-top
- * then checks a replay's options with trace_setup_check too.
+ * filters, the kernel and pcap options). vista-top then checks a replay's
+ * options with trace_setup_check too.
  */
 int trace_setup_check_replay(const struct vista_options *o, char *err, size_t len);
 

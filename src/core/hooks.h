@@ -61,7 +61,8 @@ struct hook {
 	int target_fd;
 	uint32_t target_id;
 	char target_func[HOOK_NAME_LEN];
-	bool stack; /* collect a kernel stack at this hook regardless of --output-stack */
+	bool stack;     /* collect a kernel stack at this hook regardless of --output-stack */
+	bool no_packet; /* an XDP or TC program's entry or exit that --pcap-mode leaves out of the capture */
 };
 
 static inline bool hook_is_sk_function(const struct hook *h)

@@ -13,6 +13,7 @@
 #include "core/errmsg.h"
 #include "core/fdio.h"
 #include "core/format.h"
+#include "core/prog_trace.h"
 
 #define BUF_BYTES (256u << 10)
 /* The most one packet's block takes: headers, a made-up Ethernet header, the bytes, the options. */
@@ -254,26 +255,51 @@ static uint32_t epb_flags(uint8_t pkt_type)
 	}
 }
 
+/*
+ * The verdict of the packet's hook: the action an XDP or TC program
+ * returned at its exit, or the end of a freed skb. 0 or the bytes written.
+ */
+static int packet_verdict(char *buf, size_t len, const struct pcap_packet *p)
+{
+	const struct vista_event *e = p->event;
+
+	if (e->flags & VISTA_EVF_PROG_EXIT) {
+		const char *action = prog_trace_action(e->flags & VISTA_EVF_XDP, (int)e->reason);
+
+		return action ? snprintf(buf, len, " verdict=%s", action)
+			      : snprintf(buf, len, " verdict=%d", (int)e->reason);
+	}
+	if (!(e->flags & VISTA_EVF_SKB_FREED))
+		return 0;
+	if (!(e->flags & VISTA_EVF_HAS_REASON))
+		return snprintf(buf, len, " verdict=consumed");
+	if (p->drop_reason)
+		return snprintf(buf, len, " verdict=drop reason=%s", p->drop_reason);
+	return snprintf(buf, len, " verdict=drop reason=%u", e->reason);
+}
+
 static size_t packet_comment(char *buf, const struct pcap_packet *p)
 {
 	const struct vista_event *e = p->event;
 	const struct vista_meta *m = &e->meta;
+	/* An XDP or TC program's packet: before it ran, or after. */
+	const char *at = (e->flags & VISTA_EVF_PROG_ENTRY)  ? " at=entry"
+			 : (e->flags & VISTA_EVF_PROG_EXIT) ? " at=exit"
+							    : "";
 	char hook[32];
-	int n;
+	int n, k;
 
 	if (!p->hook)
 		snprintf(hook, sizeof(hook), "hook#%u", e->hook_id);
-	n = snprintf(buf, COMMENT_MAX, "hook=%s netns=%u ifindex=%u ifname=%.*s pkt_type=%s", p->hook ? p->hook : hook,
-		     m->netns, m->ifindex, VISTA_IFNAME_LEN, m->ifindex ? m->ifname : "", format_pkt_type(m->pkt_type));
-	if (n >= 0 && n < COMMENT_MAX && (e->flags & VISTA_EVF_SKB_FREED)) {
-		int k;
-
-		if (!(e->flags & VISTA_EVF_HAS_REASON))
-			k = snprintf(buf + n, COMMENT_MAX - n, " verdict=consumed");
-		else if (p->drop_reason)
-			k = snprintf(buf + n, COMMENT_MAX - n, " verdict=drop reason=%s", p->drop_reason);
-		else
-			k = snprintf(buf + n, COMMENT_MAX - n, " verdict=drop reason=%u", e->reason);
+	n = snprintf(buf, COMMENT_MAX, "hook=%s%s netns=%u ifindex=%u ifname=%.*s", p->hook ? p->hook : hook, at,
+		     m->netns, m->ifindex, VISTA_IFNAME_LEN, m->ifindex ? m->ifname : "");
+	/* An XDP frame has no skb yet, so no packet type. */
+	if (n >= 0 && n < COMMENT_MAX && !(e->flags & VISTA_EVF_XDP)) {
+		k = snprintf(buf + n, COMMENT_MAX - n, " pkt_type=%s", format_pkt_type(m->pkt_type));
+		n += k > 0 ? k : 0;
+	}
+	if (n >= 0 && n < COMMENT_MAX) {
+		k = packet_verdict(buf + n, COMMENT_MAX - n, p);
 		n += k > 0 ? k : 0;
 	}
 	return n < 0 ? 0 : n >= COMMENT_MAX ? COMMENT_MAX - 1 : (size_t)n;
@@ -324,7 +350,8 @@ int pcap_writer_write(struct pcap_writer *w, const struct pcap_packet *p, char *
 	} else {
 		char comment[COMMENT_MAX];
 		size_t n = packet_comment(comment, p);
-		uint32_t flags = epb_flags(e->meta.pkt_type);
+		/* An XDP program sees only frames received on its device. */
+		uint32_t flags = (e->flags & VISTA_EVF_XDP) ? 1 : epb_flags(e->meta.pkt_type);
 
 		if (iface_id(w, &e->meta, pkt->layer == VISTA_PKT_L2 ? VISTA_PKT_L2 : VISTA_PKT_L3, &id))
 			return fail(w, err, errlen);

@@ -11,7 +11,11 @@
  * IPv4 from IPv6). Each packet is an enhanced packet block whose comment
  * names the hook, the netns, the device, the packet type and, for a freed
  * skb, the verdict (drop and its reason, or consume); its epb_flags carry
- * the direction (outbound for PACKET_OUTGOING) and the reception type.
+ * the direction (outbound for PACKET_OUTGOING) and the reception type. The
+ * packet of an XDP or TC program (--filter-trace-xdp, --filter-trace-tc)
+ * says at=entry or at=exit after the hook (the program's name), and at
+ * exit the action the program returned as its verdict (XDP_PASS,
+ * TC_ACT_SHOT...); an XDP frame has no packet type, and is inbound.
  *
  * Any other name gets classic pcap, which has one link type per file:
  * LINKTYPE_ETHERNET, timestamps in nanoseconds. A packet without a MAC

@@ -43,7 +43,7 @@ static int main_func(int fd, const struct bpf_prog_info *info, char *func, size_
 }
 
 static int append(struct hook_table *t, const char *name, enum hook_template tmpl, int fd, uint32_t id,
-		  const char *func, uint32_t btf_id)
+		  const char *func, uint32_t btf_id, bool no_packet)
 {
 	struct hook *h;
 
@@ -66,10 +66,12 @@ static int append(struct hook_table *t, const char *name, enum hook_template tmp
 	h->link_fd = -1;
 	h->target_fd = fd;
 	h->target_id = id;
+	h->no_packet = no_packet;
 	return 0;
 }
 
-int prog_trace_discover(bool xdp, bool tc, struct hook_table *t, size_t *skipped, char *err, size_t errlen)
+int prog_trace_discover(bool xdp, bool tc, unsigned int pcap_skip, struct hook_table *t, size_t *skipped, char *err,
+			size_t errlen)
 {
 	__u32 id = 0;
 	int found = 0;
@@ -99,15 +101,16 @@ int prog_trace_discover(bool xdp, bool tc, struct hook_table *t, size_t *skipped
 		snprintf(name, sizeof(name), "%.*s(%s)", (int)(sizeof(name) - 6), func, is_xdp ? "xdp" : "tc");
 		/* Each hook owns an fd of the program, closed with it. */
 		fd2 = dup(fd);
-		if (fd2 < 0 ||
-		    append(t, name, is_xdp ? TMPL_PROG_XDP_ENTRY : TMPL_PROG_TC_ENTRY, fd, id, func, btf_id)) {
+		if (fd2 < 0 || append(t, name, is_xdp ? TMPL_PROG_XDP_ENTRY : TMPL_PROG_TC_ENTRY, fd, id, func, btf_id,
+				      pcap_skip & PROG_TRACE_PCAP_SKIP_ENTRY)) {
 			close(fd);
 			if (fd2 >= 0)
 				close(fd2);
 			snprintf(err, errlen, "cannot keep BPF program %u: out of memory or fds", id);
 			return -1;
 		}
-		if (append(t, name, is_xdp ? TMPL_PROG_XDP_EXIT : TMPL_PROG_TC_EXIT, fd2, id, func, btf_id)) {
+		if (append(t, name, is_xdp ? TMPL_PROG_XDP_EXIT : TMPL_PROG_TC_EXIT, fd2, id, func, btf_id,
+			   pcap_skip & PROG_TRACE_PCAP_SKIP_EXIT)) {
 			close(fd2);
 			snprintf(err, errlen, "cannot keep BPF program %u: out of memory", id);
 			return -1;

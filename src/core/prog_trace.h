@@ -14,13 +14,25 @@
 struct hook_table;
 
 /*
+ * --pcap-mode: the packets a capture leaves out, the one before the
+ * programs run (entry) or the one after (exit); 0 captures both.
+ */
+enum prog_trace_pcap_skip {
+	PROG_TRACE_PCAP_SKIP_ENTRY = 1 << 0,
+	PROG_TRACE_PCAP_SKIP_EXIT = 1 << 1,
+};
+
+/*
  * Appends the entry and exit hooks of every loaded XDP program (xdp) and TC
  * program (tc: sched_cls) that has BTF, holding an fd of each program in
- * the hook (target_fd, closed by prog_trace_close_targets). A program
- * without BTF cannot be traced: it is counted in *skipped. Returns the
- * number of programs found, or -1 with one sentence in err.
+ * the hook (target_fd, closed by prog_trace_close_targets); pcap_skip
+ * (enum prog_trace_pcap_skip) marks the hooks whose packets a capture
+ * leaves out (no_packet). A program without BTF cannot be traced: it is
+ * counted in *skipped. Returns the number of programs found, or -1 with one
+ * sentence in err.
  */
-int prog_trace_discover(bool xdp, bool tc, struct hook_table *t, size_t *skipped, char *err, size_t errlen);
+int prog_trace_discover(bool xdp, bool tc, unsigned int pcap_skip, struct hook_table *t, size_t *skipped, char *err,
+			size_t errlen);
 
 /* Closes the program fds prog_trace_discover left in the hooks. */
 void prog_trace_close_targets(struct hook_table *t);

@@ -293,7 +293,8 @@ static void raise_fd_limit(void)
 /* --filter-trace-xdp, --filter-trace-tc: the entry and exit of every loaded program of those types. */
 static int add_programs(struct session *s, const struct session_config *cfg, char *err, size_t errlen)
 {
-	int n = prog_trace_discover(cfg->trace_xdp, cfg->trace_tc, &s->hooks, &s->skipped, err, errlen);
+	int n = prog_trace_discover(cfg->trace_xdp, cfg->trace_tc, cfg->prog_pcap_skip, &s->hooks, &s->skipped, err,
+				    errlen);
 
 	if (n < 0)
 		return -1;
@@ -638,7 +639,8 @@ static int hook_bits_for(const struct session *s, const struct filter_set *fs, _
 	for (size_t i = 0; i < s->hooks.n; i++) {
 		bool on = !fs->func_regex[0] || regexec(&re, s->hooks.v[i].name, 0, NULL, 0) == 0;
 
-		bits[i] = (on ? VISTA_HOOK_ENABLED : 0) | (s->hooks.v[i].stack ? VISTA_HOOK_STACK : 0);
+		bits[i] = (on ? VISTA_HOOK_ENABLED : 0) | (s->hooks.v[i].stack ? VISTA_HOOK_STACK : 0) |
+			  (s->hooks.v[i].no_packet ? VISTA_HOOK_NO_PACKET : 0);
 		enabled += on;
 	}
 	if (fs->func_regex[0])

@@ -42,6 +42,8 @@ struct session_config {
 	bool trace_netfilter; /* --filter-trace-iptables: the tables' verdicts (core/nf_trace.h) */
 	bool trace_xdp;       /* --filter-trace-xdp: entry and exit of the loaded XDP programs (needs fentry) */
 	bool trace_tc;        /* --filter-trace-tc: the same for TC programs */
+	/* --pcap-mode: the packets the programs' hooks leave out of a capture (enum prog_trace_pcap_skip; 0: none). */
+	unsigned int prog_pcap_skip;
 	/* The filters to start with; filters.kernel.collect says what events carry (enum vista_collect). */
 	struct filter_set filters;
 	size_t ringbuf_bytes;      /* 0: the default (16 MiB) */

@@ -81,7 +81,10 @@ CASES=(
 	'vista --filter-trace-skb --replay $F/good.vrec => ^vista: --filter-trace-skb cannot be used with --replay: a replay traces nothing, it prints a recording$'
 	'vista --filter-trace-xdp => ^vista: --filter-trace-xdp needs fentry programs on BPF programs: this kernel refuses fentry programs \(Operation not permitted\)$'
 	'vista --kmods foo => ^vista: --kmods: no loaded kernel module "foo" has BTF \(/sys/kernel/btf/foo: No such file or directory\)$'
-	'vista --pcap-file $F/x.pcap --pcap-mode entry --filter-trace-xdp => ^vista: --pcap-mode is not available yet in this version of vista$'
+	'vista --pcap-file $F/x.pcapng --pcap-mode entry,exit --filter-trace-tc => ^vista: --filter-trace-tc needs fentry programs on BPF programs: this kernel refuses fentry programs \(Operation not permitted\)$'
+	'vista --pcap-file $F/x.pcap --pcap-mode exit --replay $F/good.vrec => ^vista: --pcap-mode cannot be used with --replay: a replay traces nothing, it prints a recording$'
+	'vista --pcap-mode entry --filter-trace-xdp => ^vista: --pcap-mode has no effect without --pcap-file$'
+	'vista --pcap-file $F/x.pcap --pcap-mode exit --filter-trace-skb => ^vista: --pcap-mode has no effect without --filter-trace-xdp or --filter-trace-tc$'
 	'vista --output-skb --output-flows => ^vista: --output-flows cannot be combined with --output-skb: a flow summary shows no skb$'
 	'vista --output-tcp => ^vista: --output-tcp has no effect without --filter-trace-tcp$'
 	# Durations.

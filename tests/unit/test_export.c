@@ -14,6 +14,8 @@
 static char dir[] = "/tmp/vista-test-export.XXXXXX";
 static char err[512];
 
+#define COMMENT_LEN 512
+
 /* An skb event with its packet right after it, as the ring buffer has it. */
 struct ev_with_packet {
 	struct vista_event e;
@@ -176,6 +178,86 @@ static void test_pcapng(void)
 	   "EPB 3: the comment carries the drop and its reason");
 	at += le32(b + at + 4);
 	is_int(at, n, "the file ends with the last block");
+	free(b);
+}
+
+/* An EPB's comment (its first option), copied into out; "" when the block has none. */
+static void epb_comment(const uint8_t *epb, char *out, size_t len)
+{
+	const uint8_t *opt = epb + 28 + ((le32(epb + 20) + 3) & ~3u);
+	size_t n = le16(opt) == 1 ? le16(opt + 2) : 0;
+
+	snprintf(out, len, "%.*s", (int)n, (const char *)opt + 4);
+}
+
+/* The option after an EPB's comment: epb_flags. */
+static uint32_t epb_flags_of(const uint8_t *epb)
+{
+	const uint8_t *opt = epb + 28 + ((le32(epb + 20) + 3) & ~3u);
+
+	opt += 4 + ((le16(opt + 2) + 3) & ~3u);
+	return le16(opt) == 2 ? le32(opt + 4) : 0;
+}
+
+/* The packets of XDP and TC programs: entry or exit, and the verdict at exit. */
+static void test_pcapng_programs(void)
+{
+	static const uint8_t frame[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x00 };
+	char path[128], c[COMMENT_LEN];
+	struct pcap_writer *w;
+	struct ev_with_packet ev;
+	struct pcap_packet pkt = { &ev.e, 1, "vista_test_xdp(xdp)", NULL };
+	size_t n, at = 48;
+	uint8_t *b;
+
+	snprintf(path, sizeof(path), "%s/progs.pcapng", dir);
+	is_int(pcap_writer_open(path, 256, "vista test", &w, err, sizeof(err)), 0, "programs: opened");
+	make_event(&ev, VISTA_PKT_L2, frame, sizeof(frame), sizeof(frame));
+	ev.e.flags |= VISTA_EVF_XDP | VISTA_EVF_PROG_ENTRY;
+	ev.e.meta.pkt_type = 0;
+	is_int(pcap_writer_write(w, &pkt, err, sizeof(err)), 0, "programs: an XDP entry");
+	ev.e.flags ^= VISTA_EVF_PROG_ENTRY | VISTA_EVF_PROG_EXIT;
+	ev.e.reason = 2;
+	is_int(pcap_writer_write(w, &pkt, err, sizeof(err)), 0, "programs: its exit");
+	ev.e.flags &= ~(VISTA_EVF_XDP | VISTA_EVF_PROG_EXIT);
+	ev.e.flags |= VISTA_EVF_PROG_ENTRY;
+	pkt.hook = "vista_test_tc(tc)";
+	is_int(pcap_writer_write(w, &pkt, err, sizeof(err)), 0, "programs: a TC entry");
+	ev.e.flags ^= VISTA_EVF_PROG_ENTRY | VISTA_EVF_PROG_EXIT;
+	is_int(pcap_writer_write(w, &pkt, err, sizeof(err)), 0, "programs: its exit");
+	ev.e.reason = 99;
+	is_int(pcap_writer_write(w, &pkt, err, sizeof(err)), 0, "programs: an action vista has no name for");
+	is_int(pcap_writer_close(w, err, sizeof(err)), 0, "programs: closed");
+
+	b = slurp(path, &n);
+	is_int(le32(b + at), 1, "programs: an interface block first");
+	is_int(le16(b + at + 8), 1, "  link type Ethernet: an XDP frame starts with its MAC header");
+	at += le32(b + at + 4);
+	epb_comment(b + at, c, sizeof(c));
+	is_str(c, "hook=vista_test_xdp(xdp) at=entry netns=4026531840 ifindex=2 ifname=eth0",
+	       "XDP entry: the program and entry, no packet type");
+	is_int(epb_flags_of(b + at), 1, "  epb_flags inbound");
+	ok(memcmp(b + at + 28, frame, sizeof(frame)) == 0, "  the frame's bytes");
+	at += le32(b + at + 4);
+	epb_comment(b + at, c, sizeof(c));
+	is_str(c, "hook=vista_test_xdp(xdp) at=exit netns=4026531840 ifindex=2 ifname=eth0 verdict=XDP_PASS",
+	       "XDP exit: the verdict the program returned");
+	at += le32(b + at + 4);
+	epb_comment(b + at, c, sizeof(c));
+	is_str(c, "hook=vista_test_tc(tc) at=entry netns=4026531840 ifindex=2 ifname=eth0 pkt_type=HOST",
+	       "TC entry: an skb's packet type");
+	at += le32(b + at + 4);
+	epb_comment(b + at, c, sizeof(c));
+	is_str(c,
+	       "hook=vista_test_tc(tc) at=exit netns=4026531840 ifindex=2 ifname=eth0 pkt_type=HOST "
+	       "verdict=TC_ACT_SHOT",
+	       "TC exit: TC_ACT_SHOT");
+	at += le32(b + at + 4);
+	epb_comment(b + at, c, sizeof(c));
+	is_str(c, "hook=vista_test_tc(tc) at=exit netns=4026531840 ifindex=2 ifname=eth0 pkt_type=HOST verdict=99",
+	       "TC exit: an unknown action by its number");
+	at += le32(b + at + 4);
+	is_int(at, n, "programs: one interface block and five packets");
 	free(b);
 }
 
@@ -368,6 +450,7 @@ int main(void)
 	test_record_size();
 	test_pcap();
 	test_pcapng();
+	test_pcapng_programs();
 	test_pcap_errors();
 	test_json();
 	test_skb_dump();

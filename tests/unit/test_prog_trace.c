@@ -52,7 +52,7 @@ int main(void)
 	tc = load("tests/vm/progs/tc_drop.bpf.o");
 	ok(xdp && tc, "the test XDP and TC programs load");
 
-	n = prog_trace_discover(true, false, &t, &skipped, err, sizeof(err));
+	n = prog_trace_discover(true, false, 0, &t, &skipped, err, sizeof(err));
 	ok(n >= 1, "XDP programs are found (%d)", n);
 	in = find(&t, "vista_test_xdp(xdp)", TMPL_PROG_XDP_ENTRY);
 	out = find(&t, "vista_test_xdp(xdp)", TMPL_PROG_XDP_EXIT);
@@ -62,21 +62,30 @@ int main(void)
 	   "  with its function, BTF id, id and an fd of it");
 	ok(in && out && in->target_fd != out->target_fd && in->target_id == out->target_id,
 	   "  each hook has its own fd of the same program");
+	ok(in && out && !in->no_packet && !out->no_packet, "  both capture their packets by default");
 	ok(!find(&t, "vista_test_tc(tc)", TMPL_PROG_TC_ENTRY), "TC programs are not asked for");
 	prog_trace_close_targets(&t);
 	hooks_free(&t);
 
-	n = prog_trace_discover(false, true, &t, &skipped, err, sizeof(err));
-	ok(n >= 1 && find(&t, "vista_test_tc(tc)", TMPL_PROG_TC_ENTRY) &&
-	       find(&t, "vista_test_tc(tc)", TMPL_PROG_TC_EXIT),
-	   "the TC program: entry and exit");
+	n = prog_trace_discover(false, true, PROG_TRACE_PCAP_SKIP_ENTRY, &t, &skipped, err, sizeof(err));
+	in = find(&t, "vista_test_tc(tc)", TMPL_PROG_TC_ENTRY);
+	out = find(&t, "vista_test_tc(tc)", TMPL_PROG_TC_EXIT);
+	ok(n >= 1 && in && out, "the TC program: entry and exit");
 	ok(!find(&t, "vista_test_xdp(xdp)", TMPL_PROG_XDP_ENTRY), "  and no XDP program");
+	ok(in && out && in->no_packet && !out->no_packet, "  --pcap-mode exit: only the exit captures");
+	prog_trace_close_targets(&t);
+	hooks_free(&t);
+
+	n = prog_trace_discover(true, false, PROG_TRACE_PCAP_SKIP_EXIT, &t, &skipped, err, sizeof(err));
+	in = find(&t, "vista_test_xdp(xdp)", TMPL_PROG_XDP_ENTRY);
+	out = find(&t, "vista_test_xdp(xdp)", TMPL_PROG_XDP_EXIT);
+	ok(n >= 1 && in && out && !in->no_packet && out->no_packet, "--pcap-mode entry: only the entry captures");
 	prog_trace_close_targets(&t);
 	hooks_free(&t);
 
 	bpf_object__close(xdp);
 	bpf_object__close(tc);
-	n = prog_trace_discover(true, true, &t, &skipped, err, sizeof(err));
+	n = prog_trace_discover(true, true, 0, &t, &skipped, err, sizeof(err));
 	ok(n >= 0 && !find(&t, "vista_test_xdp(xdp)", TMPL_PROG_XDP_ENTRY), "unloaded programs are gone");
 	prog_trace_close_targets(&t);
 	hooks_free(&t);
