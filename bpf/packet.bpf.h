@@ -44,6 +44,29 @@ struct packet_room_max {
 };
 
 /*
+ * Copies at most room (a constant) and snaplen of the caplen bytes at data
+ * (kernel memory) after p, a packet of wirelen bytes seen from layer.
+ * Returns VISTA_EVF_HAS_PACKET.
+ */
+static __always_inline __u32 packet_bytes(struct vista_packet *p, const void *data, __u32 caplen, __u32 wirelen,
+					  __u32 snaplen, const __u32 room, __u8 layer)
+{
+	__u32 n = caplen < snaplen ? caplen : snaplen;
+
+	/* Keeps the verifier's bound on n from the comparison below, whatever the compiler made of the one above. */
+	asm volatile("" : "+r"(n));
+	if (n > room)
+		n = room;
+	if (bpf_probe_read_kernel(p + 1, n, data))
+		n = 0;
+	p->len = wirelen;
+	p->caplen = (__u16)n;
+	p->layer = layer;
+	p->pad = 0;
+	return VISTA_EVF_HAS_PACKET;
+}
+
+/*
  * Copies at most room (a constant) and snaplen bytes of the packet of the
  * skb at address skb after p. Returns VISTA_EVF_HAS_PACKET, or 0 when the
  * skb has neither a MAC nor a network header yet (then no packet follows).
@@ -51,22 +74,11 @@ struct packet_room_max {
 static __always_inline __u32 packet_copy(struct vista_packet *p, __u64 skb, __u32 snaplen, const __u32 room)
 {
 	struct cbpf_view v;
-	__u32 n;
 
 	if (!cbpf_skb_view((struct sk_buff *)skb, CBPF_LAYER_AUTO, &v, false))
 		return 0;
-	n = v.caplen < snaplen ? v.caplen : snaplen;
-	/* Keeps the verifier's bound on n from the comparison below, whatever the compiler made of the one above. */
-	asm volatile("" : "+r"(n));
-	if (n > room)
-		n = room;
-	if (bpf_probe_read_kernel(p + 1, n, (const void *)v.data))
-		n = 0;
-	p->len = v.wirelen;
-	p->caplen = (__u16)n;
-	p->layer = v.l2 ? VISTA_PKT_L2 : VISTA_PKT_L3;
-	p->pad = 0;
-	return VISTA_EVF_HAS_PACKET;
+	return packet_bytes(p, (const void *)v.data, v.caplen, v.wirelen, snaplen, room,
+			    v.l2 ? VISTA_PKT_L2 : VISTA_PKT_L3);
 }
 
 /* The verifier checks a global function for any argument: r is never NULL here. */

@@ -22,9 +22,12 @@
 #ifndef VISTA_PROG_TRACE_BPF_H
 #define VISTA_PROG_TRACE_BPF_H
 
-/* The frame of an XDP program: from data to data_end, its Ethernet header first. */
-static __always_inline void xdp_frame_read(struct xdp_buff *xdp, struct vista_meta *m, struct vista_tuple *t, bool meta,
-					   bool tuple)
+/*
+ * The meta of an XDP program's frame (from data to data_end, its Ethernet
+ * header first) and, with tuple, its addresses and ports. Returns data.
+ */
+static __always_inline unsigned char *xdp_frame_read(struct xdp_buff *xdp, struct vista_meta *m, struct vista_tuple *t,
+						     bool tuple)
 {
 	unsigned char *data = BPF_CORE_READ(xdp, data);
 	unsigned char *end = BPF_CORE_READ(xdp, data_end);
@@ -34,61 +37,37 @@ static __always_inline void xdp_frame_read(struct xdp_buff *xdp, struct vista_me
 
 	if (!bpf_probe_read_kernel(eth_type, sizeof(eth_type), data + 12))
 		proto = (eth_type[0] << 8) | eth_type[1];
-	if (meta) {
-		m->len = end > data ? end - data : 0;
-		m->protocol = proto;
-		if (dev) {
-			m->ifindex = BPF_CORE_READ(dev, ifindex);
-			m->mtu = BPF_CORE_READ(dev, mtu);
-			m->netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
-			bpf_probe_read_kernel_str(m->ifname, sizeof(m->ifname), dev->name);
-		}
+	m->len = end > data ? end - data : 0;
+	m->protocol = proto;
+	if (dev) {
+		m->ifindex = BPF_CORE_READ(dev, ifindex);
+		m->mtu = BPF_CORE_READ(dev, mtu);
+		m->netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+		bpf_probe_read_kernel_str(m->ifname, sizeof(m->ifname), dev->name);
 	}
-	if (!tuple)
-		return;
-	if (proto == ETH_P_IP_ || proto == ETH_P_IPV6_)
+	if (tuple && (proto == ETH_P_IP_ || proto == ETH_P_IPV6_))
 		parse_l3(data + ETH_HLEN_, t);
+	return data;
 }
 
 /*
- * Copies at most room (a constant) and snaplen bytes of the frame, len
- * bytes from data, after the event e, as packet_copy does an skb's: an XDP
- * program sees every frame from its MAC header.
- */
-static __always_inline __u32 xdp_packet_copy(struct vista_event *e, struct xdp_buff *xdp, __u32 len, __u32 snaplen,
-					     const __u32 room)
-{
-	struct vista_packet *p = (struct vista_packet *)(e + 1);
-	__u32 n = len < snaplen ? len : snaplen;
-
-	/* As in packet_copy: the verifier must see the bound below, whatever the compiler made of the one above. */
-	asm volatile("" : "+r"(n));
-	if (n > room)
-		n = room;
-	if (bpf_probe_read_kernel(p + 1, n, BPF_CORE_READ(xdp, data)))
-		n = 0;
-	p->len = len;
-	p->caplen = (__u16)n;
-	p->layer = VISTA_PKT_L2;
-	p->pad = 0;
-	return VISTA_EVF_HAS_PACKET;
-}
-
-/*
- * Reserves an XDP event with room for its frame when collect asks for the
- * packet, as event_reserve does for an skb (an XDP frame has no skb to
- * dump); *tail receives VISTA_EVF_HAS_PACKET when the frame follows.
+ * Reserves an XDP event with room for its frame (len bytes at data) when
+ * collect asks for the packet, as event_reserve does for an skb (an XDP
+ * frame has no skb to dump; a program sees every frame from its MAC
+ * header); *tail receives VISTA_EVF_HAS_PACKET when the frame follows.
  * Returns false when the ring buffer is full.
  */
-static __always_inline bool xdp_event_reserve(struct xdp_buff *xdp, __u32 len, __u32 collect, __u32 snaplen,
+static __always_inline bool xdp_event_reserve(const unsigned char *data, __u32 len, __u32 collect, __u32 snaplen,
 					      struct vista_event **out, __u32 *tail)
 {
 	if (!(collect & VISTA_COLLECT_PACKET))
 		RESERVE_FILL(sizeof(struct vista_event), 0);
 	if (snaplen <= VISTA_PACKET_SMALL)
 		RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_SMALL),
-			     xdp_packet_copy(r, xdp, len, snaplen, VISTA_PACKET_SMALL));
-	RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX), xdp_packet_copy(r, xdp, len, snaplen, VISTA_PACKET_MAX));
+			     packet_bytes((struct vista_packet *)(r + 1), data, len, len, snaplen, VISTA_PACKET_SMALL,
+					  VISTA_PKT_L2));
+	RESERVE_FILL(PACKET_ROOM(VISTA_PACKET_MAX), packet_bytes((struct vista_packet *)(r + 1), data, len, len,
+								 snaplen, VISTA_PACKET_MAX, VISTA_PKT_L2));
 }
 
 static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hook, __u32 event_flags, __u32 action)
@@ -97,6 +76,7 @@ static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hoo
 	struct vista_meta meta = {};
 	struct vista_event *e;
 	struct hook_ctx h;
+	unsigned char *data;
 	__u64 pid_tgid;
 	__u32 flags, tail = 0;
 	bool need_tuple;
@@ -112,7 +92,7 @@ static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hoo
 		return 0;
 	need_tuple = (h.collect & VISTA_COLLECT_TUPLE) ||
 		     (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO));
-	xdp_frame_read(xdp, &meta, &tuple, true, need_tuple);
+	data = xdp_frame_read(xdp, &meta, &tuple, need_tuple);
 	if ((flags & VISTA_F_IFINDEX) && meta.ifindex != h.f->ifindex)
 		return 0;
 	if ((flags & VISTA_F_NETNS) && meta.netns != h.f->netns)
@@ -123,13 +103,13 @@ static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hoo
 		const struct vista_pcap *pcap = &pcap_progs[h.slot];
 		struct cbpf_view view = {};
 
-		view.data = (__u64)BPF_CORE_READ(xdp, data);
+		view.data = (__u64)data;
 		view.caplen = view.wirelen = meta.len;
 		view.l2 = true;
 		if (!cbpf_run(&pcap->l2, &view))
 			return 0;
 	}
-	if (!xdp_event_reserve(xdp, meta.len, h.collect, h.f->snaplen, &e, &tail)) {
+	if (!xdp_event_reserve(data, meta.len, h.collect, h.f->snaplen, &e, &tail)) {
 		count_lost();
 		return 0;
 	}

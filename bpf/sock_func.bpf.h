@@ -34,16 +34,11 @@ static __always_inline __u32 sk_hook_of_ip(void *ctx)
 
 static __always_inline int handle_sk_func(void *ctx, struct sock *sk, __u32 hook)
 {
-	__u32 slot = active_filter & 1;
-	__u8 bits;
+	struct hook_ctx h;
 
-	/* Masked rather than compared, for the reason handle_skb() gives. */
-	hook &= VISTA_MAX_HOOKS - 1;
-	bits = hook_flags[slot][hook];
-	if (!(bits & VISTA_HOOK_ENABLED))
+	if (!hook_begin(hook, &h))
 		return 0;
-	return sk_emit(ctx, sk, VISTA_SK_FUNC, 0, 0, hook,
-		       (filters[slot].collect & VISTA_COLLECT_STACK) || (bits & VISTA_HOOK_STACK));
+	return sk_emit(ctx, sk, VISTA_SK_FUNC, 0, 0, h.hook, hook_wants_stack(&h));
 }
 
 #define KPROBE_SK_TEMPLATE(pos, parm)                                                                          \

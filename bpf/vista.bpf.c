@@ -252,11 +252,15 @@ static __always_inline bool hook_begin(__u32 hook, struct hook_ctx *h)
 	return true;
 }
 
-/* The event's stack, when --output-stack or the hook asks for one. */
+/* Whether the event carries a stack: --output-stack, or the hook asks for one. */
+static __always_inline bool hook_wants_stack(const struct hook_ctx *h)
+{
+	return (h->collect & VISTA_COLLECT_STACK) || (h->bits & VISTA_HOOK_STACK);
+}
+
 static __always_inline __s32 hook_stack_id(void *ctx, const struct hook_ctx *h)
 {
-	return ((h->collect & VISTA_COLLECT_STACK) || (h->bits & VISTA_HOOK_STACK)) ? bpf_get_stackid(ctx, &stacks, 0)
-										    : -1;
+	return hook_wants_stack(h) ? bpf_get_stackid(ctx, &stacks, 0) : -1;
 }
 
 /* direct: skb is a typed argument (tp_btf, fentry) whose fields can be loaded directly. */
