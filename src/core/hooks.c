@@ -44,28 +44,38 @@ static bool is_enum_named(const struct btf *btf, uint32_t id, const char *name)
 	return t && (btf_is_enum(t) || btf_is_enum64(t)) && strcmp(btf__name_by_offset(btf, t->name_off), name) == 0;
 }
 
+struct hook *hooks_push(struct hook_table *t)
+{
+	struct hook *h;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct hook *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		t->v = v;
+		t->cap = cap;
+	}
+	h = &t->v[t->n++];
+	memset(h, 0, sizeof(*h));
+	h->prog_fd = -1;
+	h->link_fd = -1;
+	return h;
+}
+
 static int hooks_append(struct hook_table *t, const char *name, enum hook_template tmpl, uint32_t btf_id)
 {
 	struct hook *h;
 
 	if (strlen(name) >= HOOK_NAME_LEN)
 		return 0; /* no tracepoint name is this long; skip rather than truncate */
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct hook *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		t->v = v;
-		t->cap = cap;
-	}
-	h = &t->v[t->n++];
-	memset(h, 0, sizeof(*h));
+	h = hooks_push(t);
+	if (!h)
+		return -ENOMEM;
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	h->tmpl = tmpl;
 	h->btf_id = btf_id;
-	h->prog_fd = -1;
-	h->link_fd = -1;
 	return 1;
 }
 

@@ -144,6 +144,8 @@ int hooks_regex_compile(regex_t *re, const char *regex, char *err, size_t errlen
 int hooks_keep_named(struct hook_table *t, const char *name);
 
 struct hook *hooks_find(struct hook_table *t, const char *name);
+/* A new hook at the end of t, zeroed, its fds -1; NULL when memory ran out. */
+struct hook *hooks_push(struct hook_table *t);
 void hooks_free(struct hook_table *t);
 
 #endif

@@ -45,25 +45,14 @@ static int main_func(int fd, const struct bpf_prog_info *info, char *func, size_
 static int append(struct hook_table *t, const char *name, enum hook_template tmpl, int fd, uint32_t id,
 		  const char *func, uint32_t btf_id, bool no_packet)
 {
-	struct hook *h;
+	struct hook *h = hooks_push(t);
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct hook *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		t->v = v;
-		t->cap = cap;
-	}
-	h = &t->v[t->n++];
-	memset(h, 0, sizeof(*h));
+	if (!h)
+		return -1;
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	snprintf(h->target_func, sizeof(h->target_func), "%s", func);
 	h->tmpl = tmpl;
 	h->btf_id = btf_id;
-	h->prog_fd = -1;
-	h->link_fd = -1;
 	h->target_fd = fd;
 	h->target_id = id;
 	h->no_packet = no_packet;

@@ -257,18 +257,13 @@ static int add_sk_functions(struct session *s, const struct session_config *cfg,
 		goto out;
 	}
 	for (size_t i = 0; i < sk.n; i++) {
-		if (s->hooks.n == s->hooks.cap) {
-			size_t cap = s->hooks.cap ? s->hooks.cap * 2 : 64;
-			struct hook *v = realloc(s->hooks.v, cap * sizeof(*v));
+		struct hook *h = hooks_push(&s->hooks);
 
-			if (!v) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-			s->hooks.v = v;
-			s->hooks.cap = cap;
+		if (!h) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
 		}
-		s->hooks.v[s->hooks.n++] = sk.v[i];
+		*h = sk.v[i];
 	}
 	rc = 0;
 out:
