@@ -233,6 +233,25 @@ int trace_setup_write_ready_file(const char *path, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * Refuses flag, which only kernel functions serve, on the tracepoint
+ * backend: the one asked for, or the only one the kernel offers (note, the
+ * backend choice's explanation, says why in parentheses).
+ */
+static int needs_function_backend(const char *flag, enum backend requested, const char *note, char *err, size_t len)
+{
+	const char *why = strchr(note, '(');
+
+	if (requested == BACKEND_TRACEPOINT)
+		snprintf(err, len, "%s needs the kprobe, kprobe-multi or fentry backend, not the tracepoint backend",
+			 flag);
+	else
+		snprintf(err, len,
+			 "%s needs the kprobe, kprobe-multi or fentry backend, which this kernel does not offer%s%s",
+			 flag, why ? " " : "", why ? why : "");
+	return -1;
+}
+
 int trace_setup_config(const struct vista_options *o, struct session_config *cfg, char *note, size_t notelen, char *err,
 		       size_t len)
 {
@@ -261,31 +280,11 @@ int trace_setup_config(const struct vista_options *o, struct session_config *cfg
 		}
 	}
 	/* Tracepoints belong to no module: a module adds only functions. */
-	if ((o->n_kmods || o->all_kmods) && cfg->backend == BACKEND_TRACEPOINT) {
-		const char *why = strchr(note, '(');
-
-		snprintf(err, len, "%s needs the kprobe, kprobe-multi or fentry backend, %s%s",
-			 o->all_kmods ? "--all-kmods" : "--kmods",
-			 requested == BACKEND_TRACEPOINT ? "not the tracepoint backend"
-							 : "which this kernel does not offer ",
-			 requested == BACKEND_TRACEPOINT || !why ? "" : why);
-		return -1;
-	}
+	if ((o->n_kmods || o->all_kmods) && cfg->backend == BACKEND_TRACEPOINT)
+		return needs_function_backend(o->all_kmods ? "--all-kmods" : "--kmods", requested, note, err, len);
 	/* The socket tracepoints have fixed names: only functions can be chosen by name. */
-	if (o->filter_sk_func && cfg->backend == BACKEND_TRACEPOINT) {
-		const char *why = strchr(note, '(');
-
-		if (requested == BACKEND_TRACEPOINT)
-			snprintf(err, len,
-				 "--filter-sk-func needs the kprobe, kprobe-multi or fentry backend, not "
-				 "the tracepoint backend");
-		else
-			snprintf(err, len,
-				 "--filter-sk-func needs the kprobe, kprobe-multi or fentry backend, which this kernel "
-				 "does not offer %s",
-				 why ? why : "");
-		return -1;
-	}
+	if (o->filter_sk_func && cfg->backend == BACKEND_TRACEPOINT)
+		return needs_function_backend("--filter-sk-func", requested, note, err, len);
 	/* Like pwru: with no --filter-trace-* choice, trace the skb hooks. */
 	cfg->trace_skb =
 	    o->filter_trace_skb || !(o->filter_skb_drop_stack || o->filter_trace_tcp || o->filter_trace_sk ||
