@@ -26,7 +26,11 @@ require_cmd tmux
 RUNS=$(pick 1 3)
 PORT=9000
 ARGS=(--output-meta --output-tuple)
-STORE=1000000 # vista-top's event store: its default size
+# vista-top's event store, its default size, and how many events vista streams
+# (the quick run holds and streams fewer: it must stay under 2 minutes).
+STORE=$(pick 200000 1000000)
+FLOOD_S=$(pick 1 2)
+IDLE_S=$(pick 0.5 1) # how long an idle tracer is left attached before its memory is read
 
 # mem_snapshot PID: "VmHWM VmRSS MAP DIRTY" in kB, where MAP is the resident
 # part of BPF map mappings (the ring buffer) and DIRTY the private dirty
@@ -41,19 +45,19 @@ mem_snapshot() {
 
 mem_vista_idle() {
 	vista_start "${ARGS[@]}" --output-file "$bench_tmp/trace.out"
-	sleep_s 1
+	sleep_s "$IDLE_S"
 	mem_snapshot "$VISTA_PID" >"$bench_tmp/mem"
 	vista_stop
 	echo "$(cat "$bench_tmp/mem") $VISTA_RECEIVED"
 	rm -f "$bench_tmp/trace.out"
 }
 
-# flood: 8 events a datagram, 70k datagrams/s for 2 s from each of two
-# senders: 2.2M events (lossless for vista on the CI machine).
+# flood: 8 events a datagram, 70k datagrams/s for FLOOD_S s from each of two
+# senders: 1.1M events a second (lossless for vista on the CI machine).
 flood() {
 	local i pids=()
 	for i in 1 2; do
-		timeout -k 5 30 ip netns exec "$NS_A" "$BENCH_UDPFLOOD" send "$IP_B" "$PORT" 70000 2 >/dev/null &
+		timeout -k 5 30 ip netns exec "$NS_A" "$BENCH_UDPFLOOD" send "$IP_B" "$PORT" 70000 "$FLOOD_S" >/dev/null &
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do
@@ -61,7 +65,7 @@ flood() {
 	done
 }
 
-# At least 1M events through vista: floods again (up to 5 times) while the
+# At least STORE events through vista: floods again (up to 5 times) while the
 # senders offered fewer (a busy machine paces them slower).
 mem_vista_1m() {
 	local i
@@ -70,7 +74,7 @@ mem_vista_1m() {
 		flood
 		wait_file_stable "$bench_tmp/trace.out" 20
 		vista_counts
-		[ $((VISTA_RECEIVED + VISTA_LOST)) -lt 1000000 ] || break
+		[ $((VISTA_RECEIVED + VISTA_LOST)) -lt "$STORE" ] || break
 	done
 	mem_snapshot "$VISTA_PID" >"$bench_tmp/mem"
 	vista_stop
@@ -81,7 +85,7 @@ mem_vista_1m() {
 # vista-top (every skb hook, live) attached, no traffic.
 mem_top_idle() {
 	top_start --event-store-size "$STORE"
-	sleep_s 1
+	sleep_s "$IDLE_S"
 	mem_snapshot "$TOP_PID" >"$bench_tmp/mem"
 	TOP_TOTAL=$(top_counter total)
 	top_stop
@@ -118,10 +122,10 @@ mem_top_replay() {
 ROWS=(vista_idle vista_1m top_idle top_1m top_replay)
 declare -A LABEL=(
 	[vista_idle]="vista, idle (attached, no traffic)"
-	[vista_1m]="vista, after streaming ≥ 1M events to a file"
+	[vista_1m]="vista, after streaming ≥ $(fmt_si "$STORE") events to a file"
 	[top_idle]="vista-top, idle (attached, no traffic)"
 	[top_1m]="vista-top, store full after a flood"
-	[top_replay]="vista-top --replay of a 1M-event recording"
+	[top_replay]="vista-top --replay of a $(fmt_si "$STORE")-event recording"
 )
 
 ns_setup
@@ -154,8 +158,8 @@ md "## 5. Memory" ""
 md "Peak resident set (VmHWM) and resident set (VmRSS) from /proc/PID/status, read just" \
 	"before it is stopped; vista with --output-meta --output-tuple --output-file; vista-top" \
 	"(every skb hook, metadata and tuple always collected) in a 120x40 tmux pane with" \
-	"--event-store-size $STORE (its default). The flood: 2 senders of 70k datagrams/s each" \
-	"for 2 s (up to 2.2M events), again (up to 5 times) until vista has streamed 1M events or" \
+	"--event-store-size $STORE$(quick || echo " (its default)"). The flood: 2 senders of 70k datagrams/s each" \
+	"for $FLOOD_S s (up to $(fmt_si "$((FLOOD_S * 1120000))") events), again (up to 5 times) until vista has streamed $(fmt_si "$STORE") events or" \
 	"vista-top has taken $(fmt_si "$STORE"). The replay: a recording of $(fmt_si "$STORE") events" \
 	"(bench/bench_tui write; no BPF). $RUNS run(s), every row once per run, MiB, median" \
 	"(min–max). vista streams events, so what it holds does not grow with their number;" \

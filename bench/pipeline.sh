@@ -31,11 +31,11 @@ require_cmd tmux
 [ -x "${VISTA_TOP:-}" ] || die "VISTA_TOP='${VISTA_TOP:-}' is not an executable"
 ! grep -qaE '__asan_init|__ubsan_handle' "$VISTA_TOP" || die "$VISTA_TOP is built with sanitizers"
 
-ROUNDS=$(pick 1 3)
+ROUNDS=$(pick 1 2)
 SECS=$(pick 1 3)
 # Target event rates; "max" floods as fast as one sender goes.
 if quick; then
-	TARGETS=(500000 1000000 max)
+	TARGETS=(1000000 max)
 else
 	TARGETS=(250000 500000 750000 1000000 1250000 1500000 max)
 fi

@@ -17,7 +17,7 @@ set -euo pipefail
 
 bench_section_begin
 
-RUNS=$(pick 3 15)
+RUNS=$(pick 2 15)
 BACKENDS=(auto tracepoint kprobe-multi fentry kprobe)
 declare -A LABEL=(
 	[auto]="auto-detected (default)"
