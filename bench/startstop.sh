@@ -110,7 +110,7 @@ md "vista --output-meta --output-tuple --output-file /dev/null, $RUNS runs per b
 md_header "backend" "hooks" "exec → ready (ms)" "SIGINT → exit (ms)" "SIGINT → programs freed (ms)"
 for b in "${BACKENDS[@]}"; do
 	if [ -n "${SKIP[$b]:-}" ]; then
-		md_row "${LABEL[$b]}" "-" "not measured here: needs kprobes/fentry (see tests/vm for the QEMU kernel matrix)" "-" "-"
+		md_row "${LABEL[$b]}" "-" "not measured here: needs kprobes/fentry (section 8 measures it in a QEMU guest, under TCG)" "-" "-"
 		continue
 	fi
 	# shellcheck disable=SC2086 # lists of numbers
