@@ -7,10 +7,16 @@
 /* Deeper groups than this count as too big: no function name needs them. */
 #define GROUP_DEPTH_MAX 64
 
-/* One open group: its size so far, and the size of its latest element (what a repetition repeats). */
+/*
+ * One open group: its size so far, the size of its latest element (what a
+ * repetition repeats), how many repetitions that element sits in, and the
+ * most any element of the group sits in.
+ */
 struct group {
 	unsigned long total;
 	unsigned long last;
+	unsigned int last_depth;
+	unsigned int deepest;
 };
 
 /* After "[": the end of the bracket expression ("[]a]", "[^]a]" and "[[:alpha:]]" included). */
@@ -70,29 +76,43 @@ static unsigned long bound_copies(const char *p, const char **end, unsigned long
 	return hi > cap ? cap : (hi ? hi : 1);
 }
 
-/* The latest element of g becomes `copies` copies of itself. */
-static void repeat_last(struct group *g, unsigned long copies, unsigned long limit)
+/*
+ * The latest element of g becomes `copies` copies of itself, inside one
+ * more repetition. Returns false when that nests repetitions deeper than
+ * REGEX_REPEAT_DEPTH_MAX.
+ */
+static bool repeat_last(struct group *g, unsigned long copies, unsigned long limit)
 {
 	unsigned long grown = g->last * copies;
+
+	if (g->last && ++g->last_depth > REGEX_REPEAT_DEPTH_MAX)
+		return false;
+	if (g->last_depth > g->deepest)
+		g->deepest = g->last_depth;
 
 	/* last <= limit and copies <= limit + 1: the product cannot overflow for any sane limit. */
 	g->total = g->total - g->last + grown;
 	g->last = grown;
 	if (g->total > limit)
 		g->total = limit + 1;
+	return true;
 }
 
-static void add_element(struct group *g, unsigned long size, unsigned long limit)
+/* An element of size bytes that sits in depth repetitions of its own (a group's deepest). */
+static void add_element(struct group *g, unsigned long size, unsigned int depth, unsigned long limit)
 {
 	g->total += size;
 	g->last = size;
+	g->last_depth = depth;
+	if (depth > g->deepest)
+		g->deepest = depth;
 	if (g->total > limit)
 		g->total = limit + 1;
 }
 
 unsigned long regex_expanded_size(const char *regex, unsigned long limit, bool *stray_close)
 {
-	struct group stack[GROUP_DEPTH_MAX + 1] = { { 0, 0 } };
+	struct group stack[GROUP_DEPTH_MAX + 1] = { { 0, 0, 0, 0 } };
 	unsigned int depth = 0;
 	const char *p = regex;
 
@@ -107,19 +127,20 @@ unsigned long regex_expanded_size(const char *regex, unsigned long limit, bool *
 		case '(':
 			if (depth == GROUP_DEPTH_MAX)
 				return limit + 1;
-			stack[++depth] = (struct group){ 0, 0 };
+			stack[++depth] = (struct group){ 0, 0, 0, 0 };
 			p++;
 			break;
 		case ')':
 			if (depth == 0) {
 				if (stray_close)
 					*stray_close = true;
-				add_element(g, 1, limit);
+				add_element(g, 1, 0, limit);
 			} else {
 				unsigned long size = g->total + 1;
+				unsigned int inner = g->deepest;
 
 				depth--;
-				add_element(&stack[depth], size, limit);
+				add_element(&stack[depth], size, inner, limit);
 			}
 			p++;
 			break;
@@ -128,33 +149,37 @@ unsigned long regex_expanded_size(const char *regex, unsigned long limit, bool *
 			p++;
 			break;
 		case '+':
-			repeat_last(g, 2, limit); /* x+ is compiled as x x* */
+			if (!repeat_last(g, 2, limit)) /* x+ is compiled as x x* */
+				return limit + 1;
 			p++;
 			break;
 		case '*':
 		case '?':
+			if (!repeat_last(g, 1, limit))
+				return limit + 1;
 			p++;
 			break;
 		case '{':
 			copies = bound_copies(p + 1, &end, limit + 1);
 			if (copies) {
-				repeat_last(g, copies, limit);
+				if (!repeat_last(g, copies, limit))
+					return limit + 1;
 				p = end;
 			} else {
-				add_element(g, 1, limit);
+				add_element(g, 1, 0, limit);
 				p++;
 			}
 			break;
 		case '[':
-			add_element(g, 1, limit);
+			add_element(g, 1, 0, limit);
 			p = bracket_end(p + 1);
 			break;
 		case '\\':
-			add_element(g, 1, limit);
+			add_element(g, 1, 0, limit);
 			p += p[1] ? 2 : 1;
 			break;
 		default:
-			add_element(g, 1, limit);
+			add_element(g, 1, 0, limit);
 			p++;
 			break;
 		}
@@ -166,9 +191,10 @@ unsigned long regex_expanded_size(const char *regex, unsigned long limit, bool *
 	/* Unclosed groups: regcomp() refuses them, but count what they hold. */
 	while (depth > 0) {
 		unsigned long size = stack[depth].total + 1;
+		unsigned int inner = stack[depth].deepest;
 
 		depth--;
-		add_element(&stack[depth], size, limit);
+		add_element(&stack[depth], size, inner, limit);
 	}
 	return stack[0].total > limit ? limit + 1 : stack[0].total;
 }

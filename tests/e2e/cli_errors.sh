@@ -32,6 +32,7 @@ CASES=(
 	"--filter-skb-func '(unbalanced'           => regular expression|regex"
 	"--filter-skb-func no_such_tracepoint_xyz  => [Nn]o .*match"
 	"--filter-skb-func '((a{100}){100}){200}' => repetitions expand to more than 10000 elements"
+	"--filter-skb-func 'ip_rcv++?++'           => nest more than 4 deep"
 	"--filter-tcp-lifetime 5x                  => 5x"
 	"--filter-skb-mark 0xzz                    => 0xzz"
 	"--timestamp sometimes                     => sometimes"

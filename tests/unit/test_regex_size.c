@@ -46,7 +46,13 @@ static void test_sizes(void)
 	size_is("(a{32767}){32767}", REGEX_SIZE_MAX + 1);
 	size_is("a{99999999999999999999}", REGEX_SIZE_MAX + 1); /* no overflow */
 	size_is("((((a{12}){12}){12}){12})", REGEX_SIZE_MAX + 1);
-	size_is("(((a", 4); /* unclosed: counted as far as it goes */
+	size_is("(((a", 4);                            /* unclosed: counted as far as it goes */
+	size_is("a*?+*", 2);                           /* four repetitions deep: allowed */
+	size_is("a*?+*?", REGEX_SIZE_MAX + 1);         /* five */
+	size_is("(((a+)*)?)+", 10);                    /* four, through groups: ((2 + 1 + 1) + 1) * 2 */
+	size_is("((((a+)*)?)+)*", REGEX_SIZE_MAX + 1); /* five */
+	size_is("(a*b*c*d*e*)*x+", 8);                 /* side by side, two deep at most */
+	size_is("(a+)+|b+", 8);                        /* each alternative on its own: 6 + 2 */
 	size_is("a)b", 3);
 	ok(regex_expanded_size("(a)", REGEX_SIZE_MAX, &stray) == 2 && !stray, "\"(a)\" has no stray )");
 	ok(regex_expanded_size("a)b", REGEX_SIZE_MAX, &stray) == 3 && stray, "\"a)b\" has one");
@@ -77,8 +83,12 @@ static void test_compile(void)
 	       "hooks_regex_compile refuses a 22-byte expression of 2 million elements");
 	is_str(err,
 	       "invalid regular expression \"((a{100}){100}){200}\": its repetitions expand to more than 10000 "
-	       "elements",
+	       "elements or nest more than 4 deep",
 	       "  with the reason");
+	/* Found by fuzzing: 4111 elements, but regcomp() took over 10 s on the twelve stacked repetitions. */
+	is_int(hooks_regex_compile(&re, "/run*show00}?netnse++?++++++++++", err, sizeof(err)), -1,
+	       "twelve repetitions stacked on one letter are refused");
+	ok(strstr(err, "nest more than 4 deep") != NULL, "  for their depth");
 	is_int(hooks_regex_compile(&re, "(tcp|udp)_v[46]_.{1,20}", err, sizeof(err)), 0, "an ordinary one compiles");
 	regfree(&re);
 	/* Anchored, "^(a{9997})$" is 9997 + the group + "^" and "$": the limit exactly. */
