@@ -98,7 +98,7 @@ static bool repeat_last(struct group *g, unsigned long copies, unsigned long lim
 	return true;
 }
 
-/* An element of size bytes that sits in depth repetitions of its own (a group's deepest). */
+/* An element of size elements that sits in depth repetitions of its own (a group: its deepest). */
 static void add_element(struct group *g, unsigned long size, unsigned int depth, unsigned long limit)
 {
 	g->total += size;
