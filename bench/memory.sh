@@ -30,6 +30,7 @@ ARGS=(--output-meta --output-tuple)
 # (the quick run holds and streams fewer: it must stay under 2 minutes).
 STORE=$(pick 200000 1000000)
 FLOOD_S=$(pick 1 2)
+FLOOD_PPS=70000 # datagrams/s from each of the two senders
 IDLE_S=$(pick 0.5 1) # how long an idle tracer is left attached before its memory is read
 
 # mem_snapshot PID: "VmHWM VmRSS MAP DIRTY" in kB, where MAP is the resident
@@ -52,12 +53,12 @@ mem_vista_idle() {
 	rm -f "$bench_tmp/trace.out"
 }
 
-# flood: 8 events a datagram, 70k datagrams/s for FLOOD_S s from each of two
+# flood: 8 events a datagram, FLOOD_PPS datagrams/s for FLOOD_S s from each of two
 # senders: 1.1M events a second (lossless for vista on the CI machine).
 flood() {
 	local i pids=()
 	for i in 1 2; do
-		timeout -k 5 30 ip netns exec "$NS_A" "$BENCH_UDPFLOOD" send "$IP_B" "$PORT" 70000 "$FLOOD_S" >/dev/null &
+		timeout -k 5 30 ip netns exec "$NS_A" "$BENCH_UDPFLOOD" send "$IP_B" "$PORT" "$FLOOD_PPS" "$FLOOD_S" >/dev/null &
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do
@@ -158,8 +159,8 @@ md "## 5. Memory" ""
 md "Peak resident set (VmHWM) and resident set (VmRSS) from /proc/PID/status, read just" \
 	"before it is stopped; vista with --output-meta --output-tuple --output-file; vista-top" \
 	"(every skb hook, metadata and tuple always collected) in a 120x40 tmux pane with" \
-	"--event-store-size $STORE$(quick || echo " (its default)"). The flood: 2 senders of 70k datagrams/s each" \
-	"for $FLOOD_S s (up to $(fmt_si "$((FLOOD_S * 1120000))") events), again (up to 5 times) until vista has streamed $(fmt_si "$STORE") events or" \
+	"--event-store-size $STORE$(quick || echo " (its default)"). The flood: 2 senders of $(fmt_si "$FLOOD_PPS") datagrams/s each" \
+	"for $FLOOD_S s (up to $(fmt_si "$((2 * FLOOD_PPS * 8 * FLOOD_S))") events), again (up to 5 times) until vista has streamed $(fmt_si "$STORE") events or" \
 	"vista-top has taken $(fmt_si "$STORE"). The replay: a recording of $(fmt_si "$STORE") events" \
 	"(bench/bench_tui write; no BPF). $RUNS run(s), every row once per run, MiB, median" \
 	"(min–max). vista streams events, so what it holds does not grow with their number;" \
