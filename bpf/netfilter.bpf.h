@@ -161,7 +161,7 @@ static __always_inline struct vista_nf *nf_begin(struct sk_buff *skb, struct vis
 	struct vista_nf *nf;
 
 	if (collect & VISTA_COLLECT_TUPLE)
-		skb_read_tuple(skb, &tuple);
+		skb_fill_tuple(skb, &tuple);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e) + sizeof(*nf), 0);
 	if (!e) {
 		count_lost();
@@ -243,7 +243,7 @@ static __always_inline int nf_probe(struct bpf_nf_ctx *ctx, __u32 i)
 	fresh.pf = pf;
 	fresh.hook = hook;
 	fresh.probe = i;
-	fresh.traced = skb_matches(skb, &filters[slot], slot, current_pid_tgid(true), &tuple);
+	fresh.traced = skb_matches(skb, &filters[slot], slot, true, &tuple);
 	if (fresh.traced)
 		fresh.mask = nf_table_ranges(state, pf, hook, nf_prios_of(netns, pf, hook));
 	bpf_map_update_elem(&nf_tracks, &key, &fresh, BPF_ANY);
@@ -401,7 +401,7 @@ static __always_inline int nf_call_enter(__u32 fn, __u64 a0, __u64 a1, __u64 a2)
 	fr->skb = (__u64)skb;
 	fr->freed = 0;
 	fr->reason = 0;
-	fr->traced = skb && skb_matches(skb, &filters[slot], slot, bpf_get_current_pid_tgid(), &tuple);
+	fr->traced = skb && skb_matches(skb, &filters[slot], slot, false, &tuple);
 	fr->ts = bpf_ktime_get_ns();
 	return 0;
 }

@@ -100,13 +100,12 @@ static __always_inline int handle_xdp(void *ctx, struct xdp_buff *xdp, __u32 hoo
 	if (need_tuple && !tuple_matches(h.f, &tuple))
 		return 0;
 	if (flags & VISTA_F_PCAP) {
-		const struct vista_pcap *pcap = &pcap_progs[h.slot];
 		struct cbpf_view view = {};
 
 		view.data = (__u64)data;
 		view.caplen = view.wirelen = meta.len;
 		view.l2 = true;
-		if (!cbpf_run(&pcap->l2, &view))
+		if (!pcap_matches(&view, h.slot))
 			return 0;
 	}
 	if (!xdp_event_reserve(data, meta.len, h.collect, h.f->snaplen, &e, &tail)) {

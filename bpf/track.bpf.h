@@ -59,7 +59,7 @@ static __always_inline bool track_skb(struct sk_buff *skb, const struct vista_fi
 	if (!bpf_map_lookup_elem(&tracked_skbs, &key))
 		return false;
 	if (f->collect & VISTA_COLLECT_TUPLE)
-		skb_read_tuple(skb, tuple);
+		skb_fill_tuple(skb, tuple);
 	return true;
 }
 

@@ -85,6 +85,24 @@ static __always_inline bool tuple_matches(const struct vista_filter *f, const st
 	return true;
 }
 
+/*
+ * Whether the bytes of view pass the pcap programs of filter slot slot: the
+ * one for a view from the MAC header, else the one from the network header.
+ * A global function, so the verifier checks the interpreter's bpf_loop
+ * callback once per program rather than on every path to it: a tracepoint
+ * program verified 18,522 instructions with it inline and 11,176 without.
+ * view is never NULL (the verifier checks a global function for any
+ * argument); callers test only the verdict.
+ */
+__noinline __u32 pcap_matches(const struct cbpf_view *view, __u32 slot)
+{
+	const struct vista_pcap *pcap = &pcap_progs[slot & 1];
+
+	if (!view)
+		return 0;
+	return cbpf_run(view->l2 ? &pcap->l2 : &pcap->l3, view);
+}
+
 static __always_inline struct vista_counters *cpu_counters(void)
 {
 	__u32 zero = 0;
@@ -106,59 +124,7 @@ static __always_inline __u64 wakeup_flags(void)
 }
 
 /*
- * Whether skb passes the structured and pcap filters of the active slot f
- * (slot is its index). tuple is filled when the filters or collect need it.
- * Shared by every program that reports skbs, so all apply the same filters.
- * direct: the skb's fields can be loaded directly (see skb_parse.h).
- */
-static __always_inline bool skb_matches_by(struct sk_buff *skb, const struct vista_filter *f, __u32 slot,
-					   __u64 pid_tgid, struct vista_tuple *tuple, bool direct)
-{
-	__u32 flags = f->flags;
-
-	/* Cheapest rejections first: each reads one field. */
-	if ((flags & VISTA_F_MARK) && (SKB_RD(direct, skb, mark) & f->mark_mask) != f->mark)
-		return false;
-	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb) != f->ifindex)
-		return false;
-	if ((flags & VISTA_F_NETNS) && skb_netns(skb) != f->netns)
-		return false;
-	if ((flags & VISTA_F_PID) && (pid_tgid >> 32) != f->pid)
-		return false;
-	if (flags & VISTA_F_PCAP) {
-		const struct vista_pcap *pcap = &pcap_progs[slot];
-		struct cbpf_view view;
-
-		if (!cbpf_skb_view(skb, CBPF_LAYER_AUTO, &view, direct) ||
-		    !cbpf_run(view.l2 ? &pcap->l2 : &pcap->l3, &view))
-			return false;
-	}
-	if ((f->collect & VISTA_COLLECT_TUPLE) ||
-	    (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {
-		skb_read_tuple_by(skb, tuple, direct);
-		if (!tuple_matches(f, tuple))
-			return false;
-	}
-	return true;
-}
-
-static __always_inline bool skb_matches(struct sk_buff *skb, const struct vista_filter *f, __u32 slot, __u64 pid_tgid,
-					struct vista_tuple *tuple)
-{
-	return skb_matches_by(skb, f, slot, pid_tgid, tuple, false);
-}
-
-/* The counters' record of a failed reservation: the reader reports it as lost. */
-static __always_inline void count_lost(void)
-{
-	struct vista_counters *c = cpu_counters();
-
-	if (c)
-		c->lost++;
-}
-
-/*
- * The current task's ids and name. Netfilter link programs may not call
+ * The current task's ids. Netfilter link programs may not call
  * bpf_get_current_pid_tgid or bpf_get_current_comm before Linux 6.18: they
  * read the task instead (via_task, a constant at each call site).
  */
@@ -172,6 +138,57 @@ static __always_inline __u64 current_pid_tgid(bool via_task)
 	return ((__u64)BPF_CORE_READ(t, tgid) << 32) | (__u32)BPF_CORE_READ(t, pid);
 }
 
+/*
+ * Whether skb passes the structured and pcap filters of the active slot f
+ * (slot is its index). tuple is filled when the filters or collect need it.
+ * Shared by every program that reports skbs, so all apply the same filters.
+ * direct: the skb's fields can be loaded directly (see skb_parse.h);
+ * via_task: see current_pid_tgid.
+ */
+static __always_inline bool skb_matches_by(struct sk_buff *skb, const struct vista_filter *f, __u32 slot, bool via_task,
+					   struct vista_tuple *tuple, bool direct)
+{
+	__u32 flags = f->flags;
+
+	/* Cheapest rejections first: each reads one field. */
+	if ((flags & VISTA_F_MARK) && (SKB_RD(direct, skb, mark) & f->mark_mask) != f->mark)
+		return false;
+	if ((flags & VISTA_F_IFINDEX) && skb_ifindex(skb) != f->ifindex)
+		return false;
+	if ((flags & VISTA_F_NETNS) && skb_netns(skb) != f->netns)
+		return false;
+	if (flags & VISTA_F_PCAP) {
+		struct cbpf_view view = {};
+
+		if (!cbpf_skb_view(skb, CBPF_LAYER_AUTO, &view, direct) || !pcap_matches(&view, slot))
+			return false;
+	}
+	if ((f->collect & VISTA_COLLECT_TUPLE) ||
+	    (flags & (VISTA_F_ADDR4 | VISTA_F_ADDR6 | VISTA_F_PORT | VISTA_F_PROTO))) {
+		skb_read_tuple_by(skb, tuple, direct);
+		if (!tuple_matches(f, tuple))
+			return false;
+	}
+	/* Last: the helper call it makes would otherwise part the verifier's paths early. */
+	return !(flags & VISTA_F_PID) || (current_pid_tgid(via_task) >> 32) == f->pid;
+}
+
+static __always_inline bool skb_matches(struct sk_buff *skb, const struct vista_filter *f, __u32 slot, bool via_task,
+					struct vista_tuple *tuple)
+{
+	return skb_matches_by(skb, f, slot, via_task, tuple, false);
+}
+
+/* The counters' record of a failed reservation: the reader reports it as lost. */
+static __always_inline void count_lost(void)
+{
+	struct vista_counters *c = cpu_counters();
+
+	if (c)
+		c->lost++;
+}
+
+/* The current task's name: see current_pid_tgid. */
 static __always_inline void current_comm(char *comm, __u32 len, bool via_task)
 {
 	struct task_struct *t;
@@ -275,9 +292,10 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 
 	if (!skb || !hook_begin(hook, &h))
 		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	if (!track_skb(skb, h.f, skb_matches_by(skb, h.f, h.slot, pid_tgid, &tuple, direct), &tuple))
+	if (!track_skb(skb, h.f, skb_matches_by(skb, h.f, h.slot, false, &tuple, direct), &tuple))
 		return 0;
+	/* Not before: a helper call is a good part of what an skb that matches nothing costs. */
+	pid_tgid = bpf_get_current_pid_tgid();
 
 	if (!event_reserve(skb, h.collect, h.f->snaplen, &e, &tail)) {
 		count_lost();
