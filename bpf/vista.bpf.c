@@ -110,12 +110,12 @@ static __always_inline struct vista_counters *cpu_counters(void)
 	return bpf_map_lookup_elem(&counters, &zero);
 }
 
-/* Submit flags: wake the reader only every VISTA_WAKEUP_EVERY events on this CPU. */
+/* Submit flags: wake the reader only every wakeup_every events (of the active slot) on this CPU. */
 static __always_inline __u64 wakeup_flags(void)
 {
 	struct vista_counters *c = cpu_counters();
 
-	if (!c || ++c->since_wakeup >= VISTA_WAKEUP_EVERY) {
+	if (!c || ++c->since_wakeup >= filters[active_filter & 1].wakeup_every) {
 		if (c)
 			c->since_wakeup = 0;
 		return BPF_RB_FORCE_WAKEUP;

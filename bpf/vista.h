@@ -92,6 +92,8 @@ struct vista_filter {
 	__u32 sk_mark;
 	__u32 snaplen; /* VISTA_COLLECT_PACKET: bytes of each packet at most, <= VISTA_PACKET_MAX */
 	__u64 tcp_lifetime_ns;
+	__u32 wakeup_every; /* events a CPU submits before it wakes the reader (user space: wakeup_batch.h) */
+	__u32 pad2;
 };
 
 struct vista_tuple {
@@ -428,11 +430,5 @@ struct vista_counters {
 	__u64 lost;         /* failed ring buffer reservations */
 	__u64 since_wakeup; /* events submitted without waking the reader */
 };
-
-/*
- * Waking the reader costs an interrupt per event; the BPF side wakes it once
- * per this many events per CPU, and the reader drains at every poll timeout too.
- */
-#define VISTA_WAKEUP_EVERY 64
 
 #endif /* VISTA_SHARED_H */

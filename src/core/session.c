@@ -28,6 +28,7 @@
 #include "core/prog_trace.h"
 #include "core/progress.h"
 #include "core/skb_track.h"
+#include "core/wakeup_batch.h"
 #include "core/workers.h"
 #include "filter/pcap_expr.h"
 #include "vista.skel.h"
@@ -57,6 +58,7 @@ struct session {
 	session_event_fn on_event;
 	void *ctx;
 	int ncpus;
+	size_t ring_bytes;
 	struct filter_set filters; /* what the active slot holds */
 	uint32_t collect;
 	bool attached; /* programs may be running: a flip must wait for them */
@@ -401,7 +403,8 @@ static int load_templates(struct session *s, const struct session_config *cfg, c
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
-	bpf_map__set_max_entries(s->skel->maps.events, cfg->ringbuf_bytes ? cfg->ringbuf_bytes : DEFAULT_RINGBUF_BYTES);
+	s->ring_bytes = cfg->ringbuf_bytes ? cfg->ringbuf_bytes : DEFAULT_RINGBUF_BYTES;
+	bpf_map__set_max_entries(s->skel->maps.events, s->ring_bytes);
 	for (size_t i = 0; i < s->hooks.n; i++) {
 		const struct hook *h = &s->hooks.v[i];
 		struct bpf_program *p = template_program(s, h->tmpl);
@@ -669,6 +672,7 @@ static int publish(struct session *s, const struct filter_set *fs, uint32_t coll
 		return -1;
 	}
 	f.collect = collect;
+	f.wakeup_every = wakeup_batch(s->ring_bytes, s->ncpus, collect, f.snaplen);
 	f.flags = (f.flags & ~VISTA_F_PCAP) | (fs->pcap[0] ? VISTA_F_PCAP : 0);
 	bss->filters[next] = f;
 	memcpy(bss->hook_flags[next], bits, s->hooks.n);

@@ -69,7 +69,7 @@ int session_poll(struct session *s, int timeout_ms);
 int session_consume(struct session *s);
 /*
  * An fd that becomes readable when events are ready (for a poll() loop).
- * It is signalled once per VISTA_WAKEUP_EVERY events per CPU, not per event:
+ * It is signalled once per batch of events per CPU (wakeup_batch.h), not per event:
  * a loop built on it must also call session_consume on its timeouts.
  */
 int session_event_fd(const struct session *s);

@@ -16,7 +16,7 @@
 /*
  * Runs until q, a source error (a->error) or *stop (set by a signal
  * handler). The source is drained at least every 100 ms: its fd is only
- * signalled once per VISTA_WAKEUP_EVERY events per CPU. Returns 0, or -1
+ * signalled once per batch of events per CPU (wakeup_batch.h). Returns 0, or -1
  * when the app stopped on an error.
  */
 int ui_loop_run(struct app *a, volatile sig_atomic_t *stop);
