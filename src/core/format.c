@@ -27,12 +27,19 @@ struct out {
 
 static inline void put_mem(struct out *o, const char *s, size_t n)
 {
-	if (o->p < o->end) {
-		size_t room = (size_t)(o->end - o->p);
-		size_t k = n < room ? n : room;
+	size_t room = (size_t)(o->end - o->p);
 
-		memcpy(o->p, s, k);
-		o->p += k;
+	/*
+	 * The common case first, in a copy of n bytes: n is often a constant
+	 * here (a literal's length), and the compiler then inlines the copy
+	 * instead of calling memcpy for a few bytes.
+	 */
+	if (n <= room) {
+		memcpy(o->p, s, n);
+		o->p += n;
+	} else {
+		memcpy(o->p, s, room);
+		o->p += room;
 	}
 	o->need += n;
 }
@@ -44,7 +51,9 @@ static inline void put_str(struct out *o, const char *s)
 
 static inline void put_ch(struct out *o, char c)
 {
-	put_mem(o, &c, 1);
+	if (o->p < o->end)
+		*o->p++ = c;
+	o->need++;
 }
 
 static inline void put_pad(struct out *o, size_t n)
