@@ -35,9 +35,12 @@ static inline void put_mem(struct out *o, const char *s, size_t n)
 	 * instead of calling memcpy for a few bytes.
 	 */
 	if (n <= room) {
-		memcpy(o->p, s, n);
-		o->p += n;
-	} else {
+		/* n is not 0 only with room: never a copy to the NULL buffer of a length query. */
+		if (n) {
+			memcpy(o->p, s, n);
+			o->p += n;
+		}
+	} else if (room) {
 		memcpy(o->p, s, room);
 		o->p += room;
 	}
