@@ -288,8 +288,8 @@ int hooks_regex_compile(regex_t *re, const char *regex, char *err, size_t errlen
 	/* Measured as compiled, and the user's text alone: a ")" of its own would close the wrapping group. */
 	if (regex_expanded_size(anchored, REGEX_SIZE_MAX, NULL) > REGEX_SIZE_MAX) {
 		snprintf(err, errlen,
-			 "invalid regular expression \"%s\": its repetitions expand to more than %d elements or nest "
-			 "more than %d deep",
+			 "invalid regular expression \"%s\": its repetitions expand to more than %d elements, nest "
+			 "more than %d deep, or repeat without end what can match nothing",
 			 regex, REGEX_SIZE_MAX, REGEX_REPEAT_DEPTH_MAX);
 		free(anchored);
 		return -1;

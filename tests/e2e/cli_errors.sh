@@ -33,6 +33,7 @@ CASES=(
 	"--filter-skb-func no_such_tracepoint_xyz  => [Nn]o .*match"
 	"--filter-skb-func '((a{100}){100}){200}' => repetitions expand to more than 10000 elements"
 	"--filter-skb-func 'ip_rcv++?++'           => nest more than 4 deep"
+	"--filter-skb-func '((0{0}){10,}){200}'    => repeat without end what can match nothing"
 	"--filter-tcp-lifetime 5x                  => 5x"
 	"--filter-skb-mark 0xzz                    => 0xzz"
 	"--timestamp sometimes                     => sometimes"

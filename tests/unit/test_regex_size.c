@@ -46,18 +46,37 @@ static void test_sizes(void)
 	size_is("(a{32767}){32767}", REGEX_SIZE_MAX + 1);
 	size_is("a{99999999999999999999}", REGEX_SIZE_MAX + 1); /* no overflow */
 	size_is("((((a{12}){12}){12}){12})", REGEX_SIZE_MAX + 1);
-	size_is("(((a", 4);                            /* unclosed: counted as far as it goes */
-	size_is("a*?+*", 2);                           /* four repetitions deep: allowed */
-	size_is("a*?+*?", REGEX_SIZE_MAX + 1);         /* five */
-	size_is("(((a+)*)?)+", 10);                    /* four, through groups: ((2 + 1 + 1) + 1) * 2 */
-	size_is("((((a+)*)?)+)*", REGEX_SIZE_MAX + 1); /* five */
-	size_is("(a*b*c*d*e*)*x+", 8);                 /* side by side, two deep at most */
-	size_is("(a+)+|b+", 8);                        /* each alternative on its own: 6 + 2 */
+	size_is("(((a", 4);                                /* unclosed: counted as far as it goes */
+	size_is("a+{2}+{2}", 16);                          /* four repetitions deep: allowed */
+	size_is("a+{2}+{2}+", REGEX_SIZE_MAX + 1);         /* five */
+	size_is("(((a+){2})+){2}", 30);                    /* four, through groups: (((2 + 1) * 2 + 1) * 2 + 1) * 2 */
+	size_is("((((a+){2})+){2})+", REGEX_SIZE_MAX + 1); /* five */
+	size_is("(a*b*c*d*e*x)*x+", 9);                    /* side by side, two deep at most */
+	size_is("(a+)+|b+", 8);                            /* each alternative on its own: 6 + 2 */
 	size_is("a)b", 3);
 	ok(regex_expanded_size("(a)", REGEX_SIZE_MAX, &stray) == 2 && !stray, "\"(a)\" has no stray )");
 	ok(regex_expanded_size("a)b", REGEX_SIZE_MAX, &stray) == 3 && stray, "\"a)b\" has one");
 	ok(regex_expanded_size("\\)[)]", REGEX_SIZE_MAX, &stray) == 2 && !stray,
 	   "escaped and bracketed ) are not"); /* a stray ')' is a character */
+}
+
+/* Unbounded repetitions of what can match the empty string are refused; everything else is measured. */
+static void test_empty_loops(void)
+{
+	static const char *const refused[] = {
+		"(a*)*", "(a?)+",  "(a{0}){2,}", "(|a)*", "(a|)*",   "(a*b*)*",          "(^)*",
+		"($)+",  "(\\b)*", "(\\<){1,}",  "()*",   "(()a*)*", "((a*){10,}){200}",
+	};
+	static const char *const allowed[] = {
+		"(a*b)*", "(a*){3}", "(a|b)*", "(ab|a*c)+",  "\\w*",
+		".*",     "(a?){5}", "(^a)*",  "(a{1}){2,}", "net_dev_.*",
+	};
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		size_is(refused[i], REGEX_SIZE_MAX + 1);
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		ok(regex_expanded_size(allowed[i], REGEX_SIZE_MAX, NULL) <= REGEX_SIZE_MAX, "\"%s\" is measured",
+		   allowed[i]);
 }
 
 static void test_depth(void)
@@ -83,12 +102,16 @@ static void test_compile(void)
 	       "hooks_regex_compile refuses a 22-byte expression of 2 million elements");
 	is_str(err,
 	       "invalid regular expression \"((a{100}){100}){200}\": its repetitions expand to more than 10000 "
-	       "elements or nest more than 4 deep",
+	       "elements, nest more than 4 deep, or repeat without end what can match nothing",
 	       "  with the reason");
 	/* Found by fuzzing: 4111 elements, but regcomp() took over 10 s on the twelve stacked repetitions. */
 	is_int(hooks_regex_compile(&re, "/run*show00}?netnse++?++++++++++", err, sizeof(err)), -1,
 	       "twelve repetitions stacked on one letter are refused");
 	ok(strstr(err, "nest more than 4 deep") != NULL, "  for their depth");
+	/* Found by fuzzing: 4600 elements, but regcomp() took 23 s (without ASan) on the loops of an empty match. */
+	is_int(hooks_regex_compile(&re, "((0{0}){10,}){200}", err, sizeof(err)), -1,
+	       "an unbounded repetition of what matches only nothing is refused");
+	ok(strstr(err, "repeat without end what can match nothing") != NULL, "  for that");
 	is_int(hooks_regex_compile(&re, "(tcp|udp)_v[46]_.{1,20}", err, sizeof(err)), 0, "an ordinary one compiles");
 	regfree(&re);
 	/* Anchored, "^(a{9997})$" is 9997 + the group + "^" and "$": the limit exactly. */
@@ -110,6 +133,7 @@ static void test_compile(void)
 int main(void)
 {
 	test_sizes();
+	test_empty_loops();
 	test_depth();
 	test_compile();
 	return tap_done();
