@@ -294,7 +294,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, __u32 hook
 		return 0;
 	if (!track_skb(skb, h.f, skb_matches_by(skb, h.f, h.slot, false, &tuple, direct), &tuple))
 		return 0;
-	/* Not before: a helper call is a good part of what an skb that matches nothing costs. */
+	/* Only now: an skb the filters reject then costs one helper call less. */
 	pid_tgid = bpf_get_current_pid_tgid();
 
 	if (!event_reserve(skb, h.collect, h.f->snaplen, &e, &tail)) {
