@@ -107,12 +107,13 @@ static bool repeat_last(struct group *g, unsigned long copies, unsigned long min
 {
 	unsigned long grown = g->last * copies;
 
-	if (g->last && ++g->last_depth > REGEX_REPEAT_DEPTH_MAX)
-		return false;
-	if (g->last && unbounded && g->last_nullable)
-		return false;
-	if (g->last && min == 0)
-		g->last_nullable = true;
+	/* A repetition with nothing before it (after "(" or "|") repeats nothing. */
+	if (g->last) {
+		if (++g->last_depth > REGEX_REPEAT_DEPTH_MAX || (unbounded && g->last_nullable))
+			return false;
+		if (min == 0)
+			g->last_nullable = true;
+	}
 	if (g->last_depth > g->deepest)
 		g->deepest = g->last_depth;
 
