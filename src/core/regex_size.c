@@ -109,7 +109,8 @@ static bool repeat_last(struct group *g, unsigned long copies, unsigned long min
 
 	/* A repetition with nothing before it (after "(" or "|") repeats nothing. */
 	if (g->last) {
-		if (++g->last_depth > REGEX_REPEAT_DEPTH_MAX || (unbounded && g->last_nullable))
+		if (++g->last_depth > REGEX_REPEAT_DEPTH_MAX ||
+		    (g->last_nullable && (unbounded || copies > REGEX_NULLABLE_COPIES_MAX)))
 			return false;
 		if (min == 0)
 			g->last_nullable = true;
