@@ -289,8 +289,8 @@ int hooks_regex_compile(regex_t *re, const char *regex, char *err, size_t errlen
 	if (regex_expanded_size(anchored, REGEX_SIZE_MAX, NULL) > REGEX_SIZE_MAX) {
 		snprintf(err, errlen,
 			 "invalid regular expression \"%s\": its repetitions expand to more than %d elements, nest "
-			 "more than %d deep, or repeat without end what can match nothing",
-			 regex, REGEX_SIZE_MAX, REGEX_REPEAT_DEPTH_MAX);
+			 "more than %d deep, or repeat what can match the empty string without end or more than %d times",
+			 regex, REGEX_SIZE_MAX, REGEX_REPEAT_DEPTH_MAX, REGEX_NULLABLE_COPIES_MAX);
 		free(anchored);
 		return -1;
 	}
