@@ -11,6 +11,39 @@
 
 #include "core/hooks.h"
 
+/*
+ * The BTF object of this id, or NULL. libbpf's btf__load_from_kernel_by_id()
+ * does the same into memory of its own; this one reads into a zeroed buffer,
+ * because the kernel writes the data through a pointer inside bpf_btf_info,
+ * which valgrind does not follow: it would take every byte of it for
+ * uninitialised, in libbpf and in the names read from it here.
+ */
+static struct btf *btf_by_id(__u32 id)
+{
+	struct bpf_btf_info info = { 0 };
+	__u32 info_len = sizeof(info), size;
+	struct btf *btf = NULL;
+	void *data = NULL;
+	int fd = bpf_btf_get_fd_by_id(id);
+
+	if (fd < 0)
+		return NULL;
+	if (bpf_btf_get_info_by_fd(fd, &info, &info_len) == 0 && info.btf_size &&
+	    (data = calloc(1, info.btf_size))) {
+		size = info.btf_size;
+		memset(&info, 0, sizeof(info));
+		info.btf = (__u64)(unsigned long)data;
+		info.btf_size = size;
+		info_len = sizeof(info);
+		/* A program's BTF stands alone (no base): btf__new() copies it. */
+		if (bpf_btf_get_info_by_fd(fd, &info, &info_len) == 0 && info.btf_size == size)
+			btf = btf__new(data, size);
+	}
+	free(data);
+	close(fd);
+	return btf; /* NULL on error, in libbpf 1.x */
+}
+
 /* The name of the program's main function (its first func_info), into func; 0 or -1. */
 static int main_func(int fd, const struct bpf_prog_info *info, char *func, size_t len, uint32_t *btf_id)
 {
@@ -28,7 +61,7 @@ static int main_func(int fd, const struct bpf_prog_info *info, char *func, size_
 	again.func_info = (__u64)(unsigned long)fi;
 	if (bpf_prog_get_info_by_fd(fd, &again, &info_len))
 		return -1;
-	btf = btf__load_from_kernel_by_id(info->btf_id);
+	btf = btf_by_id(info->btf_id);
 	if (!btf)
 		return -1;
 	t = btf__type_by_id(btf, fi[0].type_id);
