@@ -184,15 +184,15 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 nobody_dir=$(mktemp -d /tmp/vista-e2e-nobody.XXXXXX)
 at_exit "rm -rf '$nobody_dir'"
 chmod 755 "$nobody_dir"
-cp "$VISTA" "$nobody_dir/vista" && cp "$VISTA_TOP" "$nobody_dir/vista-top" || BAIL_OUT "cannot copy vista for nobody"
+copy_programs "$nobody_dir" || BAIL_OUT "cannot copy vista for nobody"
 
 # run_prog PROG ARGS...: runs PROG (see the table) in the foreground; see run_capture.
 run_prog() {
 	local prog=$1
 	shift
 	case $prog in
-	vista) run_capture ${VISTA_WRAPPER:-} "$VISTA" "$@" ;;
-	vista-top) run_capture ${VISTA_WRAPPER:-} "$VISTA_TOP" "$@" ;;
+	vista) run_capture "$VISTA" "$@" ;;
+	vista-top) run_capture "$VISTA_TOP" "$@" ;;
 	@nobody-*) run_capture "${NOBODY[@]}" "$nobody_dir/${prog#@nobody-}" "$@" ;;
 	*) BAIL_OUT "unknown program $prog in the table" ;;
 	esac

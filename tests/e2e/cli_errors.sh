@@ -65,7 +65,7 @@ if ! "${NOBODY[@]}" test -x "$VISTA" 2>/dev/null; then
 	nobody_dir=$(mktemp -d /tmp/vista-e2e-nobody.XXXXXX)
 	at_exit "rm -rf '$nobody_dir'"
 	chmod 755 "$nobody_dir"
-	cp "$VISTA" "$nobody_dir/vista"
+	copy_programs "$nobody_dir" || BAIL_OUT "cannot copy vista for nobody"
 	NOBODY_VISTA=$nobody_dir/vista
 fi
 

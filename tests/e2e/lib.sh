@@ -29,13 +29,15 @@
 # vista:      vista_start OUTFILE ARGS... ($VISTA_PID) | vista_stop ($VISTA_STATUS)
 #             vista_run_expect_error ARGS... ($RUN_OUT $RUN_ERR $RUN_STATUS)
 #             run_capture CMD... (the same for any command)
+#             copy_programs DIR (vista and vista-top, for another user)
 # BPF:        bpf_vista_objects | bpf_vista_orphans (tests/shell/bpf_orphans.sh)
 #             | bpf_vista_objects_settle MAX
 # Cleanup:    $tmpdir (removed at exit) | track_pid PID | at_exit 'COMMAND'
 #
-# VISTA_WRAPPER, when set, is a command line that vista_start and
-# vista_run_expect_error run vista under ("valgrind --error-exitcode=126 ...":
-# make check-valgrind sets it).
+# $VISTA and $VISTA_TOP may be scripts that run the programs in
+# under-valgrind/ beside them under valgrind (make check-valgrind):
+# copy_programs copies them whole. E2E_UNDER_VALGRIND is then set: the one
+# test that valgrind cannot run as it is skips its part.
 #
 # Everything started here (vista, namespaces and what runs in them, tracked
 # pids, $tmpdir) is cleaned up by an EXIT trap: do not replace it, register
@@ -331,8 +333,7 @@ vista_start() {
 	VISTA_OUT=$out
 	VISTA_ERR=$out.err
 	# Background jobs of a script ignore SIGINT: give vista the default back.
-	# shellcheck disable=SC2086 # VISTA_WRAPPER is a command line
-	env --default-signal ${VISTA_WRAPPER:-} "$VISTA" --ready-file "$ready" "$@" >"$VISTA_OUT" 2>"$VISTA_ERR" </dev/null &
+	env --default-signal "$VISTA" --ready-file "$ready" "$@" >"$VISTA_OUT" 2>"$VISTA_ERR" </dev/null &
 	VISTA_PID=$!
 	_E2E_VISTA_PIDS+=("$VISTA_PID")
 	for ((i = 0; i < E2E_READY_TIMEOUT * 10; i++)); do
@@ -411,8 +412,19 @@ run_capture() {
 # vista_run_expect_error ARGS...: runs vista ARGS in the foreground; see run_capture.
 vista_run_expect_error() {
 	require_vista
-	# shellcheck disable=SC2086 # VISTA_WRAPPER is a command line
-	run_capture ${VISTA_WRAPPER:-} "$VISTA" "$@"
+	run_capture "$VISTA" "$@"
+}
+
+# copy_programs DIR: copies of vista and vista-top in DIR, which another user
+# may run. Under make check-valgrind each is a script that runs the program
+# in under-valgrind/ beside it under valgrind: that is copied too.
+copy_programs() {
+	local p real
+	for p in "$VISTA" "${VISTA_TOP:-$(dirname "$VISTA")/vista-top}"; do
+		cp "$p" "$1/${p##*/}" || return 1
+		real=$(dirname "$p")/under-valgrind/${p##*/}
+		[ ! -e "$real" ] || { mkdir -p "$1/under-valgrind" && cp "$real" "$1/under-valgrind/"; } || return 1
+	done
 }
 
 # ================================================================ BPF objects

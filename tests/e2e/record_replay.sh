@@ -22,7 +22,7 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 pub=$(mktemp -d /tmp/vista-e2e-replay.XXXXXX)
 at_exit "rm -rf '$pub'"
 chmod 755 "$pub"
-cp "$VISTA" "$pub/vista"
+copy_programs "$pub" || BAIL_OUT "cannot copy vista for nobody"
 mkdir "$pub/w" && chown 65534 "$pub/w" # where nobody may write
 # publish FILE: a copy of the recording that nobody may read; prints its path.
 publish() {

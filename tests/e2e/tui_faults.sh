@@ -129,8 +129,12 @@ fi
 # process group of its own): curses gives the terminal its settings back and
 # vista-top stops, the shell goes on (status 148, NAME.stty1 taken meanwhile)
 # and waits for tstp.go; fg (SIGCONT) draws the screen again, and q then ends
-# it (NAME.status2).
-if top_up tstp "set -m; " "until [ -e $tmpdir/tstp.go ]; do sleep 0.1; done; fg; echo \$? >$tmpdir/tstp.status2; stty -g >$tmpdir/tstp.stty2; "; then
+# it (NAME.status2). Not under valgrind, which does not stop a program on
+# the SIGTSTP it raises itself with the default action, as curses does: a
+# ten-line C program that does the same is not stopped under valgrind 3.19.
+if [ -n "${E2E_UNDER_VALGRIND:-}" ]; then
+	skip "Ctrl-Z: valgrind does not stop a program on the SIGTSTP it raises itself (curses' suspend)"
+elif top_up tstp "set -m; " "until [ -e $tmpdir/tstp.go ]; do sleep 0.1; done; fg; echo \$? >$tmpdir/tstp.status2; stty -g >$tmpdir/tstp.stty2; "; then
 	tm send-keys -t top C-z
 	# One CI run saw a Ctrl-Z sent right after the first screen not acted on
 	# (cause not found): say so, and press it once more.

@@ -139,7 +139,7 @@ top_fails bad-ready-file '^vista-top: cannot write the ready file /nonexistent-d
 nobody_dir=$(mktemp -d /tmp/vista-e2e-nobody.XXXXXX)
 at_exit "rm -rf '$nobody_dir'"
 chmod 755 "$nobody_dir"
-cp "$VISTA_TOP" "$nobody_dir/vista-top"
+copy_programs "$nobody_dir" || BAIL_OUT "cannot copy vista-top for nobody"
 run_capture setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody_dir/vista-top" --filter-addr "$IP_B"
 is "$RUN_STATUS" 1 "as nobody: exit status 1"
 is "$RUN_ERR" "vista-top: vista-top must run as root: it loads BPF programs into the kernel" \
