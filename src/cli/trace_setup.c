@@ -215,7 +215,8 @@ int trace_setup_filters(const struct vista_options *o, struct filter_set *fs, ch
 
 int trace_setup_write_ready_file(const char *path, char *err, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* Like every file vista writes: never through a symlink, and private (0600). */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	char buf[32];
 	int n;
 

@@ -26,7 +26,7 @@
 # Netns:      ns_pair_setup | ns_cleanup | in_a CMD... | in_b CMD...
 #             $NS_A $NS_B $VETH_A $VETH_B $IP_A $IP_B $IP6_A $IP6_B
 #             $NETNS_INODE_A $NETNS_INODE_B $IFINDEX_A $IFINDEX_B
-# vista:      vista_start OUTFILE ARGS... ($VISTA_PID) | vista_stop ($VISTA_STATUS)
+# vista:      vista_start OUTFILE ARGS... ($VISTA_PID $VISTA_READY_FILE) | vista_stop ($VISTA_STATUS)
 #             vista_run_expect_error ARGS... ($RUN_OUT $RUN_ERR $RUN_STATUS)
 #             run_capture CMD... (the same for any command)
 #             copy_programs DIR (vista and vista-top, for another user)
@@ -322,13 +322,14 @@ _forget_vista_pid() {
 # vista_start OUTFILE ARGS...: starts vista in the background, stdout to
 # OUTFILE, stderr to OUTFILE.err, and waits until it is ready (all attached).
 # Reports "ok" once ready; otherwise "not ok" with vista's stderr, and returns 1.
-# Sets VISTA_PID (empty on failure), VISTA_OUT, VISTA_ERR.
+# Sets VISTA_PID (empty on failure), VISTA_OUT, VISTA_ERR, VISTA_READY_FILE.
 vista_start() {
 	local out=$1 ready i
 	shift
 	require_vista
 	_e2e_vista_seq=$((_e2e_vista_seq + 1))
 	ready="$tmpdir/ready.$_e2e_vista_seq"
+	VISTA_READY_FILE=$ready
 	rm -f "$ready"
 	VISTA_OUT=$out
 	VISTA_ERR=$out.err

@@ -31,6 +31,7 @@ if vista_start "$out" --filter-netns "$NSB" --output-tuple --output-file "$file"
 	like "$(head -1 "$file")" "SKB/SK +CPU +PROCESS +FUNC" "the header is in the file"
 	like "$(cat "$file")" "$IP_A->$IP_B\(icmp request id=$ID seq=1\)" "the events are in the file"
 	is "$(stat -c %a "$file")" 600 "the file is private (0600)"
+	is "$(stat -c %a "$VISTA_READY_FILE")" 600 "so is the --ready-file (0600)"
 fi
 ln -s "$tmpdir/elsewhere" "$tmpdir/link.txt"
 vista_run_expect_error --output-file "$tmpdir/link.txt"
