@@ -30,6 +30,7 @@
 #             vista_run_expect_error ARGS... ($RUN_OUT $RUN_ERR $RUN_STATUS)
 #             run_capture CMD... (the same for any command)
 #             copy_programs DIR (vista and vista-top, for another user)
+#             | program_run_by PATH (the argv[0] it records)
 # BPF:        bpf_vista_objects | bpf_vista_orphans (tests/shell/bpf_orphans.sh)
 #             | bpf_vista_objects_settle MAX
 # Cleanup:    $tmpdir (removed at exit) | track_pid PID | at_exit 'COMMAND'
@@ -423,9 +424,17 @@ copy_programs() {
 	local p real
 	for p in "$VISTA" "${VISTA_TOP:-$(dirname "$VISTA")/vista-top}"; do
 		cp "$p" "$1/${p##*/}" || return 1
-		real=$(dirname "$p")/under-valgrind/${p##*/}
-		[ ! -e "$real" ] || { mkdir -p "$1/under-valgrind" && cp "$real" "$1/under-valgrind/"; } || return 1
+		real=$(program_run_by "$p")
+		[ "$real" = "$p" ] || { mkdir -p "$1/under-valgrind" && cp "$real" "$1/under-valgrind/"; } || return 1
 	done
+}
+
+# program_run_by PATH: the program that running PATH runs, and so its argv[0]
+# (in a recorded command line): PATH, or the copy in under-valgrind/ beside it.
+program_run_by() {
+	local real
+	real=$(dirname "$1")/under-valgrind/${1##*/}
+	if [ -e "$real" ]; then printf '%s\n' "$real"; else printf '%s\n' "$1"; fi
 }
 
 # ================================================================ BPF objects
