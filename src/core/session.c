@@ -387,9 +387,10 @@ static int select_hooks(struct session *s, const struct session_config *cfg, con
 	 * Not otherwise: each lookup is a walk over every type of the kernel's
 	 * BTF, a fifth of start-up's instructions for the 30 tracepoints.
 	 */
-	for (size_t i = 0; btf != kernel_btf && i < t->n; i++)
-		if (resolve_btf_id(&t->v[i], kernel_btf, err, errlen))
-			return -1;
+	if (btf != kernel_btf)
+		for (size_t i = 0; i < t->n; i++)
+			if (resolve_btf_id(&t->v[i], kernel_btf, err, errlen))
+				return -1;
 	if (t->n >= VISTA_HOOK_UNKNOWN) {
 		snprintf(err, errlen, "too many hooks (%zu, at most %d)", t->n, VISTA_HOOK_UNKNOWN - 1);
 		return -1;
