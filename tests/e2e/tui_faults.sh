@@ -34,7 +34,7 @@ track_pid $!
 top_up() {
 	local n=$1
 	rm -f "$tmpdir/$n".*
-	tm_new_session -d -s top -x 120 -y 40 \
+	tm_new_session -d -s top -x "$TOP_COLS" -y "$TOP_ROWS" \
 		"${2:-}stty -g >$tmpdir/$n.stty0; env TERM=xterm-256color HOME=$tmpdir $VISTA_TOP --ready-file $tmpdir/$n.ready --filter-addr $IP_B 2>$tmpdir/$n.err; echo \$? >$tmpdir/$n.status; stty -g >$tmpdir/$n.stty1; ${3:-}sleep 60"
 	if ! wait_file "$tmpdir/$n.ready" "$E2E_READY_TIMEOUT"; then
 		fail "$n: vista-top is up" "screen:" "$(screen)" "stderr:" "$(cat "$tmpdir/$n.err" 2>/dev/null)"
@@ -187,7 +187,7 @@ if top_up winch; then
 	fi
 	tm resize-window -t top -x 60 -y 20
 	expect_screen 'Terminal too small' "SIGWINCH to 60x20: vista-top says the terminal is too small"
-	tm resize-window -t top -x 120 -y 40
+	tm resize-window -t top -x "$TOP_COLS" -y "$TOP_ROWS"
 	expect_screen '\| total [1-9][0-9]* \|' "SIGWINCH back to 120x40: the panes come back"
 	ok "SIGWINCH: vista-top is still running" pid_alive "$TOP_PID"
 

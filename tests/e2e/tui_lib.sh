@@ -13,6 +13,7 @@
 #                              wait_screen, then ok or not ok (with the screen)
 #   total                      the events received so far, from the status bar
 #   wait_file FILE SECONDS     until FILE is not empty; 1 on timeout
+#   $TOP_COLS x $TOP_ROWS      the size of session "top" (120x40)
 #   start_top NAME ARGS...     vista-top ARGS in a 120x40 session "top", ready
 #                              when its --ready-file is written; its exit status
 #                              goes to $tmpdir/NAME.status, stderr to NAME.err
@@ -28,6 +29,7 @@
 : "${VISTA_TOP:=$(dirname "$0")/../../vista-top}"
 [ -x "$VISTA_TOP" ] || BAIL_OUT "VISTA_TOP='$VISTA_TOP' is not an executable: build vista-top first"
 
+TOP_COLS=120 TOP_ROWS=40
 TMUX_SOCK="$tmpdir/tmux.sock"
 tm() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
 at_exit "tmux -S '$TMUX_SOCK' kill-server 2>/dev/null"
@@ -77,7 +79,7 @@ start_top() {
 	local name=$1
 	shift
 	rm -f "$tmpdir/$name.ready" "$tmpdir/$name.status"
-	tm_new_session -d -s top -x 120 -y 40 \
+	tm_new_session -d -s top -x "$TOP_COLS" -y "$TOP_ROWS" \
 		"env TERM=xterm-256color HOME=$tmpdir $VISTA_TOP --ready-file $tmpdir/$name.ready $* 2>$tmpdir/$name.err; echo \$? >$tmpdir/$name.status; sleep 60"
 	if wait_file "$tmpdir/$name.ready" "$E2E_READY_TIMEOUT"; then
 		pass "vista-top is up: $*"
@@ -91,7 +93,7 @@ start_replay() {
 	local name=$1 user=$2
 	shift 2
 	rm -f "$tmpdir/$name.status"
-	tm_new_session -d -s top -x 120 -y 40 \
+	tm_new_session -d -s top -x "$TOP_COLS" -y "$TOP_ROWS" \
 		"setpriv --reuid=$user --regid=$user --clear-groups env TERM=xterm-256color HOME=${REPLAY_HOME:-/nonexistent} $VISTA_TOP $* 2>$tmpdir/$name.err; echo \$? >$tmpdir/$name.status; sleep 60"
 	if wait_screen "^ (FOLLOW|BROWSE|PAUSED) " "$E2E_READY_TIMEOUT"; then
 		pass "vista-top is up as uid $user: $*"

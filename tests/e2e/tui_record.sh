@@ -20,6 +20,13 @@ require_cmd tmux ping ip bpftool jq setpriv
 # rows SCREEN: its column headers and event rows.
 rows() { printf '%s\n' "$1" | sed -n '2,37p'; }
 
+# trim_end TEXT: TEXT without the spaces at its end, as tmux prints a line.
+trim_end() {
+	local t=$1
+	while [[ $t == *' ' ]]; do t=${t% }; done
+	printf '%s\n' "$t"
+}
+
 # wait_quiet: until the total stops growing (checked every 0.5 s, 10 s at most).
 wait_quiet() {
 	local prev=-1 cur i
@@ -66,15 +73,13 @@ if start_top rec --record "$rec" --filter-addr "$IP_B" --output-tuple --timestam
 		is "$(rows "$replay")" "$(rows "$live")" "the replay's rows are the live session's"
 		# The command line is cut where the position begins; how much of it fits
 		# depends on the path to vista-top, so the expected line is cut the same way.
-		info=$(grep -E '^ tracepoint, [0-9]+ hooks \| filter: ' <<<"$replay")
-		head=$(grep -Eo '^ tracepoint, [0-9]+ hooks \| filter: ' <<<"$info")
-		position=$(grep -Eo '[0-9]+/[0-9]+$' <<<"$info")
+		info=$(grep -E '^ tracepoint, [0-9]+ hooks \| filter: as recorded by: ' <<<"$replay")
+		lead=${info%%as recorded by: *}
+		position=${info##* }
 		recorded="as recorded by: $(program_run_by "$live_top") --ready-file $tmpdir/rec.ready --record $rec"
 		recorded+=" --filter-addr $IP_B --output-tuple --timestamp absolute"
-		fits=$((120 - ${#position} - 2 - ${#head}))
-		want=$head${recorded:0:fits}
-		while [[ $want == *' ' ]]; do want=${want% }; done # as tmux prints it
-		is "$(sed -E 's/ *[0-9]+\/[0-9]+$//' <<<"$info")" "$want" \
+		fits=$((TOP_COLS - ${#position} - 2 - ${#lead}))
+		is "$(trim_end "${info%"$position"}")" "$(trim_end "$lead${recorded:0:fits}")" \
 			"the info line: the recording's command line, cut at the screen's width"
 		is "$position" "$live_total/$live_total" "the info line: the position, at the last event"
 		tm send-keys -t top :
